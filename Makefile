@@ -1,0 +1,52 @@
+# Motcua: `make run` serves the demo, `make test` runs everything CI runs.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+export MOTCUA_DEBUG ?= 1
+
+.PHONY: run test lint unit postgres-tests e2e bench install messages clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo ""
+	@echo "Motcua đang chạy tại http://127.0.0.1:$(PORT)/  (quản trị: /quan-tri/, API: /api/v1/docs)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+unit: install
+	$(PY) -m pytest -m "not e2e"
+
+postgres-tests: install
+	$(PY) scripts/with_postgres.py $(PY) -m pytest -m "not e2e"
+
+e2e: install
+	$(PY) scripts/ensure_chromium.py
+	$(PY) -m pytest -m e2e tests/e2e
+
+test: lint unit postgres-tests e2e
+	@echo "make test: tất cả đã qua."
+
+bench: install
+	$(PY) bench/run.py
+
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var/screenshots .pytest_cache

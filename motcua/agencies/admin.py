@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from motcua.agencies.models import Agency, AgencyLevel, Desk, Membership, Unit
+from motcua.workcalendar.models import OfficeHoursSeason
+
+
+@admin.register(AgencyLevel)
+class AgencyLevelAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "rank"]
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    extra = 0
+
+
+class DeskInline(admin.TabularInline):
+    model = Desk
+    extra = 0
+
+
+class OfficeHoursInline(admin.TabularInline):
+    model = OfficeHoursSeason
+    extra = 0
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "level", "parent", "is_active"]
+    list_filter = ["level", "is_active"]
+    search_fields = ["name", "code", "short_name"]
+    list_select_related = ["level", "parent"]
+    autocomplete_fields = ["parent"]
+    inlines = [UnitInline, DeskInline, OfficeHoursInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency", "role", "unit", "desk", "title"]
+    list_filter = ["role", "agency__level"]
+    search_fields = ["user__username", "user__last_name", "user__first_name", "agency__name"]
+    list_select_related = ["user", "agency", "unit", "desk"]
+    autocomplete_fields = ["user", "agency"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [MembershipInline]

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from motcua.demodata.province import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Tạo hoặc cập nhật tỉnh trình diễn: cơ quan, cán bộ, lịch, danh mục thủ tục."
+
+    def handle(self, *args, **options):
+        result = load_demo()
+        catalog = result["catalog"]
+        self.stdout.write(
+            f"Tỉnh trình diễn: {result['agencies']} cơ quan; thủ tục: {catalog.created} mới, "
+            f"{catalog.updated} cập nhật, {catalog.unchanged} không đổi."
+        )
+        self.stdout.write(f"\nTài khoản trình diễn (mật khẩu chung: {DEMO_PASSWORD}):")
+        for username, full_name, role in result["logins"]:
+            self.stdout.write(f"  {username:<18} {full_name:<20} {role}")

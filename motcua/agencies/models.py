@@ -1,0 +1,177 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyLevel(models.Model):
+    """A level of government (cấp): tỉnh, huyện, xã, bộ… Levels are data, not code (SPEC §1):
+    since 1 July 2025 most provinces have two (tỉnh → xã), older deployments three."""
+
+    code = models.SlugField(_("mã cấp"), max_length=20, unique=True)
+    name = models.CharField(_("tên cấp"), max_length=100)
+    rank = models.PositiveSmallIntegerField(
+        _("thứ bậc"), help_text=_("0 là cấp cao nhất; số càng lớn càng gần người dân.")
+    )
+
+    class Meta:
+        ordering = ["rank", "name"]
+        verbose_name = _("cấp hành chính")
+        verbose_name_plural = _("cấp hành chính")
+
+    def __str__(self):
+        return self.name
+
+
+class Agency(models.Model):
+    """A state agency (cơ quan): UBND tỉnh, a Sở, UBND xã… with its official code (the TT
+    01/2018 art. 19 format, e.g. ``000.00.31.H12``) used in dossier codes (SPEC §5)."""
+
+    code = models.CharField(_("mã định danh"), max_length=40, unique=True)
+    name = models.CharField(_("tên cơ quan"), max_length=255)
+    short_name = models.CharField(_("tên ngắn"), max_length=100, blank=True)
+    level = models.ForeignKey(
+        AgencyLevel, verbose_name=_("cấp"), on_delete=models.PROTECT, related_name="agencies"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    website = models.URLField(_("trang thông tin"), blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        ordering = ["level__rank", "name"]
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("Cơ quan không thể là cấp trên của chính nó.")})
+            ancestor = ancestor.parent
+        if self.parent and self.parent.level.rank > self.level.rank:
+            raise ValidationError(
+                {
+                    "parent": _("Cơ quan cấp trên không thể thuộc cấp thấp hơn (%(level)s).")
+                    % {"level": self.parent.level}
+                }
+            )
+
+
+class Unit(models.Model):
+    """A department of an agency (phòng, ban, bộ phận chuyên môn). ``function`` names what it
+    does (``tu-phap``, ``dia-chinh``…) so a procedure's internal steps find the unit that
+    handles them in any agency."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="units"
+    )
+    code = models.SlugField(_("mã đơn vị"), max_length=40)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    function = models.SlugField(
+        _("chức năng"), max_length=40, help_text=_("Khớp với chức năng ghi ở các bước quy trình.")
+    )
+
+    class Meta:
+        ordering = ["agency", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="unit_code_unique_in_agency")
+        ]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+
+    def __str__(self):
+        return f"{self.name} – {self.agency.short_name or self.agency.name}"
+
+
+class Desk(models.Model):
+    """The one-stop desk (Bộ phận tiếp nhận và trả kết quả, TN&TKQ) of an agency, or one of
+    the counters of a Public Administration Service Centre."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="desks"
+    )
+    code = models.SlugField(_("mã bộ phận"), max_length=40)
+    name = models.CharField(_("tên bộ phận"), max_length=255)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["agency", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="desk_code_unique_in_agency")
+        ]
+        verbose_name = _("bộ phận một cửa")
+        verbose_name_plural = _("bộ phận một cửa")
+
+    def __str__(self):
+        return f"{self.name} – {self.agency.short_name or self.agency.name}"
+
+
+class Role(models.TextChoices):
+    DESK_OFFICER = "desk_officer", _("Cán bộ một cửa")
+    SPECIALIST = "specialist", _("Chuyên viên thụ lý")
+    UNIT_HEAD = "unit_head", _("Lãnh đạo phòng")
+    AGENCY_LEADER = "agency_leader", _("Lãnh đạo cơ quan")
+    ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
+
+
+class Membership(models.Model):
+    """A staff member's role in an agency (and optionally a unit or desk). One person may hold
+    several, e.g. a commune civil servant who is both desk officer and specialist."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    desk = models.ForeignKey(
+        Desk, verbose_name=_("bộ phận một cửa"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    title = models.CharField(_("chức vụ"), max_length=100, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["agency", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"], name="membership_one_role_per_agency"
+            )
+        ]
+        verbose_name = _("phân công cán bộ")
+        verbose_name_plural = _("phân công cán bộ")
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.username} – {self.get_role_display()}"
+
+    def clean(self):
+        if self.unit_id and self.unit.agency_id != self.agency_id:
+            raise ValidationError({"unit": _("Đơn vị phải thuộc cơ quan đã chọn.")})
+        if self.desk_id and self.desk.agency_id != self.agency_id:
+            raise ValidationError({"desk": _("Bộ phận một cửa phải thuộc cơ quan đã chọn.")})
+        if self.role == Role.DESK_OFFICER and not self.desk_id:
+            raise ValidationError({"desk": _("Cán bộ một cửa phải được gắn với một bộ phận.")})
+        if self.role in (Role.SPECIALIST, Role.UNIT_HEAD) and not self.unit_id:
+            raise ValidationError(
+                {"unit": _("Chuyên viên và lãnh đạo phòng phải thuộc một đơn vị.")}
+            )

@@ -1,0 +1,45 @@
+"""Who sees what (SPEC §3): an officer sees only the agencies they belong to."""
+
+from django.db.models import QuerySet
+
+from motcua.agencies.models import Agency, Membership, Role
+
+
+def user_is_administrator(*, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.memberships.filter(role=Role.ADMINISTRATOR).exists()
+
+
+def agencies_visible_to(*, user) -> QuerySet[Agency]:
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    if user.is_superuser:
+        return Agency.objects.all()
+    return Agency.objects.filter(memberships__user=user).distinct()
+
+
+def agency_get_for_user(*, user, code: str) -> Agency | None:
+    return (
+        agencies_visible_to(user=user).select_related("level", "parent").filter(code=code).first()
+    )
+
+
+def memberships_of(*, user) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("agency", "unit", "desk")
+
+
+def agency_tree() -> list[dict]:
+    """Every active agency as a nested tree, in one query."""
+    agencies = list(
+        Agency.objects.filter(is_active=True)
+        .select_related("level")
+        .order_by("level__rank", "name")
+    )
+    nodes = {a.pk: {"agency": a, "children": []} for a in agencies}
+    roots = []
+    for agency in agencies:
+        node = nodes[agency.pk]
+        parent = nodes.get(agency.parent_id)
+        (parent["children"] if parent else roots).append(node)
+    return roots

@@ -1,0 +1,359 @@
+"""The demo province, written by us: a two-level province (tỉnh → xã, as since 1 July 2025)
+with three communes, plus one district of the old three-level model, so both shapes are seen.
+Names follow Quảng Trị; codes follow the TT 01/2018 art. 19 pattern. Illustrative only."""
+
+from datetime import time
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from motcua.agencies.models import Agency, AgencyLevel, Desk, Membership, Role, Unit
+from motcua.catalog.services import catalog_import
+from motcua.demodata.catalog import catalog_records
+from motcua.workcalendar.models import CalendarOverride, OfficeHoursSeason
+
+DEMO_PASSWORD = "Motcua@2026"
+
+LEVELS = [("bo", "Bộ, ngành", 0), ("tinh", "Tỉnh", 1), ("huyen", "Huyện", 2), ("xa", "Xã", 3)]
+
+# code, name, short name, level, parent code, address, phone
+AGENCIES = [
+    (
+        "000.00.00.H50",
+        "Ủy ban nhân dân tỉnh Quảng Trị",
+        "UBND tỉnh",
+        "tinh",
+        None,
+        "45 Hùng Vương, phường Đông Hà, tỉnh Quảng Trị",
+        "0233 3852 000",
+    ),
+    (
+        "000.00.10.H50",
+        "Sở Tư pháp tỉnh Quảng Trị",
+        "Sở Tư pháp",
+        "tinh",
+        "000.00.00.H50",
+        "24 Hùng Vương, phường Đông Hà",
+        "0233 3852 471",
+    ),
+    (
+        "000.00.11.H50",
+        "Sở Nông nghiệp và Môi trường tỉnh Quảng Trị",
+        "Sở NN&MT",
+        "tinh",
+        "000.00.00.H50",
+        "26 Hùng Vương, phường Đông Hà",
+        "0233 3852 500",
+    ),
+    (
+        "000.01.31.H50",
+        "Ủy ban nhân dân xã Khe Sanh",
+        "UBND xã Khe Sanh",
+        "xa",
+        "000.00.00.H50",
+        "Số 1 Lê Duẩn, xã Khe Sanh",
+        "0233 3880 101",
+    ),
+    (
+        "000.02.31.H50",
+        "Ủy ban nhân dân xã Lao Bảo",
+        "UBND xã Lao Bảo",
+        "xa",
+        "000.00.00.H50",
+        "Số 2 Lê Lợi, xã Lao Bảo",
+        "0233 3877 102",
+    ),
+    (
+        "000.03.31.H50",
+        "Ủy ban nhân dân xã Hướng Phùng",
+        "UBND xã Hướng Phùng",
+        "xa",
+        "000.00.00.H50",
+        "Thôn Phùng Lâm, xã Hướng Phùng",
+        "0233 3880 103",
+    ),
+    # The three-level model, as the seed articles describe it (before 1 July 2025).
+    (
+        "000.00.32.H50",
+        "Ủy ban nhân dân huyện Cam Lộ (mô hình ba cấp)",
+        "UBND huyện Cam Lộ",
+        "huyen",
+        "000.00.00.H50",
+        "Khu phố 3, thị trấn Cam Lộ",
+        "0233 3871 200",
+    ),
+    (
+        "000.21.32.H50",
+        "Ủy ban nhân dân xã Cam Thành (mô hình ba cấp)",
+        "UBND xã Cam Thành",
+        "xa",
+        "000.00.32.H50",
+        "Thôn Tân Hiếu, xã Cam Thành",
+        "0233 3871 221",
+    ),
+]
+
+COMMUNE_UNITS = [
+    ("tu-phap", "Công chức Tư pháp - Hộ tịch", "chuyen-mon"),
+    ("dia-chinh", "Công chức Địa chính - Xây dựng - Nông nghiệp và Môi trường", "chuyen-mon"),
+    ("van-hoa-xa-hoi", "Công chức Văn hóa - Xã hội", "chuyen-mon"),
+    ("van-phong", "Văn phòng - Thống kê", "van-phong"),
+]
+
+# username, full name, agency, role, unit code, desk, title
+USERS = [
+    (
+        "admin",
+        "Quản trị Tỉnh",
+        "000.00.00.H50",
+        Role.ADMINISTRATOR,
+        None,
+        False,
+        "Quản trị hệ thống",
+    ),
+    (
+        "motcua.tinh",
+        "Nguyễn Thị Hồng",
+        "000.00.00.H50",
+        Role.DESK_OFFICER,
+        None,
+        True,
+        "Công chức Trung tâm Phục vụ hành chính công",
+    ),
+    (
+        "chuyenvien.stp",
+        "Trần Văn Bình",
+        "000.00.10.H50",
+        Role.SPECIALIST,
+        "hanh-chinh-tu-phap",
+        False,
+        "Chuyên viên",
+    ),
+    (
+        "truongphong.stp",
+        "Lê Thị Mai",
+        "000.00.10.H50",
+        Role.UNIT_HEAD,
+        "hanh-chinh-tu-phap",
+        False,
+        "Trưởng phòng",
+    ),
+    (
+        "lanhdao.stp",
+        "Phạm Văn Đức",
+        "000.00.10.H50",
+        Role.AGENCY_LEADER,
+        None,
+        False,
+        "Phó Giám đốc Sở",
+    ),
+    (
+        "motcua.khesanh",
+        "Hồ Thị Lan",
+        "000.01.31.H50",
+        Role.DESK_OFFICER,
+        None,
+        True,
+        "Công chức Bộ phận một cửa",
+    ),
+    (
+        "tuphap.khesanh",
+        "Nguyễn Văn Nam",
+        "000.01.31.H50",
+        Role.SPECIALIST,
+        "tu-phap",
+        False,
+        "Công chức Tư pháp - Hộ tịch",
+    ),
+    (
+        "diachinh.khesanh",
+        "Võ Văn Sơn",
+        "000.01.31.H50",
+        Role.SPECIALIST,
+        "dia-chinh",
+        False,
+        "Công chức Địa chính",
+    ),
+    (
+        "lanhdao.khesanh",
+        "Hoàng Văn Thắng",
+        "000.01.31.H50",
+        Role.AGENCY_LEADER,
+        None,
+        False,
+        "Phó Chủ tịch UBND xã",
+    ),
+    (
+        "quantri.khesanh",
+        "Đặng Thu Trang",
+        "000.01.31.H50",
+        Role.ADMINISTRATOR,
+        None,
+        False,
+        "Quản trị hệ thống xã",
+    ),
+    (
+        "motcua.laobao",
+        "Trương Thị Hà",
+        "000.02.31.H50",
+        Role.DESK_OFFICER,
+        None,
+        True,
+        "Công chức Bộ phận một cửa",
+    ),
+    (
+        "tuphap.laobao",
+        "Lê Văn Hùng",
+        "000.02.31.H50",
+        Role.SPECIALIST,
+        "tu-phap",
+        False,
+        "Công chức Tư pháp - Hộ tịch",
+    ),
+    (
+        "lanhdao.laobao",
+        "Nguyễn Thị Thu",
+        "000.02.31.H50",
+        Role.AGENCY_LEADER,
+        None,
+        False,
+        "Chủ tịch UBND xã",
+    ),
+]
+
+
+def _agencies() -> dict[str, Agency]:
+    levels = {}
+    for code, name, rank in LEVELS:
+        levels[code], _ = AgencyLevel.objects.update_or_create(
+            code=code, defaults={"name": name, "rank": rank}
+        )
+    agencies: dict[str, Agency] = {}
+    for code, name, short, level, parent, address, phone in AGENCIES:
+        agencies[code], _ = Agency.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "short_name": short,
+                "level": levels[level],
+                "parent": agencies.get(parent) if parent else None,
+                "address": address,
+                "phone": phone,
+            },
+        )
+    return agencies
+
+
+def _units_and_desks(agencies: dict[str, Agency]) -> None:
+    for agency in agencies.values():
+        if agency.level.code == "xa":
+            for code, name, function in COMMUNE_UNITS:
+                Unit.objects.update_or_create(
+                    agency=agency, code=code, defaults={"name": name, "function": function}
+                )
+            Desk.objects.update_or_create(
+                agency=agency,
+                code="mot-cua",
+                defaults={"name": "Bộ phận tiếp nhận và trả kết quả", "address": agency.address},
+            )
+    province = agencies["000.00.00.H50"]
+    Desk.objects.update_or_create(
+        agency=province,
+        code="tt-pvhcc",
+        defaults={
+            "name": "Trung tâm Phục vụ hành chính công tỉnh",
+            "address": "Số 128 Hùng Vương, phường Đông Hà",
+        },
+    )
+    justice = agencies["000.00.10.H50"]
+    for code, name in [
+        ("hanh-chinh-tu-phap", "Phòng Hành chính tư pháp"),
+        ("bo-tro-tu-phap", "Phòng Bổ trợ tư pháp"),
+    ]:
+        Unit.objects.update_or_create(
+            agency=justice, code=code, defaults={"name": name, "function": "chuyen-mon"}
+        )
+    # One agency with seasonal hours, as a seed article describes (summer / winter).
+    khe_sanh = agencies["000.01.31.H50"]
+    for name, start, end, afternoon in [
+        ("Mùa hè", (4, 1), (9, 30), (time(13, 30), time(17, 30))),
+        ("Mùa đông", (10, 1), (3, 31), (time(13), time(17))),
+    ]:
+        OfficeHoursSeason.objects.update_or_create(
+            agency=khe_sanh,
+            name=name,
+            defaults={
+                "start_month": start[0],
+                "start_day": start[1],
+                "end_month": end[0],
+                "end_day": end[1],
+                "morning_start": time(7, 30),
+                "morning_end": time(11, 30),
+                "afternoon_start": afternoon[0],
+                "afternoon_end": afternoon[1],
+            },
+        )
+
+
+def _users(agencies: dict[str, Agency]) -> list[tuple[str, str, str]]:
+    User = get_user_model()
+    logins = []
+    for username, full_name, agency_code, role, unit_code, desk, title in USERS:
+        agency = agencies[agency_code]
+        last, first = full_name.rsplit(" ", 1)
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@demo.motcua.vn",
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+        user.is_staff = role == Role.ADMINISTRATOR
+        user.is_superuser = username == "admin"
+        user.save()
+        Membership.objects.update_or_create(
+            user=user,
+            agency=agency,
+            role=role,
+            defaults={
+                "unit": agency.units.get(code=unit_code) if unit_code else None,
+                "desk": agency.desks.first() if desk else None,
+                "title": title,
+            },
+        )
+        logins.append((username, full_name, f"{Role(role).label} – {agency.short_name}"))
+    return logins
+
+
+def _calendar() -> None:
+    # A make-up working Saturday and an extra day off, as a province might announce them.
+    CalendarOverride.objects.update_or_create(
+        date="2026-12-26",
+        agency=None,
+        defaults={
+            "kind": CalendarOverride.Kind.WORKING_DAY,
+            "reason": "Làm bù cho ngày nghỉ 02/01/2027 (dữ liệu trình diễn)",
+        },
+    )
+    CalendarOverride.objects.update_or_create(
+        date="2027-01-02",
+        agency=None,
+        defaults={
+            "kind": CalendarOverride.Kind.DAY_OFF,
+            "reason": "Nghỉ bù Tết Dương lịch (dữ liệu trình diễn)",
+        },
+    )
+
+
+@transaction.atomic
+def load_demo() -> dict:
+    """Create or bring up to date the demo province. Running it twice changes nothing."""
+    agencies = _agencies()
+    _units_and_desks(agencies)
+    _calendar()
+    logins = _users(agencies)
+    summary = catalog_import(records=catalog_records())
+    return {"agencies": len(agencies), "logins": logins, "catalog": summary}

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from motcua.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("thu-tuc/", views.procedure_list, name="procedure_list"),
+    path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure_detail"),
+    path("co-quan/", views.agency_list, name="agency_list"),
+    path("hien-thi/", views.display_settings, name="display_settings"),
+]

@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from motcua.agencies.models import AgencyLevel
+from motcua.agencies.selectors import agency_tree
+from motcua.catalog.models import Field
+from motcua.catalog.selectors import procedure_get_published, procedure_search
+from motcua.portal.context_processors import TEXT_SIZES
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def home(request):
+    fields = Field.objects.filter(versions__status="published").distinct().order_by("name")
+    context = {"fields": fields, "levels": AgencyLevel.objects.all()}
+    return render(request, "portal/home.html", context)
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return max(1, int(raw or 1))
+    except ValueError:
+        return 1
+
+
+def procedure_list(request):
+    query = request.GET.get("q", "").strip()[:200]
+    field_code = request.GET.get("linh_vuc", "")
+    level_code = request.GET.get("cap", "")
+    size = settings.CATALOG_PAGE_SIZE
+    number = _page_number(request.GET.get("trang"))
+    criteria = {"query": query, "field_code": field_code, "level_code": level_code}
+    result = procedure_search(**criteria, offset=(number - 1) * size, limit=size)
+    pages = max(1, -(-result.total // size))
+    if number > pages:  # a page past the end shows the last one
+        number = pages
+        result = procedure_search(**criteria, offset=(number - 1) * size, limit=size)
+    params = request.GET.copy()
+    params.pop("trang", None)
+    context = {
+        **criteria,
+        "result": result,
+        "page_number": number,
+        "first_index": (number - 1) * size + 1,
+        "pages": pages,
+        "querystring": params.urlencode(),
+        "fields": Field.objects.filter(versions__status="published").distinct().order_by("name"),
+        "levels": AgencyLevel.objects.all(),
+    }
+    return render(request, "portal/procedure_list.html", context)
+
+
+def procedure_detail(request, code):
+    version = procedure_get_published(code=code)
+    if version is None:
+        raise Http404
+    return render(request, "portal/procedure_detail.html", {"version": version})
+
+
+def agency_list(request):
+    return render(request, "portal/agency_list.html", {"tree": agency_tree()})
+
+
+def _back(request):
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    return HttpResponseRedirect(target)
+
+
+@require_POST
+def display_settings(request):
+    """A-/A/A+ and high contrast: a form post that sets a cookie and goes back."""
+    response = _back(request)
+    size = request.POST.get("text_size")
+    if size in TEXT_SIZES:
+        response.set_cookie("text_size", size, max_age=ONE_YEAR, samesite="Lax")
+    if "contrast" in request.POST:
+        value = "high" if request.POST["contrast"] == "high" else "normal"
+        response.set_cookie("contrast", value, max_age=ONE_YEAR, samesite="Lax")
+    return response

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from motcua.agencies.admin_site import restrict_admin_to_administrators
+from motcua.api.api import api
+
+restrict_admin_to_administrators(admin.site)
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
+
+urlpatterns = [
+    path("quan-tri/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("can-bo/", include("motcua.agencies.urls")),
+    path("", include("motcua.portal.urls")),
+]
