@@ -313,23 +313,23 @@ def _split(cell: str, sep: str) -> list[str]:
 
 
 def _csv_row_to_raw(row: dict) -> dict:
-    """CSV cells hold lists as ``item||item`` and an item's parts as ``a|b|c``."""
+    """CSV cells hold lists one item per line, and an item's parts as ``a|b|c``."""
     raw = dict(row)
-    raw["fields"] = _split(row.get("fields", ""), "||")
-    raw["agency_levels"] = _split(row.get("agency_levels", ""), "||")
+    raw["fields"] = _split(row.get("fields", ""), "\n")
+    raw["agency_levels"] = _split(row.get("agency_levels", ""), "\n")
     raw["documents"] = [
         dict(zip(["name", "originals", "copies", "optional"], item.split("|"), strict=False))
-        for item in _split(row.get("documents", ""), "||")
+        for item in _split(row.get("documents", ""), "\n")
     ]
     raw["fees"] = [
         dict(
             zip(["description", "amount", "paid_when", "exemptions"], item.split("|"), strict=False)
         )
-        for item in _split(row.get("fees", ""), "||")
+        for item in _split(row.get("fees", ""), "\n")
     ]
     raw["steps"] = [
         dict(zip(["name", "role", "unit_function", "budget_hours"], item.split("|"), strict=False))
-        for item in _split(row.get("steps", ""), "||")
+        for item in _split(row.get("steps", ""), "\n")
     ]
     return raw
 
@@ -588,17 +588,17 @@ def catalog_export(*, as_csv: bool = False) -> str:
     writer.writeheader()
     for rec in records:
         row = dict(rec)
-        row["fields"] = "||".join(rec["fields"])
-        row["agency_levels"] = "||".join(rec["agency_levels"])
-        row["documents"] = "||".join(
+        row["fields"] = "\n".join(rec["fields"])
+        row["agency_levels"] = "\n".join(rec["agency_levels"])
+        row["documents"] = "\n".join(
             f"{d['name']}|{d['originals']}|{d['copies']}|{int(d['optional'])}"
             for d in rec["documents"]
         )
-        row["fees"] = "||".join(
+        row["fees"] = "\n".join(
             f"{f['description']}|{f['amount']}|{f['paid_when']}|{f['exemptions']}"
             for f in rec["fees"]
         )
-        row["steps"] = "||".join(
+        row["steps"] = "\n".join(
             f"{s['name']}|{s['role']}|{s['unit_function']}|{s['budget_hours']}"
             for s in rec["steps"]
         )

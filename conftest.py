@@ -1,0 +1,82 @@
+"""Test-only settings and the named actors every access rule is tested against (STYLE.md)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from motcua.agencies.models import Agency, AgencyLevel, Desk, Membership, Role, Unit
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture
+def levels(db):
+    return {
+        code: AgencyLevel.objects.create(code=code, name=name, rank=rank)
+        for code, name, rank in [("tinh", "Tỉnh", 1), ("huyen", "Huyện", 2), ("xa", "Xã", 3)]
+    }
+
+
+@pytest.fixture
+def province(levels):
+    return Agency.objects.create(code="000.00.00.H99", name="UBND tỉnh Thử", level=levels["tinh"])
+
+
+@pytest.fixture
+def commune(levels, province):
+    return Agency.objects.create(
+        code="000.01.31.H99", name="UBND xã An Bình", level=levels["xa"], parent=province
+    )
+
+
+@pytest.fixture
+def other_commune(levels, province):
+    return Agency.objects.create(
+        code="000.02.31.H99", name="UBND xã Bình Minh", level=levels["xa"], parent=province
+    )
+
+
+def _staff(username, agency, role, *, unit=None, desk=None, is_staff=False, superuser=False):
+    user = get_user_model().objects.create_user(
+        username=username, password="pw-" + username, first_name=username.title(),
+        is_staff=is_staff, is_superuser=superuser,
+    )  # fmt: skip
+    Membership.objects.create(user=user, agency=agency, role=role, unit=unit, desk=desk)
+    return user
+
+
+@pytest.fixture
+def desk_officer(commune):
+    desk = Desk.objects.create(agency=commune, code="mot-cua", name="Bộ phận một cửa")
+    return _staff("alice", commune, Role.DESK_OFFICER, desk=desk)
+
+
+@pytest.fixture
+def specialist(commune):
+    unit = Unit.objects.create(agency=commune, code="tu-phap", name="Tư pháp", function="tu-phap")
+    return _staff("bob", commune, Role.SPECIALIST, unit=unit)
+
+
+@pytest.fixture
+def leader(commune):
+    return _staff("linh", commune, Role.AGENCY_LEADER)
+
+
+@pytest.fixture
+def other_agency_officer(other_commune):
+    desk = Desk.objects.create(agency=other_commune, code="mot-cua", name="Bộ phận một cửa")
+    return _staff("charlie", other_commune, Role.DESK_OFFICER, desk=desk)
+
+
+@pytest.fixture
+def admin_user(province):
+    return _staff("root", province, Role.ADMINISTRATOR, is_staff=True, superuser=True)
+
+
+@pytest.fixture
+def commune_admin(commune):
+    return _staff("quantri", commune, Role.ADMINISTRATOR, is_staff=True)

@@ -1,0 +1,58 @@
+from datetime import time
+
+import pytest
+
+from motcua.workcalendar.models import OfficeHoursSeason
+
+URL = "/api/v1/calendar/due"
+
+
+@pytest.mark.django_db
+def test_due_on_standard_calendar(client):
+    response = client.get(URL, {"start": "2026-11-09T10:00:00+07:00", "days": "1"})
+    assert response.status_code == 200
+    assert response.json()["due_at"] == "2026-11-10T10:00:00+07:00"
+
+
+@pytest.mark.django_db
+def test_due_answers_in_vietnam_time_whatever_the_input_offset(client):
+    response = client.get(URL, {"start": "2026-11-09T03:00:00Z", "days": "0.5"})
+    assert response.json()["due_at"] == "2026-11-09T15:30:00+07:00"
+
+
+def test_due_on_agency_calendar(client, commune):
+    OfficeHoursSeason.objects.create(
+        agency=commune, name="Hè", start_month=4, start_day=1, end_month=9, end_day=30,
+        morning_start=time(7, 30), morning_end=time(11, 30),
+        afternoon_start=time(13, 30), afternoon_end=time(17, 30),
+    )  # fmt: skip
+    response = client.get(
+        URL, {"start": "2026-06-08T13:00:00+07:00", "days": "0.5", "agency": commune.code}
+    )
+    assert response.json()["due_at"] == "2026-06-08T17:30:00+07:00"
+
+
+@pytest.mark.django_db
+def test_unknown_agency_is_404(client):
+    response = client.get(URL, {"start": "2026-11-09T10:00:00+07:00", "days": 1, "agency": "x"})
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"start": "2026-11-09T10:00:00", "days": 1}, None),  # no offset
+        ({"start": "hôm qua", "days": 1}, "start"),
+        ({"start": "2026-11-09T10:00:00+07:00", "days": "ba"}, "days"),
+        ({"days": 1}, "start"),
+    ],
+)
+def test_bad_input_is_422_in_vietnamese(client, params, field):
+    response = client.get(URL, params)
+    assert response.status_code == 422
+    body = response.json()
+    if field:
+        assert field in body["errors"]
+    else:
+        assert "múi giờ" in body["detail"]
