@@ -42,9 +42,12 @@ def other_commune(levels, province):
 
 def _staff(username, agency, role, *, unit=None, desk=None, is_staff=False, superuser=False):
     user = get_user_model().objects.create_user(
-        username=username, password="pw-" + username, first_name=username.title(),
-        is_staff=is_staff, is_superuser=superuser,
-    )  # fmt: skip
+        username=username,
+        password="pw-" + username,
+        first_name=username.title(),
+        is_staff=is_staff,
+        is_superuser=superuser,
+    )
     Membership.objects.create(user=user, agency=agency, role=role, unit=unit, desk=desk)
     return user
 

@@ -1,4 +1,3 @@
-
 from motcua.catalog.services import catalog_import
 
 
@@ -26,5 +25,3 @@ def procedure_record(code="1.001193", name="Đăng ký khai sinh", **overrides) 
 
 def publish(*records: dict):
     return catalog_import(records=list(records))
-
-

@@ -32,13 +32,16 @@ def catalog(levels):
         procedure_record("1.000894", "Đăng ký kết hôn"),
         procedure_record("1.000656", "Đăng ký khai tử"),
         procedure_record("2.000635", "Cấp bản sao trích lục hộ tịch", fields=["Chứng thực"]),
-        procedure_record("9.000001", "Cấp giấy phép xây dựng", agency_levels=["huyen"],
-                         fields=["Xây dựng"]),
-    )  # fmt: skip
+        procedure_record(
+            "9.000001", "Cấp giấy phép xây dựng", agency_levels=["huyen"], fields=["Xây dựng"]
+        ),
+    )
 
 
-@pytest.mark.parametrize("query", ["dang ky khai sinh", "khai sinh", "đăng ký khai sinh",
-                                   "ĐĂNG KÝ KHAI SINH", "1.001193"])  # fmt: skip
+@pytest.mark.parametrize(
+    "query",
+    ["dang ky khai sinh", "khai sinh", "đăng ký khai sinh", "ĐĂNG KÝ KHAI SINH", "1.001193"],
+)
 def test_search_finds_birth_registration_first(catalog, query):
     result = procedure_search(query=query)
     assert result.versions[0].name == "Đăng ký khai sinh"
@@ -134,9 +137,13 @@ def test_json_export_imports_back_unchanged(levels):
 
 
 def test_csv_export_imports_back_unchanged(levels):
-    publish(procedure_record(documents=[
-        {"name": "Tờ khai, có dấu phẩy", "originals": 1, "copies": 2, "optional": True}
-    ]))  # fmt: skip
+    publish(
+        procedure_record(
+            documents=[
+                {"name": "Tờ khai, có dấu phẩy", "originals": 1, "copies": 2, "optional": True}
+            ]
+        )
+    )
     exported = catalog_export(as_csv=True)
     records = read_catalog_file(exported.encode("utf-8-sig"), filename="catalog.csv")
     assert catalog_import(records=records).unchanged == 1

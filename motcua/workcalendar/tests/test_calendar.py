@@ -122,11 +122,14 @@ def test_negative_time_is_refused():
 
 
 def test_seasonal_office_hours():
-    summer = Season((4, 1), (9, 30), (Session(time(7, 30), time(11, 30)),
-                                      Session(time(13, 30), time(17, 30))))  # fmt: skip
+    summer = Season(
+        (4, 1), (9, 30), (Session(time(7, 30), time(11, 30)), Session(time(13, 30), time(17, 30)))
+    )
     calendar = WorkCalendar(office_hours=OfficeHours(seasons=(summer,)))
     # Summer: the afternoon starts at 13:30, so 13:00 + 4 h ends at 17:30.
-    assert add_working_time(vn(2026, 6, 8, 13), hours=4, calendar=calendar) == vn(2026, 6, 8, 17, 30)
+    assert add_working_time(vn(2026, 6, 8, 13), hours=4, calendar=calendar) == vn(
+        2026, 6, 8, 17, 30
+    )
     # Winter keeps the standard hours.
     assert add_working_time(vn(*MON, 13), hours=4, calendar=calendar) == vn(*MON, 17)
 
@@ -209,9 +212,11 @@ working_hours = st.decimals(min_value=0, max_value=400, places=2)
 def _inside_office_hours(moment: datetime) -> bool:
     local = moment.astimezone(VN_TZ)
     return any(
-        datetime.combine(local.date(), s.start, VN_TZ) <= local <= datetime.combine(local.date(), s.end, VN_TZ)
+        datetime.combine(local.date(), s.start, VN_TZ)
+        <= local
+        <= datetime.combine(local.date(), s.end, VN_TZ)
         for s in WorkCalendar().sessions_on(local.date())
-    )  # fmt: skip
+    )
 
 
 @settings(max_examples=300, deadline=None)

@@ -10,10 +10,17 @@ from motcua.workcalendar.selectors import calendar_get
 @pytest.fixture
 def summer_hours(commune):
     return OfficeHoursSeason.objects.create(
-        agency=commune, name="Mùa hè", start_month=4, start_day=1, end_month=9, end_day=30,
-        morning_start=time(7, 30), morning_end=time(11, 30),
-        afternoon_start=time(13, 30), afternoon_end=time(17, 30),
-    )  # fmt: skip
+        agency=commune,
+        name="Mùa hè",
+        start_month=4,
+        start_day=1,
+        end_month=9,
+        end_day=30,
+        morning_start=time(7, 30),
+        morning_end=time(11, 30),
+        afternoon_start=time(13, 30),
+        afternoon_end=time(17, 30),
+    )
 
 
 def test_deployment_overrides_apply_to_every_agency(db, commune):
@@ -50,10 +57,17 @@ def test_season_with_impossible_day_is_refused(commune):
     from django.core.exceptions import ValidationError
 
     season = OfficeHoursSeason(
-        agency=commune, name="x", start_month=2, start_day=30, end_month=13, end_day=1,
-        morning_start=time(7, 30), morning_end=time(11, 30),
-        afternoon_start=time(11, 0), afternoon_end=time(17),
-    )  # fmt: skip
+        agency=commune,
+        name="x",
+        start_month=2,
+        start_day=30,
+        end_month=13,
+        end_day=1,
+        morning_start=time(7, 30),
+        morning_end=time(11, 30),
+        afternoon_start=time(11, 0),
+        afternoon_end=time(17),
+    )
     with pytest.raises(ValidationError) as exc:
         season.full_clean()
     assert set(exc.value.message_dict) >= {"start_day", "end_month", "afternoon_start"}
