@@ -59,6 +59,8 @@ def shot():
 
 @pytest.fixture
 def demo(transactional_db):
+    import io
+
     from django.core.management import call_command
 
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    call_command("load_demo", stdout=io.StringIO())
