@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from motcua.agencies.admin_scope import AgencyScopedAdmin
 from motcua.agencies.models import Agency, AgencyLevel, Desk, Membership, Unit
 from motcua.workcalendar.models import OfficeHoursSeason
 
@@ -27,7 +28,8 @@ class OfficeHoursInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AgencyScopedAdmin):
+    agency_lookup = ""
     list_display = ["name", "code", "level", "parent", "is_active"]
     list_filter = ["level", "is_active"]
     search_fields = ["name", "code", "short_name"]
@@ -35,14 +37,27 @@ class AgencyAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     inlines = [UnitInline, DeskInline, OfficeHoursInline]
 
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # new agencies are the province's business
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["code", "level", "parent"]
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AgencyScopedAdmin):
     list_display = ["user", "agency", "role", "unit", "desk", "title"]
     list_filter = ["role", "agency__level"]
     search_fields = ["user__username", "user__last_name", "user__first_name", "agency__name"]
     list_select_related = ["user", "agency", "unit", "desk"]
-    autocomplete_fields = ["user", "agency"]
+    autocomplete_fields = ["user"]
+
+    def get_autocomplete_fields(self, request):
+        # The user search needs the User admin, which stays the superusers'.
+        return self.autocomplete_fields if request.user.is_superuser else []
 
 
 class MembershipInline(admin.TabularInline):

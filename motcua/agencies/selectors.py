@@ -43,3 +43,24 @@ def agency_tree() -> list[dict]:
         parent = nodes.get(agency.parent_id)
         (parent["children"] if parent else roots).append(node)
     return roots
+
+
+def agencies_administered_by(*, user) -> QuerySet[Agency]:
+    """Agencies where ``user`` is an administrator, with every agency below them."""
+    if user.is_superuser:
+        return Agency.objects.all()
+    roots = set(
+        Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).values_list(
+            "agency_id", flat=True
+        )
+    )
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Agency.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = set(), list(roots)
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(children.get(pk, []))
+    return Agency.objects.filter(pk__in=found)

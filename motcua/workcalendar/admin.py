@@ -6,18 +6,25 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from motcua.agencies.admin_scope import AgencyScopedAdmin
 from motcua.workcalendar.calendar import national_holiday_names
 from motcua.workcalendar.models import CalendarOverride
 from motcua.workcalendar.selectors import calendar_get
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(AgencyScopedAdmin):
     list_display = ["date", "kind", "reason", "agency"]
     list_filter = ["kind", "agency"]
     date_hierarchy = "date"
     list_select_related = ["agency"]
-    autocomplete_fields = ["agency"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser:
+            # Deployment-wide days are the province's; an agency administrator sets its own.
+            form.base_fields["agency"].required = True
+        return form
 
     def get_urls(self):
         year_view = self.admin_site.admin_view(self.year_view)

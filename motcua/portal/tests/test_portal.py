@@ -86,3 +86,9 @@ def test_every_form_field_is_labelled(client, catalog):
     assert ids
     for field_id in ids:
         assert f'for="{field_id}"' in html
+
+
+def test_vietnamese_is_the_default_whatever_the_browser_asks(client, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="vi"' in response.text
+    assert response["Content-Language"] == "vi"

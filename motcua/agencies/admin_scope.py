@@ -1,0 +1,51 @@
+"""Admin pages that an agency's own administrator may use, limited to their agencies.
+
+A superuser (the province's IT team) sees everything; an administrator of a commune sees and
+edits only the rows of the agencies they administer, and picks only those in forms."""
+
+from django.contrib import admin
+
+from motcua.agencies.models import Agency, Desk, Unit
+from motcua.agencies.selectors import agencies_administered_by, user_is_administrator
+
+
+class AgencyScopedAdmin(admin.ModelAdmin):
+    #: The lookup from this model to its agency ("" for Agency itself).
+    agency_lookup = "agency"
+
+    def _scope(self, request):
+        return agencies_administered_by(user=request.user)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        lookup = f"{self.agency_lookup}__in" if self.agency_lookup else "pk__in"
+        return qs.filter(**{lookup: self._scope(request)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            scope = self._scope(request)
+            if db_field.related_model is Agency:
+                kwargs["queryset"] = scope
+            elif db_field.related_model in (Unit, Desk):
+                kwargs["queryset"] = db_field.related_model.objects.filter(agency__in=scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _allowed(self, request) -> bool:
+        return request.user.is_superuser or user_is_administrator(user=request.user)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
