@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "motcua.agencies",
     "motcua.workcalendar",
     "motcua.catalog",
+    "motcua.dossiers",
+    "motcua.notifications",
     "motcua.portal",
     "motcua.api",
 ]
@@ -206,6 +208,16 @@ SITE_NAME = env_str("SITE_NAME", "Một cửa điện tử")
 SITE_OWNER = env_str("SITE_OWNER", "UBND tỉnh (bản trình diễn)")
 
 CATALOG_PAGE_SIZE = env_int("CATALOG_PAGE_SIZE", 20)
+ATTACHMENT_MAX_MB = env_int("ATTACHMENT_MAX_MB", 20)
+ATTACHMENT_MAX_COUNT = env_int("ATTACHMENT_MAX_COUNT", 30)
+INBOX_PAGE_SIZE = env_int("INBOX_PAGE_SIZE", 50)
+# Public look-ups per address per minute before 429 (SPEC §12).
+PUBLIC_LOOKUP_PER_MINUTE = env_int("PUBLIC_LOOKUP_PER_MINUTE", 30)
+# Where the receipt's QR code points: this site's public address.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+NOTIFICATION_CHANNEL = env_str("NOTIFICATION_CHANNEL", "file")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = (ATTACHMENT_MAX_MB + 5) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

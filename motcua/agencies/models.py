@@ -47,6 +47,14 @@ class Agency(models.Model):
     website = models.URLField(_("trang thông tin"), blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
 
+    class CodeFormat(models.TextChoices):
+        STANDARD = "standard", _("Mã cơ quan-YYMMDD-số thứ tự (0001)")
+        NATIONAL = "national", _("Như hệ thống dùng chung quốc gia: …-YYMMDD-AAXXXX")
+
+    dossier_code_format = models.CharField(
+        _("dạng mã hồ sơ"), max_length=10, choices=CodeFormat.choices, default="standard"
+    )
+
     class Meta:
         ordering = ["level__rank", "name"]
         verbose_name = _("cơ quan")

@@ -1,0 +1,315 @@
+import hashlib
+import json
+from datetime import UTC
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.agencies.models import Agency, Desk, Role, Unit
+from motcua.catalog.models import ProcedureVersion, ProcessStep, RequiredDocument
+
+
+class Status(models.TextChoices):
+    """Motcua's dossier statuses; each maps to exactly one DVCQG status code (SPEC §4)."""
+
+    SUBMITTED = "submitted", _("Mới đăng ký")
+    RECEIVED = "received", _("Đã tiếp nhận")
+    REFUSED = "refused", _("Không được tiếp nhận")
+    PROCESSING = "processing", _("Đang xử lý")
+    WAITING_APPLICANT = "waiting_applicant", _("Chờ bổ sung hồ sơ")
+    WAITING_PAYMENT = "waiting_payment", _("Chờ thực hiện nghĩa vụ tài chính")
+    WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")
+    STOPPED = "stopped", _("Dừng xử lý")
+    REJECTED = "rejected", _("Từ chối giải quyết")
+    RESULT_READY = "result_ready", _("Đã có kết quả")
+    RETURNED = "returned", _("Đã trả kết quả")
+
+
+#: SPEC §4. A refusal after review ends processing with a reason: DVCQG 8 (our choice).
+DVCQG_STATUS = {
+    Status.SUBMITTED: 1,
+    Status.RECEIVED: 2,
+    Status.REFUSED: 3,
+    Status.PROCESSING: 4,
+    Status.WAITING_APPLICANT: 5,
+    Status.WAITING_PAYMENT: 6,
+    Status.WITHDRAWN: 7,
+    Status.STOPPED: 8,
+    Status.REJECTED: 8,
+    Status.RESULT_READY: 9,
+    Status.RETURNED: 10,
+}
+
+OPEN_STATUSES = (
+    Status.RECEIVED,
+    Status.PROCESSING,
+    Status.WAITING_APPLICANT,
+    Status.WAITING_PAYMENT,
+)
+PAUSED_STATUSES = (Status.WAITING_APPLICANT, Status.WAITING_PAYMENT)
+
+
+class Channel(models.IntegerChoices):
+    """How the dossier came in (KenhThucHien)."""
+
+    DESK = 1, _("Trực tiếp")
+    ONLINE = 2, _("Trực tuyến")
+    POST = 3, _("Bưu chính công ích")
+
+
+class ApplicantType(models.IntegerChoices):
+    CITIZEN = 1, _("Công dân")
+    BUSINESS = 2, _("Doanh nghiệp")
+    STATE_AGENCY = 3, _("Cơ quan nhà nước")
+    OTHER = 4, _("Khác")
+
+
+class ResultDelivery(models.TextChoices):
+    DESK = "desk", _("Nhận tại Bộ phận một cửa")
+    POST = "post", _("Nhận qua bưu chính")
+    ONLINE = "online", _("Nhận trực tuyến")
+
+
+class DossierCodeCounter(models.Model):
+    """The last serial used by an agency on a day; locked row by row to allocate codes
+    without gaps or duplicates (SPEC §5)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="one_counter_per_agency_day")
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class Dossier(models.Model):
+    """A dossier (hồ sơ): one application for one procedure version, from receipt at a desk
+    (bộ phận một cửa) of ``receiving_agency`` to the result returned; ``deciding_agency``
+    handles it (ND 118: the two may differ within a province)."""
+
+    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
+    procedure_version = models.ForeignKey(
+        ProcedureVersion, verbose_name=_("thủ tục"), on_delete=models.PROTECT
+    )
+    receiving_desk = models.ForeignKey(
+        Desk, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    receiving_agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    deciding_agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan giải quyết"), on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.PositiveSmallIntegerField(_("kênh"), choices=Channel.choices)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices)
+
+    applicant_type = models.PositiveSmallIntegerField(
+        _("loại chủ hồ sơ"), choices=ApplicantType.choices, default=ApplicantType.CITIZEN
+    )
+    applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255)
+    applicant_id_number = models.CharField(_("số định danh / mã số thuế"), max_length=20)
+    applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    authorised_name = models.CharField(_("người được ủy quyền"), max_length=255, blank=True)
+    authorised_id_number = models.CharField(_("số định danh người ủy quyền"), max_length=20,
+                                            blank=True)  # fmt: skip
+    result_delivery = models.CharField(
+        _("hình thức nhận kết quả"), max_length=10, choices=ResultDelivery.choices,
+        default=ResultDelivery.DESK,
+    )  # fmt: skip
+    delivery_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=500, blank=True)
+    sets_received = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), default=1)
+    fee_amount = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
+
+    received_at = models.DateTimeField(_("tiếp nhận lúc"))
+    due_at = models.DateTimeField(_("hẹn trả lúc"))
+    original_due_at = models.DateTimeField(_("hẹn trả ban đầu"))
+    paused_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    supplement_count = models.PositiveSmallIntegerField(default=0)
+
+    current_step = models.ForeignKey(
+        ProcessStep, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    current_role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    current_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    current_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    step_started_at = models.DateTimeField(null=True, blank=True)
+    step_due_at = models.DateTimeField(null=True, blank=True)
+
+    extension_reason = models.TextField(_("lý do gia hạn"), blank=True)
+    extended_at = models.DateTimeField(_("gia hạn lúc"), null=True, blank=True)
+
+    returned_to = models.CharField(_("người nhận kết quả"), max_length=255, blank=True)
+    postal_tracking = models.CharField(_("số vận đơn"), max_length=60, blank=True)
+    closing_note = models.TextField(_("lý do"), blank=True)
+
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["receiving_desk", "status", "due_at"], name="dossier_desk_idx"),
+            models.Index(fields=["current_unit", "status", "due_at"], name="dossier_unit_idx"),
+            models.Index(fields=["current_assignee", "status", "due_at"],
+                         name="dossier_assignee_idx"),
+            models.Index(fields=["deciding_agency", "status", "due_at"],
+                         name="dossier_agency_idx"),
+            models.Index(fields=["status", "due_at"], name="dossier_status_due_idx"),
+        ]  # fmt: skip
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def dvcqg_status(self) -> int:
+        return DVCQG_STATUS[Status(self.status)]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_extended(self) -> bool:
+        return self.extended_at is not None
+
+
+class DossierDocument(models.Model):
+    """A line of the documents checklist ticked at reception (thành phần hồ sơ đã nhận)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    required_document = models.ForeignKey(
+        RequiredDocument, on_delete=models.PROTECT, null=True, blank=True
+    )
+    name = models.CharField(max_length=500)
+    originals = models.PositiveSmallIntegerField(default=0)
+    copies = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Attachment(models.Model):
+    """A scanned or uploaded file of a dossier, stored outside the database under a random
+    name, with its SHA-256."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="dossiers/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class DossierEvent(models.Model):
+    """One action on a dossier (the trace): who, when, status and step before and after, the
+    note and files. Append-only, and hash-chained per dossier so a changed or deleted row is
+    detected by ``manage.py verify_audit`` (SPEC §4)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    actor_name = models.CharField(max_length=255)
+    at = models.DateTimeField()
+    status_before = models.CharField(max_length=20, blank=True)
+    status_after = models.CharField(max_length=20)
+    step_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    step_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    unit_name = models.CharField(max_length=255, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["dossier", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="event_seq_unique")]
+
+    def __str__(self):
+        return f"{self.dossier_id}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Nhật ký xử lý hồ sơ chỉ được ghi thêm, không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Nhật ký xử lý hồ sơ không được xóa.")
+
+    def canonical(self) -> bytes:
+        payload = {
+            "dossier": self.dossier_id, "seq": self.seq, "action": self.action,
+            "actor": self.actor_id, "actor_name": self.actor_name,
+            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "status_before": self.status_before, "status_after": self.status_after,
+            "step_before": self.step_before, "step_after": self.step_after,
+            "unit_name": self.unit_name, "note": self.note, "data": self.data,
+            "prev_hash": self.prev_hash,
+        }  # fmt: skip
+        return json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical()).hexdigest()
+
+
+class DeskNotice(models.Model):
+    """What the desk gives an applicant whose dossier it does not receive: a request to
+    complete (form 02, listing everything missing at once) or a refusal (form 03)."""
+
+    class Kind(models.TextChoices):
+        COMPLETE = "complete", _("Yêu cầu bổ sung, hoàn thiện hồ sơ")
+        REFUSE = "refuse", _("Từ chối tiếp nhận hồ sơ")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    desk = models.ForeignKey(Desk, on_delete=models.PROTECT)
+    procedure_version = models.ForeignKey(ProcedureVersion, on_delete=models.PROTECT)
+    applicant_name = models.CharField(max_length=255)
+    applicant_id_number = models.CharField(max_length=20)
+    applicant_phone = models.CharField(max_length=20, blank=True)
+    applicant_address = models.CharField(max_length=500, blank=True)
+    items = models.JSONField(default=list, blank=True)
+    reason = models.TextField()
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.applicant_name}"
+
+    def clean(self):
+        if self.kind == self.Kind.COMPLETE and not self.items:
+            raise ValidationError(_("Liệt kê đầy đủ các giấy tờ cần bổ sung."))

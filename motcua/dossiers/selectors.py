@@ -1,0 +1,161 @@
+"""Reading dossiers, with the access rules of SPEC §3 and the inboxes of issue #3."""
+
+from __future__ import annotations
+
+import hmac
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from motcua.agencies.models import Membership, Role
+from motcua.dossiers.models import OPEN_STATUSES, Dossier, DossierEvent, Status
+from motcua.workcalendar.calendar import add_working_time
+
+LOOKUP_SALT = "motcua.dossier.lookup"
+INBOX_STATUSES = (*OPEN_STATUSES, Status.RESULT_READY)
+
+
+def _memberships(user) -> list[dict]:
+    return list(
+        Membership.objects.filter(user=user).values("role", "agency_id", "unit_id", "desk_id")
+    )
+
+
+def dossier_scope(*, user) -> Q:
+    """Dossiers ``user`` may see: received at their desk, at their unit's step, of the agency
+    they lead, or that they handled before. Administrators manage settings, not dossiers."""
+    if user.is_superuser:
+        return Q()
+    q = Q(current_assignee=user) | Q(
+        Exists(DossierEvent.objects.filter(dossier=OuterRef("pk"), actor=user))
+    )
+    for m in _memberships(user):
+        if m["role"] == Role.DESK_OFFICER and m["desk_id"]:
+            q |= Q(receiving_desk_id=m["desk_id"])
+        elif m["role"] in (Role.SPECIALIST, Role.UNIT_HEAD) and m["unit_id"]:
+            q |= Q(current_unit_id=m["unit_id"])
+        elif m["role"] == Role.AGENCY_LEADER:
+            q |= Q(deciding_agency_id=m["agency_id"])
+    return q
+
+
+def dossiers_visible_to(*, user) -> QuerySet[Dossier]:
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(dossier_scope(user=user))
+
+
+def dossier_get_for_user(*, user, code: str) -> Dossier | None:
+    return (
+        dossiers_visible_to(user=user)
+        .select_related("procedure_version__procedure", "receiving_desk", "receiving_agency",
+                        "deciding_agency", "current_step", "current_unit", "current_assignee")
+        .filter(code=code)
+        .first()
+    )  # fmt: skip
+
+
+def _held_by(user) -> Q:
+    """Dossiers waiting for an action of ``user``'s desk, unit or leadership."""
+    q = Q(current_assignee=user)
+    for m in _memberships(user):
+        if m["role"] == Role.DESK_OFFICER and m["desk_id"]:
+            q |= Q(current_role=Role.DESK_OFFICER, receiving_desk_id=m["desk_id"])
+            q |= Q(status=Status.WAITING_APPLICANT, receiving_desk_id=m["desk_id"])
+        elif m["role"] in (Role.SPECIALIST, Role.UNIT_HEAD) and m["unit_id"]:
+            q |= Q(current_role__in=[Role.SPECIALIST, Role.UNIT_HEAD], current_unit_id=m["unit_id"])
+        elif m["role"] == Role.AGENCY_LEADER:
+            q |= Q(current_role=Role.AGENCY_LEADER, deciding_agency_id=m["agency_id"])
+    return q
+
+
+INBOXES = {
+    "mine": "Của tôi",
+    "unit": "Của đơn vị",
+    "due_soon": "Sắp đến hạn",
+    "overdue": "Quá hạn",
+}
+
+
+def inbox_queryset(*, user, box: str) -> QuerySet[Dossier]:
+    """One inbox, sorted by due time. ``due_soon``: due within 1 working day."""
+    now = timezone.now()
+    if box == "mine":
+        qs = Dossier.objects.filter(current_assignee=user)
+    else:
+        qs = Dossier.objects.filter(_held_by(user))
+    qs = qs.filter(status__in=INBOX_STATUSES)
+    if box == "due_soon":
+        qs = qs.filter(status__in=OPEN_STATUSES, due_at__gte=now,
+                       due_at__lte=add_working_time(now, days=1))  # fmt: skip
+    elif box == "overdue":
+        qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+    return qs.order_by("due_at", "pk")
+
+
+def inbox_counts(*, user) -> dict[str, int]:
+    return {box: inbox_queryset(user=user, box=box).count() for box in INBOXES}
+
+
+def inbox_page(*, user, box: str, limit: int) -> list[Dossier]:
+    return list(
+        inbox_queryset(user=user, box=box)
+        .select_related("procedure_version", "current_unit", "current_step")
+        .only("code", "applicant_name", "status", "due_at", "step_due_at", "extended_at",
+              "procedure_version__name", "current_unit__name", "current_step__name",
+              "current_role")[:limit]
+    )  # fmt: skip
+
+
+# --- public look-up ----------------------------------------------------------------------
+
+
+def lookup_token(dossier: Dossier) -> str:
+    return signing.Signer(salt=LOOKUP_SALT).sign(dossier.code)
+
+
+def lookup_url(dossier: Dossier) -> str:
+    return (
+        f"{settings.PUBLIC_BASE_URL.rstrip('/')}/tra-cuu/?{urlencode({'t': lookup_token(dossier)})}"
+    )
+
+
+def _verify_matches(dossier: Dossier, verify: str) -> bool:
+    verify = (verify or "").strip()
+    if len(verify) != 4 or not verify.isdigit():
+        return False
+    candidates = [dossier.applicant_phone[-4:], dossier.applicant_id_number[-4:]]
+    return any(hmac.compare_digest(verify, c) for c in candidates if len(c) == 4)
+
+
+def dossier_public_get(*, code: str = "", verify: str = "", token: str = "") -> Dossier | None:
+    """A dossier for the public page: by code and the last 4 digits of the phone or ID
+    number, or by the signed token of the receipt's QR code. None whatever went wrong."""
+    if token:
+        try:
+            code = signing.Signer(salt=LOOKUP_SALT).unsign(token)
+        except signing.BadSignature:
+            return None
+    dossier = (
+        Dossier.objects.select_related("procedure_version__procedure", "current_unit",
+                                       "current_step")
+        .filter(code=code.strip())
+        .first()
+    )  # fmt: skip
+    if dossier is None or (not token and not _verify_matches(dossier, verify)):
+        return None
+    return dossier
+
+
+def public_steps(dossier: Dossier) -> list[dict]:
+    """The trace a citizen may see: steps and times, no names of officers, no notes."""
+    from motcua.dossiers.services import ACTION_LABELS
+
+    return [
+        {"at": e.at, "action": e.action, "label": ACTION_LABELS.get(e.action, e.action),
+         "status": e.status_after, "unit": e.unit_name}
+        for e in dossier.events.order_by("seq").only("at", "action", "status_after", "unit_name")
+    ]  # fmt: skip

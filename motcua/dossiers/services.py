@@ -1,0 +1,599 @@
+"""Writing dossiers: receive, move through the internal process, return (SPEC §4–§6).
+
+Every status change goes through ``dossier_apply``: one transition table, one optimistic
+version check, one audit event, the applicant's message written to the outbox in the same
+transaction. The desk, the API and the management commands all call these functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.agencies.models import Agency, Desk, Membership, Role, Unit
+from motcua.catalog.models import ProcedureVersion, ProcessStep
+from motcua.dossiers.models import (
+    OPEN_STATUSES,
+    Attachment,
+    DeskNotice,
+    Dossier,
+    DossierCodeCounter,
+    DossierDocument,
+    DossierEvent,
+    ResultDelivery,
+    Status,
+)
+from motcua.notifications.services import notification_enqueue
+from motcua.workcalendar.calendar import (
+    VN_TZ,
+    add_working_time,
+    compute_due_at,
+    to_local,
+    working_time_between,
+)
+from motcua.workcalendar.selectors import calendar_get
+
+GENESIS_HASH = "0" * 64
+
+
+class StaleDossier(Exception):
+    """Someone else changed the dossier since the page was loaded."""
+
+    message = "Hồ sơ vừa được người khác thay đổi. Vui lòng tải lại trang rồi thao tác lại."
+
+
+class TransitionRefused(ValidationError):
+    pass
+
+
+# --- the transition table (SPEC §4) ----------------------------------------------------
+
+#: action → (statuses it may start from, status it leads to; None: decided by the action).
+TRANSITIONS: dict[str, tuple[tuple[Status, ...], Status | None]] = {
+    "receive": ((), Status.RECEIVED),
+    "forward": ((Status.RECEIVED, Status.PROCESSING), None),
+    "send_back": ((Status.PROCESSING,), Status.PROCESSING),
+    "request_supplement": ((Status.RECEIVED, Status.PROCESSING), Status.WAITING_APPLICANT),
+    "supplement_received": ((Status.WAITING_APPLICANT,), Status.PROCESSING),
+    "request_payment": ((Status.PROCESSING,), Status.WAITING_PAYMENT),
+    "payment_received": ((Status.WAITING_PAYMENT,), Status.PROCESSING),
+    "extend": (OPEN_STATUSES, None),
+    "reject": ((Status.RECEIVED, Status.PROCESSING), Status.REJECTED),
+    "stop": (OPEN_STATUSES, Status.STOPPED),
+    "withdraw": (OPEN_STATUSES, Status.WITHDRAWN),
+    "return_result": ((Status.RESULT_READY,), Status.RETURNED),
+}
+
+ACTION_LABELS = {
+    "receive": "Tiếp nhận hồ sơ",
+    "forward": "Chuyển bước tiếp theo",
+    "approve": "Phê duyệt, ký kết quả",
+    "send_back": "Trả lại bước trước",
+    "request_supplement": "Yêu cầu bổ sung hồ sơ",
+    "supplement_received": "Nhận hồ sơ bổ sung",
+    "request_payment": "Yêu cầu thực hiện nghĩa vụ tài chính",
+    "payment_received": "Đã nhận chứng từ nộp nghĩa vụ tài chính",
+    "extend": "Xin lỗi và gia hạn thời gian giải quyết",
+    "reject": "Từ chối giải quyết",
+    "stop": "Dừng xử lý",
+    "withdraw": "Công dân rút hồ sơ",
+    "return_result": "Trả kết quả",
+    "result_ready": "Đã có kết quả",
+}
+
+#: Which applicant message each action sends (SPEC §6, issue #3 item 9).
+MESSAGES = {
+    "receive": "received",
+    "request_supplement": "supplement_requested",
+    "request_payment": "payment_requested",
+    "extend": "extended",
+    "result_ready": "result_ready",
+}
+
+
+# --- reading helpers ---------------------------------------------------------------------
+
+
+def _roles_of(user, dossier: Dossier) -> set[str]:
+    """The roles ``user`` holds for ``dossier`` right now."""
+    roles = set()
+    for m in Membership.objects.filter(user=user).only("role", "agency_id", "unit_id", "desk_id"):
+        if m.role == Role.DESK_OFFICER and m.desk_id == dossier.receiving_desk_id:
+            roles.add("desk")
+        if m.agency_id == dossier.deciding_agency_id:
+            if m.role == Role.AGENCY_LEADER:
+                roles.add("leader")
+            if m.role == Role.UNIT_HEAD and m.unit_id == dossier.current_unit_id:
+                roles.add("unit_head")
+        if dossier.current_role and m.role == dossier.current_role:
+            holds = (
+                (m.role == Role.DESK_OFFICER and m.desk_id == dossier.receiving_desk_id)
+                or (m.role == Role.AGENCY_LEADER and m.agency_id == dossier.deciding_agency_id)
+                or (m.role in (Role.SPECIALIST, Role.UNIT_HEAD)
+                    and m.unit_id == dossier.current_unit_id)
+            )  # fmt: skip
+            if holds and dossier.current_assignee_id in (None, user.pk):
+                roles.add("holder")
+    if dossier.current_assignee_id == user.pk:
+        roles.add("holder")
+    return roles
+
+
+def allowed_actions(user, dossier: Dossier) -> list[str]:
+    """The actions ``user`` may take on ``dossier`` now, for the buttons on its page."""
+    roles = _roles_of(user, dossier)
+    status = Status(dossier.status)
+    actions = []
+    for action, (sources, _target) in TRANSITIONS.items():
+        if action == "receive" or status not in sources:
+            continue
+        if _may(action, roles, dossier):
+            actions.append(action)
+    return actions
+
+
+def _may(action: str, roles: set[str], dossier: Dossier) -> bool:
+    if action in ("forward", "send_back", "request_supplement", "request_payment"):
+        return "holder" in roles
+    if action in ("supplement_received", "payment_received"):
+        return bool({"desk", "holder"} & roles)
+    if action == "extend":
+        return not dossier.is_extended and bool({"holder", "leader", "unit_head"} & roles)
+    if action in ("reject", "stop"):
+        return bool({"leader"} & roles) or ("holder" in roles and action == "reject")
+    if action in ("withdraw", "return_result"):
+        return "desk" in roles
+    return False
+
+
+# --- codes and time ----------------------------------------------------------------------
+
+
+def _serial_text(agency: Agency, serial: int) -> str:
+    if agency.dossier_code_format == Agency.CodeFormat.NATIONAL:
+        block, number = divmod(serial - 1, 9999)
+        letters = chr(65 + block // 26 % 26) + chr(65 + block % 26)
+        return f"{letters}{number + 1:04d}"
+    return f"{serial:04d}"
+
+
+def dossier_code_allocate(*, agency: Agency, received_at: datetime) -> str:
+    """``{agency code}-{YYMMDD}-{serial}``: the serial restarts each day per agency and is
+    taken under a row lock, so concurrent receipts get consecutive, distinct serials."""
+    day = to_local(received_at).date()
+    DossierCodeCounter.objects.bulk_create(
+        [DossierCodeCounter(agency=agency, day=day, last=0)], ignore_conflicts=True
+    )
+    counter = DossierCodeCounter.objects.select_for_update().get(agency=agency, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{agency.code}-{day:%y%m%d}-{_serial_text(agency, counter.last)}"
+
+
+def _now() -> datetime:
+    return timezone.now().astimezone(VN_TZ)
+
+
+def _unit_for(step: ProcessStep, agency: Agency) -> Unit | None:
+    if step.role not in (Role.SPECIALIST, Role.UNIT_HEAD):
+        return None
+    units = list(Unit.objects.filter(agency=agency).order_by("pk"))
+    for unit in units:
+        if step.unit_function and unit.function == step.unit_function:
+            return unit
+    return units[0] if units else None
+
+
+def _enter_step(dossier: Dossier, step: ProcessStep | None, at: datetime) -> None:
+    dossier.current_step = step
+    dossier.current_assignee = None
+    if step is None:
+        dossier.current_role, dossier.current_unit = "", None
+        dossier.step_started_at = dossier.step_due_at = None
+        return
+    dossier.current_role = step.role
+    dossier.current_unit = _unit_for(step, dossier.deciding_agency)
+    dossier.step_started_at = at
+    calendar = calendar_get(agency=dossier.deciding_agency)
+    dossier.step_due_at = add_working_time(at, hours=step.budget_hours, calendar=calendar)
+
+
+def _steps(dossier: Dossier) -> list[ProcessStep]:
+    return list(dossier.procedure_version.steps.order_by("order"))
+
+
+# --- the audit trail ---------------------------------------------------------------------
+
+
+def _record(
+    dossier: Dossier, *, action: str, actor, at: datetime, status_before: str,
+    step_before: int | None, unit_name: str = "", note: str = "", data: dict | None = None,
+) -> DossierEvent:  # fmt: skip
+    last = (
+        DossierEvent.objects.filter(dossier=dossier)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    event = DossierEvent(
+        dossier=dossier, seq=seq, action=action,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=(actor.get_full_name() or actor.username) if actor else "Hệ thống",
+        at=at, status_before=status_before, status_after=dossier.status,
+        step_before=step_before,
+        step_after=dossier.current_step.order if dossier.current_step_id else None,
+        unit_name=unit_name, note=note, data=data or {}, prev_hash=prev_hash,
+    )  # fmt: skip
+    event.hash = event.compute_hash()
+    event.save()
+    return event
+
+
+def audit_verify(*, dossier_ids=None) -> list[str]:
+    """Codes of the dossiers whose event chain is broken (changed, deleted or reordered)."""
+    broken = []
+    events = DossierEvent.objects.order_by("dossier_id", "seq").select_related("dossier")
+    if dossier_ids is not None:
+        events = events.filter(dossier_id__in=dossier_ids)
+    current, current_code, prev_hash, expected_seq, bad = None, "", GENESIS_HASH, 1, False
+    for event in events.iterator(chunk_size=2000):
+        if event.dossier_id != current:
+            if bad:
+                broken.append(current_code)
+            current, current_code = event.dossier_id, event.dossier.code
+            prev_hash, expected_seq, bad = GENESIS_HASH, 1, False
+        if bad:
+            continue
+        if (event.seq != expected_seq or event.prev_hash != prev_hash
+                or event.compute_hash() != event.hash):  # fmt: skip
+            bad = True
+        prev_hash, expected_seq = event.hash, event.seq + 1
+    if bad:
+        broken.append(current_code)
+    # A dossier whose events were all deleted has no chain at all.
+    empty = Dossier.objects.filter(events__isnull=True)
+    if dossier_ids is not None:
+        empty = empty.filter(pk__in=dossier_ids)
+    broken += list(empty.values_list("code", flat=True))
+    return broken
+
+
+# --- receiving ---------------------------------------------------------------------------
+
+CCCD_RE = re.compile(r"^\d{12}$")
+TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
+PHONE_RE = re.compile(r"^(\+84|0)\d{9,10}$")
+
+
+@dataclass
+class Applicant:
+    name: str
+    id_number: str
+    type: int = 1
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    authorised_name: str = ""
+    authorised_id_number: str = ""
+
+
+@dataclass
+class IncomingFile:
+    name: str
+    content: bytes
+
+
+@dataclass
+class Receipt:
+    """Everything the desk (or a peer system) hands over for one dossier."""
+
+    applicant: Applicant
+    channel: int = 1
+    documents: list[tuple[int | None, str, int, int]] = field(default_factory=list)
+    files: list[IncomingFile] = field(default_factory=list)
+    result_delivery: str = ResultDelivery.DESK
+    delivery_address: str = ""
+    sets_received: int = 1
+    received_at: datetime | None = None
+
+
+def applicant_errors(applicant: Applicant) -> dict[str, str]:
+    errors = {}
+    if not applicant.name.strip():
+        errors["applicant.name"] = "Nhập họ tên (hoặc tên tổ chức) của chủ hồ sơ."
+    number = applicant.id_number.strip()
+    if applicant.type == 2:
+        if not TAX_CODE_RE.match(number):
+            errors["applicant.id_number"] = (
+                "Mã số thuế phải có 10 chữ số (hoặc 10 số, gạch ngang, 3 số)."
+            )
+    elif not CCCD_RE.match(number):
+        errors["applicant.id_number"] = "Số định danh cá nhân (CCCD) phải có đúng 12 chữ số."
+    phone = re.sub(r"[\s.]", "", applicant.phone)
+    if phone and not PHONE_RE.match(phone):
+        errors["applicant.phone"] = "Số điện thoại không hợp lệ (ví dụ 0912345678)."
+    if applicant.email and "@" not in applicant.email:
+        errors["applicant.email"] = "Địa chỉ thư điện tử không hợp lệ."
+    if applicant.type not in (1, 2, 3, 4):
+        errors["applicant.type"] = "Loại chủ hồ sơ phải là 1, 2, 3 hoặc 4."
+    return errors
+
+
+def _store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list[str]) -> None:
+    from motcua.dossiers.files import sniff_content_type
+
+    for incoming in files:
+        content_type = sniff_content_type(incoming.content)
+        name = default_storage.save(
+            f"dossiers/{dossier.received_at:%Y/%m}/{uuid.uuid4().hex}",
+            ContentFile(incoming.content),
+        )
+        saved.append(name)
+        Attachment.objects.create(
+            dossier=dossier, file=name, original_name=incoming.name[:255],
+            content_type=content_type, size=len(incoming.content),
+            sha256=hashlib.sha256(incoming.content).hexdigest(),
+            uploaded_by=actor if actor is not None and actor.pk else None,
+        )  # fmt: skip
+
+
+def dossier_receive(
+    *,
+    desk: Desk,
+    procedure_version: ProcedureVersion,
+    receipt: Receipt,
+    actor=None,
+    deciding_agency: Agency | None = None,
+) -> Dossier:
+    """Receive a complete dossier: allocate its code, count its due time (SPEC §5, §6), put
+    it at the first step of its internal process, and tell the applicant. Bad input raises
+    ``ValidationError`` with a message per field and stores nothing, files included."""
+    from motcua.dossiers.files import file_errors
+
+    errors = applicant_errors(receipt.applicant)
+    errors.update(file_errors(receipt.files))
+    if procedure_version.status != ProcedureVersion.Status.PUBLISHED:
+        errors["procedure"] = "Thủ tục này không còn áp dụng; chọn phiên bản đang áp dụng."
+    if receipt.result_delivery == ResultDelivery.POST and not receipt.delivery_address.strip():
+        errors["delivery_address"] = "Nhận kết quả qua bưu chính cần địa chỉ nhận."
+    received_at = receipt.received_at or _now()
+    if received_at.tzinfo is None:
+        errors["received_at"] = "Thời điểm tiếp nhận phải kèm múi giờ (+07:00)."
+    elif received_at > _now() + timedelta(minutes=5):
+        errors["received_at"] = "Thời điểm tiếp nhận không được ở tương lai."
+    if errors:
+        raise ValidationError(errors)
+
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            dossier = _receive(desk, procedure_version, receipt, actor, deciding_agency,
+                               received_at, saved)  # fmt: skip
+    except Exception:
+        for name in saved:  # the transaction rolled back: no file may outlive it
+            default_storage.delete(name)
+        raise
+    return dossier
+
+
+def _receive(desk, version, receipt, actor, deciding_agency, received_at, saved) -> Dossier:
+    deciding = deciding_agency or desk.agency
+    calendar = calendar_get(agency=deciding)
+    due_at = compute_due_at(received_at, version.processing_time, version.time_unit, calendar)
+    applicant = receipt.applicant
+    fee = sum(f.amount for f in version.fees.all())
+    dossier = Dossier.objects.create(
+        code=dossier_code_allocate(agency=desk.agency, received_at=received_at),
+        procedure_version=version, receiving_desk=desk, receiving_agency=desk.agency,
+        deciding_agency=deciding, channel=receipt.channel, status=Status.RECEIVED,
+        applicant_type=applicant.type, applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number.strip(),
+        applicant_phone=re.sub(r"[\s.]", "", applicant.phone),
+        applicant_email=applicant.email.strip(), applicant_address=applicant.address.strip(),
+        authorised_name=applicant.authorised_name.strip(),
+        authorised_id_number=applicant.authorised_id_number.strip(),
+        result_delivery=receipt.result_delivery, delivery_address=receipt.delivery_address,
+        sets_received=receipt.sets_received, fee_amount=fee,
+        received_at=received_at, due_at=due_at, original_due_at=due_at,
+    )  # fmt: skip
+    DossierDocument.objects.bulk_create(
+        DossierDocument(dossier=dossier, required_document_id=req_id, name=name,
+                        originals=originals, copies=copies)
+        for req_id, name, originals, copies in receipt.documents
+    )  # fmt: skip
+    _store_files(dossier, receipt.files, actor, saved)
+    steps = _steps(dossier)
+    _enter_step(dossier, steps[0] if steps else None, received_at)
+    dossier.save()
+    _record(
+        dossier, action="receive", actor=actor, at=_now(), status_before="", step_before=None,
+        data={"due_at": due_at.isoformat(), "files": len(receipt.files)},
+    )  # fmt: skip
+    notification_enqueue(dossier=dossier, kind="received")
+    return dossier
+
+
+def desk_notice_create(
+    *, kind: str, desk: Desk, procedure_version: ProcedureVersion, applicant: Applicant,
+    items: list[str], reason: str, officer,
+) -> DeskNotice:  # fmt: skip
+    """Form 02 (request to complete: nothing is received) or form 03 (refusal at the desk)."""
+    errors = {k: v for k, v in applicant_errors(applicant).items() if k != "applicant.phone"}
+    items = [item.strip() for item in items if item.strip()]
+    if kind == DeskNotice.Kind.COMPLETE and not items:
+        errors["items"] = "Liệt kê đầy đủ, một lần, mọi giấy tờ cần bổ sung."
+    if not reason.strip():
+        errors["reason"] = "Ghi rõ lý do."
+    if errors:
+        raise ValidationError(errors)
+    return DeskNotice.objects.create(
+        kind=kind, desk=desk, procedure_version=procedure_version,
+        applicant_name=applicant.name, applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone, applicant_address=applicant.address,
+        items=items, reason=reason.strip(), officer=officer,
+    )  # fmt: skip
+
+
+# --- acting on a dossier -----------------------------------------------------------------
+
+
+def dossier_apply(*, dossier_id: int, action: str, actor, expected_version: int | None,
+                  note: str = "", **params) -> Dossier:  # fmt: skip
+    """The one place that changes a dossier's status or step (SPEC §4)."""
+    if action not in TRANSITIONS or action == "receive":
+        raise TransitionRefused("Thao tác không tồn tại.")
+    with transaction.atomic():
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure_version", "deciding_agency", "current_step", "current_unit")
+            .get(pk=dossier_id)
+        )
+        if expected_version is not None and dossier.version != expected_version:
+            raise StaleDossier(StaleDossier.message)
+        sources, target = TRANSITIONS[action]
+        if Status(dossier.status) not in sources:
+            raise TransitionRefused(
+                f"Không thể “{ACTION_LABELS[action].lower()}” khi hồ sơ đang ở trạng thái "
+                f"“{dossier.get_status_display().lower()}”."
+            )
+        if actor is not None and not _may(action, _roles_of(actor, dossier), dossier):
+            raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
+        status_before = dossier.status
+        step_before = dossier.current_step.order if dossier.current_step_id else None
+        unit_name = dossier.current_unit.name if dossier.current_unit_id else ""
+        now = _now()
+        handler = HANDLERS[action]
+        recorded_action, data = handler(dossier, now=now, note=note, **params) or (action, {})
+        if target is not None and recorded_action != "result_ready":
+            dossier.status = target
+        dossier.version += 1
+        dossier.save()
+        _record(
+            dossier, action=recorded_action, actor=actor, at=now, status_before=status_before,
+            step_before=step_before, unit_name=unit_name, note=note, data=data,
+        )  # fmt: skip
+        kind = MESSAGES.get(recorded_action)
+        if kind:
+            notification_enqueue(dossier=dossier, kind=kind)
+    return dossier
+
+
+def _require(note: str, message: str) -> None:
+    if not note.strip():
+        raise ValidationError({"note": message})
+
+
+def _forward(dossier: Dossier, *, now, note, **_):
+    steps = _steps(dossier)
+    orders = [s.order for s in steps]
+    position = orders.index(dossier.current_step.order) if dossier.current_step_id else -1
+    is_approval = dossier.current_role == Role.AGENCY_LEADER
+    following = steps[position + 1] if position + 1 < len(steps) else None
+    last = following is None or (following is steps[-1] and following.role == Role.DESK_OFFICER)
+    if last:
+        # The result comes back to the desk: the dossier is finished (lateness judged now).
+        _enter_step(dossier, following, now)
+        dossier.status, dossier.finished_at = Status.RESULT_READY, now
+        return "result_ready", {"late": now > dossier.due_at}
+    _enter_step(dossier, following, now)
+    dossier.status = Status.PROCESSING
+    return ("approve" if is_approval else "forward"), {"to_step": following.order}
+
+
+def _send_back(dossier: Dossier, *, now, note, **_):
+    _require(note, "Ghi lý do trả lại bước trước.")
+    steps = _steps(dossier)
+    position = [s.order for s in steps].index(dossier.current_step.order)
+    if position == 0:
+        raise TransitionRefused("Hồ sơ đang ở bước đầu tiên, không có bước trước.")
+    _enter_step(dossier, steps[position - 1], now)
+    return "send_back", {"to_step": steps[position - 1].order}
+
+
+def _pause(dossier: Dossier, *, now, note, action, message, **_):
+    _require(note, message)
+    dossier.paused_at = now
+    if action == "request_supplement":
+        dossier.supplement_count += 1
+    return action, {}
+
+
+def _resume(dossier: Dossier, *, now, note, action, **_):
+    """SPEC §6: the appointment moves later by the working time spent waiting."""
+    calendar = calendar_get(agency=dossier.deciding_agency)
+    waited = working_time_between(dossier.paused_at, now, calendar)
+    hours = waited.total_seconds() / 3600
+    if hours > 0:
+        dossier.due_at = add_working_time(dossier.due_at, hours=hours, calendar=calendar)
+        if dossier.step_due_at:
+            dossier.step_due_at = add_working_time(dossier.step_due_at, hours=hours,
+                                                   calendar=calendar)  # fmt: skip
+    dossier.paused_at = None
+    return action, {"waited_hours": round(hours, 2), "due_at": dossier.due_at.isoformat()}
+
+
+def _extend(dossier: Dossier, *, now, note, new_due_at: datetime | None = None, **_):
+    """Form 04: apology and a new appointment, once only (SPEC §6)."""
+    if dossier.is_extended:
+        raise TransitionRefused("Hồ sơ đã được gia hạn một lần; không được gia hạn lần nữa.")
+    _require(note, "Ghi lý do chậm trễ và lời xin lỗi.")
+    if new_due_at is None or new_due_at.tzinfo is None:
+        raise ValidationError({"new_due_at": "Chọn ngày giờ hẹn trả mới."})
+    if new_due_at <= dossier.due_at:
+        raise ValidationError({"new_due_at": "Ngày hẹn mới phải sau ngày hẹn hiện tại."})
+    previous = dossier.due_at
+    dossier.due_at, dossier.extended_at, dossier.extension_reason = new_due_at, now, note
+    return "extend", {"previous_due_at": previous.isoformat(), "due_at": new_due_at.isoformat()}
+
+
+def _close(dossier: Dossier, *, now, note, action, message, **_):
+    _require(note, message)
+    dossier.closing_note = note
+    _enter_step(dossier, None, now)
+    return action, {}
+
+
+def _return_result(dossier: Dossier, *, now, note, returned_to: str = "",
+                   postal_tracking: str = "", **_):  # fmt: skip
+    if dossier.result_delivery == ResultDelivery.POST:
+        if not postal_tracking.strip():
+            raise ValidationError({"postal_tracking": "Nhập số vận đơn bưu chính."})
+    elif not returned_to.strip():
+        raise ValidationError({"returned_to": "Nhập họ tên người nhận kết quả."})
+    dossier.returned_at, dossier.returned_to = now, returned_to.strip()
+    dossier.postal_tracking = postal_tracking.strip()
+    _enter_step(dossier, None, now)
+    return "return_result", {"delivery": dossier.result_delivery}
+
+
+HANDLERS = {
+    "forward": _forward,
+    "send_back": _send_back,
+    "request_supplement": lambda d, **kw: _pause(
+        d, action="request_supplement", message="Liệt kê giấy tờ cần bổ sung và lý do.", **kw
+    ),
+    "supplement_received": lambda d, **kw: _resume(d, action="supplement_received", **kw),
+    "request_payment": lambda d, **kw: _pause(
+        d, action="request_payment", message="Ghi khoản nghĩa vụ tài chính cần nộp.", **kw
+    ),
+    "payment_received": lambda d, **kw: _resume(d, action="payment_received", **kw),
+    "extend": _extend,
+    "reject": lambda d, **kw: _close(
+        d, action="reject", message="Ghi rõ lý do từ chối giải quyết.", **kw
+    ),
+    "stop": lambda d, **kw: _close(d, action="stop", message="Ghi rõ lý do dừng xử lý.", **kw),
+    "withdraw": lambda d, **kw: _close(
+        d, action="withdraw", message="Ghi nội dung đề nghị rút hồ sơ của công dân.", **kw
+    ),
+    "return_result": _return_result,
+}

@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    """A message to an applicant, written to this outbox in the same transaction as the change
+    it reports, then delivered by the worker (``manage.py send_notifications``)."""
+
+    class Medium(models.TextChoices):
+        SMS = "sms", "SMS"
+        EMAIL = "email", _("Thư điện tử")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ gửi")
+        SENT = "sent", _("Đã gửi")
+        FAILED = "failed", _("Gửi lỗi")
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="notifications",
+    )  # fmt: skip
+    kind = models.CharField(max_length=40)
+    medium = models.CharField(max_length=10, choices=Medium.choices)
+    recipient = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due_idx")]
+        verbose_name = _("tin nhắn")
+        verbose_name_plural = _("tin nhắn")
+
+    def __str__(self):
+        return f"{self.medium} → {self.recipient}: {self.kind}"
