@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "motcua.portal.context_processors.display_preferences",
+                "motcua.dossiers.context_processors.menu_counters",
             ],
         },
     },

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("can-bo/ho-so/", include("motcua.dossiers.urls")),
     path("can-bo/", include("motcua.agencies.urls")),
     path("", include("motcua.portal.urls")),
 ]

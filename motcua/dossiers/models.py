@@ -119,12 +119,15 @@ class Dossier(models.Model):
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
     authorised_name = models.CharField(_("người được ủy quyền"), max_length=255, blank=True)
-    authorised_id_number = models.CharField(_("số định danh người ủy quyền"), max_length=20,
-                                            blank=True)  # fmt: skip
+    authorised_id_number = models.CharField(
+        _("số định danh người ủy quyền"), max_length=20, blank=True
+    )
     result_delivery = models.CharField(
-        _("hình thức nhận kết quả"), max_length=10, choices=ResultDelivery.choices,
+        _("hình thức nhận kết quả"),
+        max_length=10,
+        choices=ResultDelivery.choices,
         default=ResultDelivery.DESK,
-    )  # fmt: skip
+    )
     delivery_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=500, blank=True)
     sets_received = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), default=1)
     fee_amount = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
@@ -145,9 +148,12 @@ class Dossier(models.Model):
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     current_assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
     step_started_at = models.DateTimeField(null=True, blank=True)
     step_due_at = models.DateTimeField(null=True, blank=True)
 
@@ -164,12 +170,12 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["receiving_desk", "status", "due_at"], name="dossier_desk_idx"),
             models.Index(fields=["current_unit", "status", "due_at"], name="dossier_unit_idx"),
-            models.Index(fields=["current_assignee", "status", "due_at"],
-                         name="dossier_assignee_idx"),
-            models.Index(fields=["deciding_agency", "status", "due_at"],
-                         name="dossier_agency_idx"),
+            models.Index(
+                fields=["current_assignee", "status", "due_at"], name="dossier_assignee_idx"
+            ),
+            models.Index(fields=["deciding_agency", "status", "due_at"], name="dossier_agency_idx"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due_idx"),
-        ]  # fmt: skip
+        ]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
 
@@ -187,6 +193,12 @@ class Dossier(models.Model):
     @property
     def is_extended(self) -> bool:
         return self.extended_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.is_open and self.due_at < timezone.now()
 
 
 class DossierDocument(models.Model):
@@ -273,14 +285,21 @@ class DossierEvent(models.Model):
 
     def canonical(self) -> bytes:
         payload = {
-            "dossier": self.dossier_id, "seq": self.seq, "action": self.action,
-            "actor": self.actor_id, "actor_name": self.actor_name,
+            "dossier": self.dossier_id,
+            "seq": self.seq,
+            "action": self.action,
+            "actor": self.actor_id,
+            "actor_name": self.actor_name,
             "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "status_before": self.status_before, "status_after": self.status_after,
-            "step_before": self.step_before, "step_after": self.step_after,
-            "unit_name": self.unit_name, "note": self.note, "data": self.data,
+            "status_before": self.status_before,
+            "status_after": self.status_after,
+            "step_before": self.step_before,
+            "step_after": self.step_after,
+            "unit_name": self.unit_name,
+            "note": self.note,
+            "data": self.data,
             "prev_hash": self.prev_hash,
-        }  # fmt: skip
+        }
         return json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
 
     def compute_hash(self) -> str:

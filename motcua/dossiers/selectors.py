@@ -51,11 +51,18 @@ def dossiers_visible_to(*, user) -> QuerySet[Dossier]:
 def dossier_get_for_user(*, user, code: str) -> Dossier | None:
     return (
         dossiers_visible_to(user=user)
-        .select_related("procedure_version__procedure", "receiving_desk", "receiving_agency",
-                        "deciding_agency", "current_step", "current_unit", "current_assignee")
+        .select_related(
+            "procedure_version__procedure",
+            "receiving_desk",
+            "receiving_agency",
+            "deciding_agency",
+            "current_step",
+            "current_unit",
+            "current_assignee",
+        )
         .filter(code=code)
         .first()
-    )  # fmt: skip
+    )
 
 
 def _held_by(user) -> Q:
@@ -89,8 +96,9 @@ def inbox_queryset(*, user, box: str) -> QuerySet[Dossier]:
         qs = Dossier.objects.filter(_held_by(user))
     qs = qs.filter(status__in=INBOX_STATUSES)
     if box == "due_soon":
-        qs = qs.filter(status__in=OPEN_STATUSES, due_at__gte=now,
-                       due_at__lte=add_working_time(now, days=1))  # fmt: skip
+        qs = qs.filter(
+            status__in=OPEN_STATUSES, due_at__gte=now, due_at__lte=add_working_time(now, days=1)
+        )
     elif box == "overdue":
         qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=now)
     return qs.order_by("due_at", "pk")
@@ -104,10 +112,19 @@ def inbox_page(*, user, box: str, limit: int) -> list[Dossier]:
     return list(
         inbox_queryset(user=user, box=box)
         .select_related("procedure_version", "current_unit", "current_step")
-        .only("code", "applicant_name", "status", "due_at", "step_due_at", "extended_at",
-              "procedure_version__name", "current_unit__name", "current_step__name",
-              "current_role")[:limit]
-    )  # fmt: skip
+        .only(
+            "code",
+            "applicant_name",
+            "status",
+            "due_at",
+            "step_due_at",
+            "extended_at",
+            "procedure_version__name",
+            "current_unit__name",
+            "current_step__name",
+            "current_role",
+        )[:limit]
+    )
 
 
 # --- public look-up ----------------------------------------------------------------------
@@ -140,11 +157,12 @@ def dossier_public_get(*, code: str = "", verify: str = "", token: str = "") -> 
         except signing.BadSignature:
             return None
     dossier = (
-        Dossier.objects.select_related("procedure_version__procedure", "current_unit",
-                                       "current_step")
+        Dossier.objects.select_related(
+            "procedure_version__procedure", "current_unit", "current_step"
+        )
         .filter(code=code.strip())
         .first()
-    )  # fmt: skip
+    )
     if dossier is None or (not token and not _verify_matches(dossier, verify)):
         return None
     return dossier
@@ -155,7 +173,12 @@ def public_steps(dossier: Dossier) -> list[dict]:
     from motcua.dossiers.services import ACTION_LABELS
 
     return [
-        {"at": e.at, "action": e.action, "label": ACTION_LABELS.get(e.action, e.action),
-         "status": e.status_after, "unit": e.unit_name}
+        {
+            "at": e.at,
+            "action": e.action,
+            "label": ACTION_LABELS.get(e.action, e.action),
+            "status": e.status_after,
+            "unit": e.unit_name,
+        }
         for e in dossier.events.order_by("seq").only("at", "action", "status_after", "unit_name")
-    ]  # fmt: skip
+    ]

@@ -118,9 +118,11 @@ def _roles_of(user, dossier: Dossier) -> set[str]:
             holds = (
                 (m.role == Role.DESK_OFFICER and m.desk_id == dossier.receiving_desk_id)
                 or (m.role == Role.AGENCY_LEADER and m.agency_id == dossier.deciding_agency_id)
-                or (m.role in (Role.SPECIALIST, Role.UNIT_HEAD)
-                    and m.unit_id == dossier.current_unit_id)
-            )  # fmt: skip
+                or (
+                    m.role in (Role.SPECIALIST, Role.UNIT_HEAD)
+                    and m.unit_id == dossier.current_unit_id
+                )
+            )
             if holds and dossier.current_assignee_id in (None, user.pk):
                 roles.add("holder")
     if dossier.current_assignee_id == user.pk:
@@ -215,9 +217,17 @@ def _steps(dossier: Dossier) -> list[ProcessStep]:
 
 
 def _record(
-    dossier: Dossier, *, action: str, actor, at: datetime, status_before: str,
-    step_before: int | None, unit_name: str = "", note: str = "", data: dict | None = None,
-) -> DossierEvent:  # fmt: skip
+    dossier: Dossier,
+    *,
+    action: str,
+    actor,
+    at: datetime,
+    status_before: str,
+    step_before: int | None,
+    unit_name: str = "",
+    note: str = "",
+    data: dict | None = None,
+) -> DossierEvent:
     last = (
         DossierEvent.objects.filter(dossier=dossier)
         .order_by("-seq")
@@ -226,14 +236,21 @@ def _record(
     )
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
     event = DossierEvent(
-        dossier=dossier, seq=seq, action=action,
+        dossier=dossier,
+        seq=seq,
+        action=action,
         actor=actor if actor is not None and actor.pk else None,
         actor_name=(actor.get_full_name() or actor.username) if actor else "Hệ thống",
-        at=at, status_before=status_before, status_after=dossier.status,
+        at=at,
+        status_before=status_before,
+        status_after=dossier.status,
         step_before=step_before,
         step_after=dossier.current_step.order if dossier.current_step_id else None,
-        unit_name=unit_name, note=note, data=data or {}, prev_hash=prev_hash,
-    )  # fmt: skip
+        unit_name=unit_name,
+        note=note,
+        data=data or {},
+        prev_hash=prev_hash,
+    )
     event.hash = event.compute_hash()
     event.save()
     return event
@@ -254,8 +271,11 @@ def audit_verify(*, dossier_ids=None) -> list[str]:
             prev_hash, expected_seq, bad = GENESIS_HASH, 1, False
         if bad:
             continue
-        if (event.seq != expected_seq or event.prev_hash != prev_hash
-                or event.compute_hash() != event.hash):  # fmt: skip
+        if (
+            event.seq != expected_seq
+            or event.prev_hash != prev_hash
+            or event.compute_hash() != event.hash
+        ):
             bad = True
         prev_hash, expected_seq = event.hash, event.seq + 1
     if bad:
@@ -340,11 +360,14 @@ def _store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list
         )
         saved.append(name)
         Attachment.objects.create(
-            dossier=dossier, file=name, original_name=incoming.name[:255],
-            content_type=content_type, size=len(incoming.content),
+            dossier=dossier,
+            file=name,
+            original_name=incoming.name[:255],
+            content_type=content_type,
+            size=len(incoming.content),
             sha256=hashlib.sha256(incoming.content).hexdigest(),
             uploaded_by=actor if actor is not None and actor.pk else None,
-        )  # fmt: skip
+        )
 
 
 def dossier_receive(
@@ -377,8 +400,9 @@ def dossier_receive(
     saved: list[str] = []
     try:
         with transaction.atomic():
-            dossier = _receive(desk, procedure_version, receipt, actor, deciding_agency,
-                               received_at, saved)  # fmt: skip
+            dossier = _receive(
+                desk, procedure_version, receipt, actor, deciding_agency, received_at, saved
+            )
     except Exception:
         for name in saved:  # the transaction rolled back: no file may outlive it
             default_storage.delete(name)
@@ -394,39 +418,65 @@ def _receive(desk, version, receipt, actor, deciding_agency, received_at, saved)
     fee = sum(f.amount for f in version.fees.all())
     dossier = Dossier.objects.create(
         code=dossier_code_allocate(agency=desk.agency, received_at=received_at),
-        procedure_version=version, receiving_desk=desk, receiving_agency=desk.agency,
-        deciding_agency=deciding, channel=receipt.channel, status=Status.RECEIVED,
-        applicant_type=applicant.type, applicant_name=applicant.name.strip(),
+        procedure_version=version,
+        receiving_desk=desk,
+        receiving_agency=desk.agency,
+        deciding_agency=deciding,
+        channel=receipt.channel,
+        status=Status.RECEIVED,
+        applicant_type=applicant.type,
+        applicant_name=applicant.name.strip(),
         applicant_id_number=applicant.id_number.strip(),
         applicant_phone=re.sub(r"[\s.]", "", applicant.phone),
-        applicant_email=applicant.email.strip(), applicant_address=applicant.address.strip(),
+        applicant_email=applicant.email.strip(),
+        applicant_address=applicant.address.strip(),
         authorised_name=applicant.authorised_name.strip(),
         authorised_id_number=applicant.authorised_id_number.strip(),
-        result_delivery=receipt.result_delivery, delivery_address=receipt.delivery_address,
-        sets_received=receipt.sets_received, fee_amount=fee,
-        received_at=received_at, due_at=due_at, original_due_at=due_at,
-    )  # fmt: skip
+        result_delivery=receipt.result_delivery,
+        delivery_address=receipt.delivery_address,
+        sets_received=receipt.sets_received,
+        fee_amount=fee,
+        received_at=received_at,
+        due_at=due_at,
+        original_due_at=due_at,
+    )
     DossierDocument.objects.bulk_create(
-        DossierDocument(dossier=dossier, required_document_id=req_id, name=name,
-                        originals=originals, copies=copies)
+        DossierDocument(
+            dossier=dossier,
+            required_document_id=req_id,
+            name=name,
+            originals=originals,
+            copies=copies,
+        )
         for req_id, name, originals, copies in receipt.documents
-    )  # fmt: skip
+    )
     _store_files(dossier, receipt.files, actor, saved)
     steps = _steps(dossier)
     _enter_step(dossier, steps[0] if steps else None, received_at)
     dossier.save()
     _record(
-        dossier, action="receive", actor=actor, at=_now(), status_before="", step_before=None,
+        dossier,
+        action="receive",
+        actor=actor,
+        at=_now(),
+        status_before="",
+        step_before=None,
         data={"due_at": due_at.isoformat(), "files": len(receipt.files)},
-    )  # fmt: skip
+    )
     notification_enqueue(dossier=dossier, kind="received")
     return dossier
 
 
 def desk_notice_create(
-    *, kind: str, desk: Desk, procedure_version: ProcedureVersion, applicant: Applicant,
-    items: list[str], reason: str, officer,
-) -> DeskNotice:  # fmt: skip
+    *,
+    kind: str,
+    desk: Desk,
+    procedure_version: ProcedureVersion,
+    applicant: Applicant,
+    items: list[str],
+    reason: str,
+    officer,
+) -> DeskNotice:
     """Form 02 (request to complete: nothing is received) or form 03 (refusal at the desk)."""
     errors = {k: v for k, v in applicant_errors(applicant).items() if k != "applicant.phone"}
     items = [item.strip() for item in items if item.strip()]
@@ -437,18 +487,25 @@ def desk_notice_create(
     if errors:
         raise ValidationError(errors)
     return DeskNotice.objects.create(
-        kind=kind, desk=desk, procedure_version=procedure_version,
-        applicant_name=applicant.name, applicant_id_number=applicant.id_number,
-        applicant_phone=applicant.phone, applicant_address=applicant.address,
-        items=items, reason=reason.strip(), officer=officer,
-    )  # fmt: skip
+        kind=kind,
+        desk=desk,
+        procedure_version=procedure_version,
+        applicant_name=applicant.name,
+        applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone,
+        applicant_address=applicant.address,
+        items=items,
+        reason=reason.strip(),
+        officer=officer,
+    )
 
 
 # --- acting on a dossier -----------------------------------------------------------------
 
 
-def dossier_apply(*, dossier_id: int, action: str, actor, expected_version: int | None,
-                  note: str = "", **params) -> Dossier:  # fmt: skip
+def dossier_apply(
+    *, dossier_id: int, action: str, actor, expected_version: int | None, note: str = "", **params
+) -> Dossier:
     """The one place that changes a dossier's status or step (SPEC §4)."""
     if action not in TRANSITIONS or action == "receive":
         raise TransitionRefused("Thao tác không tồn tại.")
@@ -471,17 +528,27 @@ def dossier_apply(*, dossier_id: int, action: str, actor, expected_version: int 
         status_before = dossier.status
         step_before = dossier.current_step.order if dossier.current_step_id else None
         unit_name = dossier.current_unit.name if dossier.current_unit_id else ""
+        step_due_before = dossier.step_due_at
         now = _now()
         handler = HANDLERS[action]
-        recorded_action, data = handler(dossier, now=now, note=note, **params) or (action, {})
+        recorded_action, data = handler(dossier, now=now, note=note, **params)
+        if step_due_before is not None:
+            data["step_due_at"] = step_due_before.isoformat()
         if target is not None and recorded_action != "result_ready":
             dossier.status = target
         dossier.version += 1
         dossier.save()
         _record(
-            dossier, action=recorded_action, actor=actor, at=now, status_before=status_before,
-            step_before=step_before, unit_name=unit_name, note=note, data=data,
-        )  # fmt: skip
+            dossier,
+            action=recorded_action,
+            actor=actor,
+            at=now,
+            status_before=status_before,
+            step_before=step_before,
+            unit_name=unit_name,
+            note=note,
+            data=data,
+        )
         kind = MESSAGES.get(recorded_action)
         if kind:
             notification_enqueue(dossier=dossier, kind=kind)
@@ -536,8 +603,9 @@ def _resume(dossier: Dossier, *, now, note, action, **_):
     if hours > 0:
         dossier.due_at = add_working_time(dossier.due_at, hours=hours, calendar=calendar)
         if dossier.step_due_at:
-            dossier.step_due_at = add_working_time(dossier.step_due_at, hours=hours,
-                                                   calendar=calendar)  # fmt: skip
+            dossier.step_due_at = add_working_time(
+                dossier.step_due_at, hours=hours, calendar=calendar
+            )
     dossier.paused_at = None
     return action, {"waited_hours": round(hours, 2), "due_at": dossier.due_at.isoformat()}
 
@@ -563,8 +631,9 @@ def _close(dossier: Dossier, *, now, note, action, message, **_):
     return action, {}
 
 
-def _return_result(dossier: Dossier, *, now, note, returned_to: str = "",
-                   postal_tracking: str = "", **_):  # fmt: skip
+def _return_result(
+    dossier: Dossier, *, now, note, returned_to: str = "", postal_tracking: str = "", **_
+):
     if dossier.result_delivery == ResultDelivery.POST:
         if not postal_tracking.strip():
             raise ValidationError({"postal_tracking": "Nhập số vận đơn bưu chính."})

@@ -24,9 +24,13 @@ class FileChannel(Channel):
 
     def send(self, notification) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        record = {"id": notification.pk, "medium": notification.medium,
-                  "to": notification.recipient, "subject": notification.subject,
-                  "body": notification.body}  # fmt: skip
+        record = {
+            "id": notification.pk,
+            "medium": notification.medium,
+            "to": notification.recipient,
+            "subject": notification.subject,
+            "body": notification.body,
+        }
         with self.path.open("a", encoding="utf-8") as out:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 

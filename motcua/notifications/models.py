@@ -16,9 +16,12 @@ class Notification(models.Model):
         FAILED = "failed", _("Gửi lỗi")
 
     dossier = models.ForeignKey(
-        "dossiers.Dossier", on_delete=models.CASCADE, null=True, blank=True,
+        "dossiers.Dossier",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
-    )  # fmt: skip
+    )
     kind = models.CharField(max_length=40)
     medium = models.CharField(max_length=10, choices=Medium.choices)
     recipient = models.CharField(max_length=255)

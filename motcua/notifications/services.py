@@ -26,8 +26,9 @@ def _render(dossier, kind: str) -> str:
 
     due = dossier.due_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
     procedure = strip_diacritics(dossier.procedure_version.name)[:60]
-    return TEXTS[kind].format(code=dossier.code, procedure=procedure, due=due,
-                              url=lookup_url(dossier))  # fmt: skip
+    return TEXTS[kind].format(
+        code=dossier.code, procedure=procedure, due=due, url=lookup_url(dossier)
+    )
 
 
 def notification_enqueue(*, dossier, kind: str) -> list[Notification]:
@@ -36,14 +37,28 @@ def notification_enqueue(*, dossier, kind: str) -> list[Notification]:
     now = timezone.now()
     rows = []
     if dossier.applicant_phone:
-        rows.append(Notification(dossier=dossier, kind=kind, medium="sms",
-                                 recipient=dossier.applicant_phone, body=body,
-                                 next_attempt_at=now))  # fmt: skip
+        rows.append(
+            Notification(
+                dossier=dossier,
+                kind=kind,
+                medium="sms",
+                recipient=dossier.applicant_phone,
+                body=body,
+                next_attempt_at=now,
+            )
+        )
     if dossier.applicant_email:
-        rows.append(Notification(dossier=dossier, kind=kind, medium="email",
-                                 recipient=dossier.applicant_email,
-                                 subject=f"Hồ sơ {dossier.code}", body=body,
-                                 next_attempt_at=now))  # fmt: skip
+        rows.append(
+            Notification(
+                dossier=dossier,
+                kind=kind,
+                medium="email",
+                recipient=dossier.applicant_email,
+                subject=f"Hồ sơ {dossier.code}",
+                body=body,
+                next_attempt_at=now,
+            )
+        )
     return Notification.objects.bulk_create(rows)
 
 

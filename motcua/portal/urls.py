@@ -9,4 +9,5 @@ urlpatterns = [
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure_detail"),
     path("co-quan/", views.agency_list, name="agency_list"),
     path("hien-thi/", views.display_settings, name="display_settings"),
+    path("tra-cuu/", views.lookup, name="lookup"),
 ]

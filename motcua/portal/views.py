@@ -8,7 +8,9 @@ from motcua.agencies.models import AgencyLevel
 from motcua.agencies.selectors import agency_tree
 from motcua.catalog.models import Field
 from motcua.catalog.selectors import procedure_get_published, procedure_search
+from motcua.dossiers.selectors import dossier_public_get, public_steps
 from motcua.portal.context_processors import TEXT_SIZES
+from motcua.ratelimit import allow, client_address
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -82,3 +84,29 @@ def display_settings(request):
         value = "high" if request.POST["contrast"] == "high" else "normal"
         response.set_cookie("contrast", value, max_age=ONE_YEAR, samesite="Lax")
     return response
+
+
+def lookup(request):
+    """Public status of one dossier, by code and verification value or by the receipt's QR.
+    A wrong code and a wrong verification value get the same answer (SPEC §3, §12)."""
+    code = request.GET.get("code", "").strip()[:60]
+    verify = request.GET.get("verify", "").strip()[:10]
+    token = request.GET.get("t", "").strip()[:200]
+    context = {"code": code, "verify": verify}
+    if code or token:
+        if not allow(
+            scope="lookup",
+            key=client_address(request),
+            per_minute=settings.PUBLIC_LOOKUP_PER_MINUTE,
+        ):
+            context["error"] = "Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau một phút."
+            return render(request, "portal/lookup.html", context, status=429)
+        dossier = dossier_public_get(code=code, verify=verify, token=token)
+        if dossier is None:
+            context["error"] = (
+                "Không tìm thấy hồ sơ với mã và số xác minh này. Kiểm tra lại mã hồ sơ trên "
+                "giấy hẹn và 4 số cuối của số điện thoại hoặc số định danh."
+            )
+            return render(request, "portal/lookup.html", context, status=404)
+        context.update({"dossier": dossier, "steps": public_steps(dossier)})
+    return render(request, "portal/lookup.html", context)

@@ -18,29 +18,50 @@ def vn(y, m, d, hh=0, mm=0):
 
 def four_step_procedure(code="1.001193", days="3"):
     """Desk 4 h → specialist (tu-phap) 12 h → leader 4 h → desk returns 4 h."""
-    publish(procedure_record(code, processing_time=days, steps=[
-        {"name": "Tiếp nhận, chuyển xử lý", "role": "desk_officer", "budget_hours": "2"},
-        {"name": "Thẩm định", "role": "specialist", "unit_function": "tu-phap",
-         "budget_hours": "12"},
-        {"name": "Ký duyệt", "role": "agency_leader", "budget_hours": "4"},
-        {"name": "Trả kết quả", "role": "desk_officer", "budget_hours": "2"},
-    ]))  # fmt: skip
+    publish(
+        procedure_record(
+            code,
+            processing_time=days,
+            steps=[
+                {"name": "Tiếp nhận, chuyển xử lý", "role": "desk_officer", "budget_hours": "2"},
+                {
+                    "name": "Thẩm định",
+                    "role": "specialist",
+                    "unit_function": "tu-phap",
+                    "budget_hours": "12",
+                },
+                {"name": "Ký duyệt", "role": "agency_leader", "budget_hours": "4"},
+                {"name": "Trả kết quả", "role": "desk_officer", "budget_hours": "2"},
+            ],
+        )
+    )
     return Procedure.objects.get(code=code).current_version
 
 
 def applicant(**overrides) -> Applicant:
-    data = {"name": "Nguyễn Văn An", "id_number": "079123456789", "phone": "0912345678",
-            "email": "an@example.vn", "address": "Thôn 1, xã An Bình"}  # fmt: skip
+    data = {
+        "name": "Nguyễn Văn An",
+        "id_number": "079123456789",
+        "phone": "0912345678",
+        "email": "an@example.vn",
+        "address": "Thôn 1, xã An Bình",
+    }
     data.update(overrides)
     return Applicant(**data)
 
 
 def receive(desk, version, *, actor=None, at=None, files=(), **receipt):
     return dossier_receive(
-        desk=desk, procedure_version=version, actor=actor,
-        receipt=Receipt(applicant=receipt.pop("applicant", applicant()), received_at=at,
-                        files=[IncomingFile(n, c) for n, c in files], **receipt),
-    )  # fmt: skip
+        desk=desk,
+        procedure_version=version,
+        actor=actor,
+        receipt=Receipt(
+            applicant=receipt.pop("applicant", applicant()),
+            received_at=at,
+            files=[IncomingFile(n, c) for n, c in files],
+            **receipt,
+        ),
+    )
 
 
 def tu_phap_unit(agency):

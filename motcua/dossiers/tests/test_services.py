@@ -37,8 +37,9 @@ def clock(monkeypatch):
 
 def act(dossier, action, actor, **kw):
     fresh = Dossier.objects.get(pk=dossier.pk)
-    return dossier_apply(dossier_id=dossier.pk, action=action, actor=actor,
-                         expected_version=fresh.version, **kw)  # fmt: skip
+    return dossier_apply(
+        dossier_id=dossier.pk, action=action, actor=actor, expected_version=fresh.version, **kw
+    )
 
 
 def test_receipt_gets_code_due_time_and_first_step(version, desk, desk_officer, clock):
@@ -130,8 +131,9 @@ def test_full_journey(version, desk, desk_officer, specialist, leader, clock):
     assert audit_verify() == []
 
 
-def test_only_the_holder_of_the_step_may_act(version, desk, desk_officer, specialist,
-                                             other_agency_officer):  # fmt: skip
+def test_only_the_holder_of_the_step_may_act(
+    version, desk, desk_officer, specialist, other_agency_officer
+):
     dossier = receive(desk, version)
     with pytest.raises(PermissionDenied):
         act(dossier, "forward", specialist)  # the desk holds step 1
@@ -150,11 +152,15 @@ def test_forbidden_transition_is_refused_and_changes_nothing(version, desk, desk
 
 def test_second_officer_with_a_stale_page_gets_a_reload_message(version, desk, desk_officer):
     dossier = receive(desk, version)
-    dossier_apply(dossier_id=dossier.pk, action="forward", actor=desk_officer,
-                  expected_version=1)  # fmt: skip
+    dossier_apply(dossier_id=dossier.pk, action="forward", actor=desk_officer, expected_version=1)
     with pytest.raises(StaleDossier):
-        dossier_apply(dossier_id=dossier.pk, action="withdraw", actor=desk_officer,
-                      expected_version=1, note="Rút")  # fmt: skip
+        dossier_apply(
+            dossier_id=dossier.pk,
+            action="withdraw",
+            actor=desk_officer,
+            expected_version=1,
+            note="Rút",
+        )
     assert Dossier.objects.get().status == Status.PROCESSING
 
 
@@ -188,8 +194,13 @@ def test_payment_wait_stops_the_clock_too(version, desk, desk_officer, specialis
 def test_extension_once_only(version, desk, desk_officer, specialist, clock):
     clock(vn(2026, 11, 9, 10))
     dossier = act(receive(desk, version, at=vn(2026, 11, 9, 10)), "forward", desk_officer)
-    dossier = act(dossier, "extend", specialist, note="Cần xác minh thêm. Xin lỗi ông/bà.",
-                  new_due_at=vn(2026, 11, 16, 10))  # fmt: skip
+    dossier = act(
+        dossier,
+        "extend",
+        specialist,
+        note="Cần xác minh thêm. Xin lỗi ông/bà.",
+        new_due_at=vn(2026, 11, 16, 10),
+    )
     assert dossier.due_at == vn(2026, 11, 16, 10) and dossier.original_due_at == vn(
         2026, 11, 12, 10
     )
@@ -264,7 +275,8 @@ def test_tampered_event_makes_verify_audit_fail(version, desk, desk_officer, cap
 
 
 def test_deleted_event_breaks_the_chain(version, desk, desk_officer):
-    dossier = act(act(receive(desk, version), "forward", desk_officer), "withdraw",
-                  desk_officer, note="Rút")  # fmt: skip
+    dossier = act(
+        act(receive(desk, version), "forward", desk_officer), "withdraw", desk_officer, note="Rút"
+    )
     DossierEvent.objects.filter(dossier=dossier, seq=2).delete()  # a raw delete, bypassing save
     assert audit_verify() == [dossier.code]

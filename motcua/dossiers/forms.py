@@ -1,0 +1,95 @@
+from django import forms
+
+from motcua.dossiers.models import ApplicantType, ResultDelivery
+from motcua.dossiers.services import Applicant
+
+
+class ApplicantForm(forms.Form):
+    """The applicant's details, as typed or pasted at the desk."""
+
+    applicant_type = forms.TypedChoiceField(
+        label="Loại chủ hồ sơ", choices=ApplicantType.choices, coerce=int, initial=1
+    )
+    applicant_name = forms.CharField(label="Họ tên / tên tổ chức", max_length=255)
+    applicant_id_number = forms.CharField(
+        label="Số định danh cá nhân (12 số) hoặc mã số thuế", max_length=20
+    )
+    applicant_phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
+    applicant_email = forms.EmailField(label="Thư điện tử", required=False)
+    applicant_address = forms.CharField(label="Địa chỉ", max_length=500, required=False)
+    authorised_name = forms.CharField(
+        label="Người được ủy quyền (nếu có)", max_length=255, required=False
+    )
+    authorised_id_number = forms.CharField(
+        label="Số định danh người được ủy quyền", max_length=20, required=False
+    )
+
+    def applicant(self) -> Applicant:
+        data = self.cleaned_data
+        return Applicant(
+            name=data["applicant_name"],
+            id_number=data["applicant_id_number"],
+            type=data["applicant_type"],
+            phone=data.get("applicant_phone", ""),
+            email=data.get("applicant_email", ""),
+            address=data.get("applicant_address", ""),
+            authorised_name=data.get("authorised_name", ""),
+            authorised_id_number=data.get("authorised_id_number", ""),
+        )
+
+
+class ReceiveForm(ApplicantForm):
+    deciding_agency = forms.ChoiceField(label="Cơ quan giải quyết", required=False)
+    result_delivery = forms.ChoiceField(
+        label="Hình thức nhận kết quả", choices=ResultDelivery.choices, initial="desk"
+    )
+    delivery_address = forms.CharField(
+        label="Địa chỉ nhận kết quả qua bưu chính", max_length=500, required=False
+    )
+    sets_received = forms.IntegerField(label="Số bộ hồ sơ", min_value=1, max_value=20, initial=1)
+    items = forms.CharField(
+        label="Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Lý do (khi yêu cầu bổ sung hoặc từ chối)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deciding_agency"].choices = [(a.pk, a.name) for a in agencies]
+
+
+class ActionForm(forms.Form):
+    """Every action posts the version the officer saw, so a concurrent change is detected."""
+
+    action = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Ghi chú / lý do", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    new_due_at = forms.DateTimeField(
+        label="Ngày giờ hẹn trả mới",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    returned_to = forms.CharField(label="Người nhận kết quả", max_length=255, required=False)
+    postal_tracking = forms.CharField(label="Số vận đơn bưu chính", max_length=60, required=False)
+
+
+class RegisterFilterForm(forms.Form):
+    start = forms.DateField(
+        label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    field = forms.ChoiceField(label="Lĩnh vực", required=False)
+
+    def __init__(self, *args, fields=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [("", "Tất cả"), *[(f.code, f.name) for f in fields]]

@@ -1,0 +1,234 @@
+"""Desk, inbox, dossier and papers through HTTP, with named actors (SPEC §3)."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from motcua.dossiers.models import DeskNotice, Dossier, Status
+from motcua.dossiers.tests.factories import PDF, PNG, four_step_procedure, receive, vn
+
+
+@pytest.fixture
+def version(levels):
+    return four_step_procedure()
+
+
+@pytest.fixture
+def desk(desk_officer):
+    return desk_officer.memberships.get().desk
+
+
+@pytest.fixture
+def dossier(version, desk, desk_officer):
+    return receive(
+        desk, version, actor=desk_officer, at=vn(2026, 11, 9, 10), files=[("to-khai.pdf", PDF)]
+    )
+
+
+def receive_post(client, version, **overrides):
+    doc = version.documents.get()
+    data = {
+        "applicant_type": 1,
+        "applicant_name": "Trần Thị Bích",
+        "applicant_id_number": "001203004005",
+        "applicant_phone": "0987654321",
+        "applicant_email": "",
+        "applicant_address": "Xóm 2",
+        "deciding_agency": "",
+        "result_delivery": "desk",
+        "sets_received": 1,
+        f"doc_{doc.pk}": "1",
+        f"doc_{doc.pk}_originals": "1",
+        f"doc_{doc.pk}_copies": "0",
+        "outcome": "receive",
+        "files": [SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.png", PNG)],
+    }
+    data.update(overrides)
+    url = reverse("dossiers:receive") + f"?thu_tuc={version.procedure.code}"
+    return client.post(url, data)
+
+
+def test_desk_receives_a_dossier_with_two_attachments(client, desk_officer, version, commune):
+    client.force_login(desk_officer)
+    response = receive_post(client, version, deciding_agency=commune.pk)
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{dossier.code}/")
+    assert dossier.attachments.count() == 2 and dossier.documents.count() == 1
+    page = client.get(response["Location"])
+    assert dossier.code in page.text and "Giấy tiếp nhận hồ sơ" in page.text
+
+
+def test_bad_id_number_shows_a_vietnamese_message_and_saves_nothing(
+    client, desk_officer, version, commune
+):
+    client.force_login(desk_officer)
+    response = receive_post(client, version, deciding_agency=commune.pk, applicant_id_number="12ab")
+    assert response.status_code == 200
+    assert "12 chữ số" in response.text and "Hồ sơ chưa được lưu" in response.text
+    assert not Dossier.objects.exists()
+
+
+def test_incomplete_dossier_gives_form_02_and_receives_nothing(
+    client, desk_officer, version, commune
+):
+    client.force_login(desk_officer)
+    response = receive_post(
+        client,
+        version,
+        deciding_agency=commune.pk,
+        outcome="complete",
+        items="Giấy chứng sinh\nCCCD của mẹ",
+        reason="Thiếu giấy tờ",
+    )
+    notice = DeskNotice.objects.get()
+    assert notice.items == ["Giấy chứng sinh", "CCCD của mẹ"]
+    assert not Dossier.objects.exists()
+    paper = client.get(response["Location"])
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in paper.text and "CCCD của mẹ" in paper.text
+
+
+def test_only_desk_officers_receive(client, specialist, version):
+    client.force_login(specialist)
+    assert client.get(reverse("dossiers:receive")).status_code == 403
+
+
+@pytest.mark.parametrize("actor", ["desk_officer", "leader"])
+def test_allowed_officers_see_the_dossier(client, dossier, actor, request):
+    client.force_login(request.getfixturevalue(actor))
+    assert client.get(reverse("dossiers:detail", args=[dossier.code])).status_code == 200
+
+
+def test_outsider_gets_404_everywhere(client, dossier, other_agency_officer):
+    client.force_login(other_agency_officer)
+    attachment = dossier.attachments.get()
+    for url in [
+        reverse("dossiers:detail", args=[dossier.code]),
+        reverse("dossiers:attachment", args=[dossier.code, attachment.pk]),
+        reverse("dossiers:paper", args=[dossier.code, "01"]),
+    ]:
+        assert client.get(url).status_code == 404, url
+    response = client.post(
+        reverse("dossiers:act", args=[dossier.code]),
+        {"action": "withdraw", "version": 1, "note": "x"},
+    )
+    assert response.status_code == 404
+    assert Dossier.objects.get().status == Status.RECEIVED
+
+
+def test_anonymous_is_sent_to_log_in(client, dossier):
+    response = client.get(reverse("dossiers:detail", args=[dossier.code]))
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def test_specialist_sees_the_dossier_once_it_reaches_their_unit(
+    client, dossier, desk_officer, specialist
+):
+    client.force_login(specialist)
+    assert client.get(reverse("dossiers:detail", args=[dossier.code])).status_code == 404
+    client.force_login(desk_officer)
+    client.post(reverse("dossiers:act", args=[dossier.code]), {"action": "forward", "version": 1})
+    client.force_login(specialist)
+    assert client.get(reverse("dossiers:detail", args=[dossier.code])).status_code == 200
+    inbox = client.get(reverse("dossiers:inbox"))
+    assert dossier.code in inbox.text
+
+
+def test_stale_page_gets_a_reload_message(client, dossier, desk_officer):
+    client.force_login(desk_officer)
+    url = reverse("dossiers:act", args=[dossier.code])
+    client.post(url, {"action": "forward", "version": 1})
+    response = client.post(url, {"action": "withdraw", "version": 1, "note": "Rút"}, follow=True)
+    assert "vừa được người khác thay đổi" in response.text
+    assert Dossier.objects.get().status == Status.PROCESSING
+
+
+def test_attachment_is_served_to_the_desk(client, dossier, desk_officer):
+    client.force_login(desk_officer)
+    attachment = dossier.attachments.get()
+    response = client.get(reverse("dossiers:attachment", args=[dossier.code, attachment.pk]))
+    assert b"".join(response.streaming_content) == PDF
+    assert "to-khai.pdf" in response["Content-Disposition"]
+
+
+def test_receipt_pdf_has_diacritics_and_a_qr_code_to_the_lookup(
+    client, dossier, desk_officer, settings
+):
+    import pypdfium2
+    import zxingcpp
+    from pypdf import PdfReader
+
+    client.force_login(desk_officer)
+    response = client.get(reverse("dossiers:paper", args=[dossier.code, "01"]), {"pdf": 1})
+    assert response["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    for expected in [
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "Nguyễn Văn An",
+        dossier.code,
+        "10 giờ 00 phút, ngày 12/11/2026",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]:
+        assert expected in text
+    image = pypdfium2.PdfDocument(response.content)[0].render(scale=3).to_pil()
+    decoded = zxingcpp.read_barcodes(image)
+    assert decoded, "no QR code found on the receipt"
+    url = decoded[0].text
+    assert url.startswith(settings.PUBLIC_BASE_URL + "/tra-cuu/?t=")
+    assert "tthc=1.001193" in url and "giay=01" in url and "dd=%2A%2A" in url
+    # The QR opens the public page without typing anything.
+    path = url.removeprefix(settings.PUBLIC_BASE_URL)
+    client.logout()
+    page = client.get(path)
+    assert page.status_code == 200 and dossier.code in page.text
+
+
+def test_register_exports_csv(client, dossier, desk_officer):
+    client.force_login(desk_officer)
+    response = client.get(reverse("dossiers:register"), {"csv": 1})
+    assert response["Content-Type"].startswith("text/csv")
+    assert dossier.code in response.content.decode("utf-8-sig")
+
+
+def test_inbox_query_count_does_not_grow(
+    client, version, desk, desk_officer, django_assert_max_num_queries
+):
+    client.force_login(desk_officer)
+    receive(desk, version, at=vn(2026, 11, 9, 10))
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("dossiers:inbox"))
+    for hour in range(8, 16):
+        receive(desk, version, at=vn(2026, 11, 10, hour))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("dossiers:inbox"))
+
+
+# --- public look-up ----------------------------------------------------------------------
+
+
+def test_public_lookup_by_code_and_last_four_digits(client, dossier):
+    response = client.get(reverse("portal:lookup"), {"code": dossier.code, "verify": "5678"})
+    assert response.status_code == 200
+    assert "Đã tiếp nhận" in response.text
+    assert "Nguyễn Văn An" not in response.text and "0912345678" not in response.text
+
+
+def test_public_lookup_same_404_for_wrong_code_and_wrong_verify(client, dossier):
+    wrong_verify = client.get(reverse("portal:lookup"), {"code": dossier.code, "verify": "0000"})
+    wrong_code = client.get(reverse("portal:lookup"), {"code": "X-1", "verify": "5678"})
+    assert wrong_verify.status_code == wrong_code.status_code == 404
+    # The same message: nothing tells a guesser that the code exists.
+    assert wrong_verify.context["error"] == wrong_code.context["error"]
+
+
+def test_public_lookup_is_rate_limited(client, dossier, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PUBLIC_LOOKUP_PER_MINUTE = 3
+    codes = [
+        client.get(reverse("portal:lookup"), {"code": "x", "verify": "1234"}).status_code
+        for _ in range(4)
+    ]
+    assert codes == [404, 404, 404, 429]

@@ -1,0 +1,22 @@
+"""A fixed-window rate limit per client address, kept in Django's cache."""
+
+import time
+
+from django.core.cache import cache
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def allow(*, scope: str, key: str, per_minute: int) -> bool:
+    """True while ``key`` made fewer than ``per_minute`` calls in this minute of ``scope``."""
+    window = int(time.time() // 60)
+    name = f"rl:{scope}:{key}:{window}"
+    if cache.add(name, 1, timeout=70):
+        return True
+    try:
+        return cache.incr(name) <= per_minute
+    except ValueError:  # expired between add and incr
+        cache.add(name, 1, timeout=70)
+        return True
