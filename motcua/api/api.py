@@ -12,6 +12,7 @@ from ninja.errors import HttpError, ValidationError
 
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import agency_tree
+from motcua.api.errors import FieldErrors
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import procedure_get_published, procedure_search
 from motcua.workcalendar.calendar import VN_TZ, TimeUnit, compute_due_at
@@ -39,6 +40,13 @@ def validation_error(request, exc: ValidationError):
         errors[name] = _vietnamese_message(error)
     return api.create_response(
         request, {"detail": "Dữ liệu không hợp lệ.", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(FieldErrors)
+def field_errors(request, exc: FieldErrors):
+    return api.create_response(
+        request, {"detail": "Dữ liệu không hợp lệ.", "errors": exc.errors}, status=422
     )
 
 
@@ -248,3 +256,8 @@ def calendar_due(request: HttpRequest, params: Query[DueQuery]):
         "days": params.days,
         "time_unit": params.unit,
     }
+
+
+from motcua.api.dossiers import router as dossier_router  # noqa: E402
+
+api.add_router("", dossier_router)

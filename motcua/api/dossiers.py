@@ -1,0 +1,294 @@
+"""Dossier endpoints of the public API (SPEC §12)."""
+
+import base64
+import binascii
+import hashlib
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Header, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+
+from motcua.agencies.models import Agency
+from motcua.api.errors import FieldErrors
+from motcua.api.models import ApiKey, IdempotencyRecord
+from motcua.catalog.selectors import procedure_get_published
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import dossier_public_get, public_steps
+from motcua.dossiers.services import Applicant, IncomingFile, Receipt, dossier_receive
+from motcua.ratelimit import allow, client_address
+
+router = Router(tags=["dossiers"])
+
+
+class ApiKeyAuth(HttpBearer):
+    def authenticate(self, request, token):
+        key = (
+            ApiKey.objects.select_related("agency")
+            .filter(key_hash=ApiKey.hash(token), revoked_at__isnull=True)
+            .first()
+        )
+        if key is not None:
+            ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+        return key
+
+
+class ApplicantIn(Schema):
+    type: int = 1
+    name: str
+    id_number: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+class DocumentIn(Schema):
+    name: str
+    filename: str
+    content_base64: str
+
+
+class DossierIn(Schema):
+    procedure: str
+    agency: str
+    applicant: ApplicantIn
+    channel: int = 1
+    received_at: datetime | None = None
+    documents: list[DocumentIn] = []
+
+
+class DossierCreated(Schema):
+    code: str
+    status: str
+    dvcqg_status: int
+    received_at: datetime
+    due_at: datetime
+
+
+class EventOut(Schema):
+    at: datetime
+    action: str
+    status: str
+    step: int | None
+    unit: str
+    actor: str
+    note: str
+
+
+class DossierOut(DossierCreated):
+    procedure: str
+    procedure_version: int
+    receiving_agency: str
+    deciding_agency: str
+    channel: int
+    applicant: ApplicantIn
+    history: list[EventOut]
+
+
+class PublicStep(Schema):
+    at: datetime
+    action: str
+    label: str
+    status: str
+    unit: str
+
+
+class PublicDossier(Schema):
+    code: str
+    procedure: str
+    status: str
+    dvcqg_status: int
+    received_at: datetime
+    due_at: datetime
+    steps: list[PublicStep]
+
+
+def _created(dossier: Dossier) -> dict:
+    return {
+        "code": dossier.code,
+        "status": dossier.status,
+        "dvcqg_status": dossier.dvcqg_status,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+    }
+
+
+def _unprocessable(errors: dict[str, str]):
+    raise FieldErrors(errors)
+
+
+def _decode_documents(documents: list[DocumentIn]) -> list[IncomingFile]:
+    files, errors = [], {}
+    for i, doc in enumerate(documents):
+        try:
+            files.append(
+                IncomingFile(
+                    doc.filename or doc.name, base64.b64decode(doc.content_base64, validate=True)
+                )
+            )
+        except (binascii.Error, ValueError):
+            errors[f"documents.{i}.content_base64"] = "Nội dung tệp phải mã hóa base64 hợp lệ."
+    if errors:
+        _unprocessable(errors)
+    return files
+
+
+@router.post(
+    "/dossiers",
+    response={201: DossierCreated, 200: DossierCreated},
+    auth=ApiKeyAuth(),
+    summary="Nhận hồ sơ từ hệ thống khác",
+)
+def dossier_create(
+    request: HttpRequest,
+    payload: DossierIn,
+    idempotency_key: str = Header(..., alias="Idempotency-Key"),
+):
+    """Receive a dossier from a peer system. The same ``Idempotency-Key`` returns the same
+    dossier, never a second one; a validation error is a 422 with a message per field, and
+    nothing is stored."""
+    api_key: ApiKey = request.auth
+    body_hash = hashlib.sha256(request.body).hexdigest()
+    record, created = _claim(api_key, idempotency_key.strip()[:200], body_hash)
+    if not created:
+        if record.request_hash != body_hash:
+            raise HttpError(422, "Idempotency-Key này đã dùng cho một yêu cầu khác.")
+        if record.dossier_id is None:
+            raise HttpError(409, "Yêu cầu với Idempotency-Key này đang được xử lý; thử lại sau.")
+        return Status(200, _created(record.dossier))
+    try:
+        dossier = _receive(api_key, payload)
+    except BaseException:
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()  # a corrected retry may reuse it
+        raise
+    IdempotencyRecord.objects.filter(pk=record.pk).update(dossier=dossier)
+    return Status(201, _created(dossier))
+
+
+def _claim(api_key, key, body_hash) -> tuple[IdempotencyRecord, bool]:
+    if not key:
+        _unprocessable({"Idempotency-Key": "Thiếu tiêu đề Idempotency-Key."})
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(
+                api_key=api_key, key=key, request_hash=body_hash
+            ), True
+    except IntegrityError:
+        return IdempotencyRecord.objects.select_related("dossier").get(
+            api_key=api_key, key=key
+        ), False
+
+
+def _receive(api_key: ApiKey, payload: DossierIn) -> Dossier:
+    errors = {}
+    version = procedure_get_published(code=payload.procedure)
+    if version is None:
+        errors["procedure"] = "Không có thủ tục đang áp dụng với mã này."
+    agency = Agency.objects.filter(code=payload.agency).first()
+    if agency is None:
+        errors["agency"] = "Không có cơ quan với mã này."
+    elif agency.pk != api_key.agency_id and agency.parent_id != api_key.agency_id:
+        errors["agency"] = "Khóa API không được nhận hồ sơ cho cơ quan này."
+    desk = agency.desks.order_by("pk").first() if agency else None
+    if agency and desk is None:
+        errors["agency"] = "Cơ quan chưa có bộ phận một cửa."
+    if payload.channel not in (1, 2, 3):
+        errors["channel"] = "Kênh phải là 1 (trực tiếp), 2 (trực tuyến) hoặc 3 (bưu chính)."
+    if errors:
+        _unprocessable(errors)
+    a = payload.applicant
+    try:
+        return dossier_receive(
+            desk=desk,
+            procedure_version=version,
+            actor=None,
+            receipt=Receipt(
+                applicant=Applicant(
+                    name=a.name,
+                    id_number=a.id_number,
+                    type=a.type,
+                    phone=a.phone,
+                    email=a.email,
+                    address=a.address,
+                ),
+                channel=payload.channel,
+                received_at=payload.received_at,
+                files=_decode_documents(payload.documents),
+                documents=[(None, d.name, 0, 1) for d in payload.documents],
+            ),
+        )
+    except ValidationError as exc:
+        _unprocessable({k: " ".join(v) for k, v in exc.message_dict.items()})
+
+
+@router.get(
+    "/dossiers/{code}", response=DossierOut, auth=ApiKeyAuth(), summary="Một hồ sơ và lịch sử xử lý"
+)
+def dossier_get(request: HttpRequest, code: str):
+    api_key: ApiKey = request.auth
+    dossier = (
+        Dossier.objects.select_related(
+            "procedure_version__procedure", "receiving_agency", "deciding_agency"
+        )
+        .filter(code=code)
+        .filter(Q(receiving_agency_id=api_key.agency_id) | Q(deciding_agency_id=api_key.agency_id))
+        .first()
+    )
+    if dossier is None:
+        raise HttpError(404, "Không tìm thấy hồ sơ.")
+    return {
+        **_created(dossier),
+        "procedure": dossier.procedure_version.procedure.code,
+        "procedure_version": dossier.procedure_version.number,
+        "receiving_agency": dossier.receiving_agency.code,
+        "deciding_agency": dossier.deciding_agency.code,
+        "channel": dossier.channel,
+        "applicant": {
+            "type": dossier.applicant_type,
+            "name": dossier.applicant_name,
+            "id_number": dossier.applicant_id_number,
+            "phone": dossier.applicant_phone,
+            "email": dossier.applicant_email,
+            "address": dossier.applicant_address,
+        },
+        "history": [
+            {
+                "at": e.at,
+                "action": e.action,
+                "status": e.status_after,
+                "step": e.step_after,
+                "unit": e.unit_name,
+                "actor": e.actor_name,
+                "note": e.note,
+            }
+            for e in dossier.events.order_by("seq")
+        ],
+    }
+
+
+@router.get("/public/dossiers/{code}", response=PublicDossier, summary="Tra cứu công khai")
+def dossier_public(request: HttpRequest, code: str, verify: str = ""):
+    """No personal data, no internal notes; the same 404 for a wrong code and a wrong
+    verification value; rate-limited per address (429)."""
+    if not allow(
+        scope="lookup", key=client_address(request), per_minute=settings.PUBLIC_LOOKUP_PER_MINUTE
+    ):
+        raise HttpError(429, "Tra cứu quá nhiều lần; thử lại sau một phút.")
+    dossier = dossier_public_get(code=code, verify=verify)
+    if dossier is None:
+        raise HttpError(404, "Không tìm thấy hồ sơ.")
+    return {
+        "code": dossier.code,
+        "procedure": dossier.procedure_version.name,
+        "status": dossier.status,
+        "dvcqg_status": dossier.dvcqg_status,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "steps": public_steps(dossier),
+    }

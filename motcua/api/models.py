@@ -1,0 +1,55 @@
+import hashlib
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.agencies.models import Agency
+
+
+class ApiKey(models.Model):
+    """A key for a peer system (another Motcua instance, the national portal, a migration
+    tool), bound to one agency. Only its SHA-256 is stored; the key is shown once."""
+
+    name = models.CharField(_("tên hệ thống"), max_length=100)
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa API")
+        verbose_name_plural = _("khóa API")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, *, name: str, agency: Agency) -> tuple["ApiKey", str]:
+        raw = "mc_" + secrets.token_urlsafe(32)
+        key = cls.objects.create(name=name, agency=agency, prefix=raw[:10], key_hash=cls.hash(raw))
+        return key, raw
+
+
+class IdempotencyRecord(models.Model):
+    """The dossier a peer created with one Idempotency-Key: the same key returns it again."""
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE)
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["api_key", "key"], name="one_dossier_per_key")
+        ]
+
+    def __str__(self):
+        return self.key
