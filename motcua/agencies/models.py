@@ -170,7 +170,7 @@ class Membership(models.Model):
         verbose_name_plural = _("phân công cán bộ")
 
     def __str__(self):
-        return f"{self.user.get_full_name() or self.user.username} – {self.get_role_display()}"
+        return f"{self.user.last_name} {self.user.first_name} – {self.get_role_display()}".strip()
 
     def clean(self):
         if self.unit_id and self.unit.agency_id != self.agency_id:

@@ -64,3 +64,11 @@ def agencies_administered_by(*, user) -> QuerySet[Agency]:
             found.add(pk)
             stack.extend(children.get(pk, []))
     return Agency.objects.filter(pk__in=found)
+
+
+def person_name(user) -> str:
+    """A person's name in Vietnamese order (họ, tên đệm, tên): Django's get_full_name puts
+    the given name first."""
+    if user is None:
+        return ""
+    return f"{user.last_name} {user.first_name}".strip() or user.username

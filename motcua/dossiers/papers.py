@@ -1,7 +1,6 @@
 """Forms 01–07 (SPEC §7): one HTML template each, shown on screen, printed, or rendered to PDF
 by WeasyPrint from the same template (ADR 0004), with the QR code of TT 01/2023."""
 
-import base64
 from urllib.parse import urlencode
 
 import segno
@@ -57,8 +56,7 @@ def qr_payload(
 
 
 def qr_data_uri(payload: str) -> str:
-    svg = segno.make(payload, error="m").svg_inline(scale=3, border=2)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return segno.make(payload, error="m").svg_data_uri(scale=3, border=2)
 
 
 def dossier_qr(dossier, form: str) -> str:

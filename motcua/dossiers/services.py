@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.agencies.models import Agency, Desk, Membership, Role, Unit
+from motcua.agencies.selectors import person_name
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.dossiers.models import (
     OPEN_STATUSES,
@@ -240,7 +241,7 @@ def _record(
         seq=seq,
         action=action,
         actor=actor if actor is not None and actor.pk else None,
-        actor_name=(actor.get_full_name() or actor.username) if actor else "Hệ thống",
+        actor_name=person_name(actor) if actor else "Hệ thống",
         at=at,
         status_before=status_before,
         status_after=dossier.status,
