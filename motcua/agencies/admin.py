@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from motcua.agencies.admin_scope import AgencyScopedAdmin
 from motcua.agencies.models import Agency, AgencyLevel, Desk, Membership, Unit
 from motcua.workcalendar.models import OfficeHoursSeason
+from motcua.workcalendar.selectors import calendar_cache_clear
 
 
 @admin.register(AgencyLevel)
@@ -36,6 +37,10 @@ class AgencyAdmin(AgencyScopedAdmin):
     list_select_related = ["level", "parent"]
     autocomplete_fields = ["parent"]
     inlines = [UnitInline, DeskInline, OfficeHoursInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        calendar_cache_clear()  # office hours are edited inline here
 
     def has_add_permission(self, request):
         return request.user.is_superuser  # new agencies are the province's business

@@ -20,9 +20,10 @@ from motcua.api.errors import FieldErrors
 from motcua.api.models import ApiKey, IdempotencyRecord
 from motcua.catalog.selectors import procedure_get_published
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.selectors import dossier_public_get, public_steps
+from motcua.dossiers.selectors import dossier_public_status
 from motcua.dossiers.services import Applicant, IncomingFile, Receipt, dossier_receive
 from motcua.ratelimit import allow, client_address
+from motcua.workcalendar.calendar import VN_TZ
 
 router = Router(tags=["dossiers"])
 
@@ -110,12 +111,13 @@ class PublicDossier(Schema):
 
 
 def _created(dossier: Dossier) -> dict:
+    """SPEC §6: times are given in Vietnam time, with their offset."""
     return {
         "code": dossier.code,
         "status": dossier.status,
         "dvcqg_status": dossier.dvcqg_status,
-        "received_at": dossier.received_at,
-        "due_at": dossier.due_at,
+        "received_at": dossier.received_at.astimezone(VN_TZ),
+        "due_at": dossier.due_at.astimezone(VN_TZ),
     }
 
 
@@ -259,7 +261,7 @@ def dossier_get(request: HttpRequest, code: str):
         },
         "history": [
             {
-                "at": e.at,
+                "at": e.at.astimezone(VN_TZ),
                 "action": e.action,
                 "status": e.status_after,
                 "step": e.step_after,
@@ -280,15 +282,7 @@ def dossier_public(request: HttpRequest, code: str, verify: str = ""):
         scope="lookup", key=client_address(request), per_minute=settings.PUBLIC_LOOKUP_PER_MINUTE
     ):
         raise HttpError(429, "Tra cứu quá nhiều lần; thử lại sau một phút.")
-    dossier = dossier_public_get(code=code, verify=verify)
-    if dossier is None:
+    status = dossier_public_status(code=code, verify=verify)
+    if status is None:
         raise HttpError(404, "Không tìm thấy hồ sơ.")
-    return {
-        "code": dossier.code,
-        "procedure": dossier.procedure_version.name,
-        "status": dossier.status,
-        "dvcqg_status": dossier.dvcqg_status,
-        "received_at": dossier.received_at,
-        "due_at": dossier.due_at,
-        "steps": public_steps(dossier),
-    }
+    return status

@@ -196,7 +196,7 @@ def _unit_for(step: ProcessStep, agency: Agency) -> Unit | None:
     return units[0] if units else None
 
 
-def _enter_step(dossier: Dossier, step: ProcessStep | None, at: datetime) -> None:
+def _enter_step(dossier: Dossier, step: ProcessStep | None, at: datetime, calendar=None) -> None:
     dossier.current_step = step
     dossier.current_assignee = None
     if step is None:
@@ -206,7 +206,7 @@ def _enter_step(dossier: Dossier, step: ProcessStep | None, at: datetime) -> Non
     dossier.current_role = step.role
     dossier.current_unit = _unit_for(step, dossier.deciding_agency)
     dossier.step_started_at = at
-    calendar = calendar_get(agency=dossier.deciding_agency)
+    calendar = calendar or calendar_get(agency=dossier.deciding_agency)
     dossier.step_due_at = add_working_time(at, hours=step.budget_hours, calendar=calendar)
 
 
@@ -228,12 +228,18 @@ def _record(
     unit_name: str = "",
     note: str = "",
     data: dict | None = None,
+    first: bool = False,
 ) -> DossierEvent:
+    """Append an event; ``first`` for a new dossier, whose chain starts at the genesis hash."""
     last = (
-        DossierEvent.objects.filter(dossier=dossier)
-        .order_by("-seq")
-        .values_list("seq", "hash")
-        .first()
+        None
+        if first
+        else (
+            DossierEvent.objects.filter(dossier=dossier)
+            .order_by("-seq")
+            .values_list("seq", "hash")
+            .first()
+        )
     )
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
     event = DossierEvent(
@@ -415,55 +421,39 @@ def _receive(desk, version, receipt, actor, deciding_agency, received_at, saved)
     deciding = deciding_agency or desk.agency
     calendar = calendar_get(agency=deciding)
     due_at = compute_due_at(received_at, version.processing_time, version.time_unit, calendar)
+    steps = list(version.steps.order_by("order"))
     applicant = receipt.applicant
-    fee = sum(f.amount for f in version.fees.all())
-    dossier = Dossier.objects.create(
-        code=dossier_code_allocate(agency=desk.agency, received_at=received_at),
-        procedure_version=version,
-        receiving_desk=desk,
-        receiving_agency=desk.agency,
-        deciding_agency=deciding,
-        channel=receipt.channel,
-        status=Status.RECEIVED,
-        applicant_type=applicant.type,
-        applicant_name=applicant.name.strip(),
+    dossier = Dossier(
+        # A placeholder until the very end: the code is allocated last, so the per-agency
+        # counter stays locked only for the last statements and the commit.
+        code=f"pending-{uuid.uuid4().hex}",
+        procedure_version=version, receiving_desk=desk, receiving_agency=desk.agency,
+        deciding_agency=deciding, channel=receipt.channel, status=Status.RECEIVED,
+        applicant_type=applicant.type, applicant_name=applicant.name.strip(),
         applicant_id_number=applicant.id_number.strip(),
         applicant_phone=re.sub(r"[\s.]", "", applicant.phone),
-        applicant_email=applicant.email.strip(),
-        applicant_address=applicant.address.strip(),
+        applicant_email=applicant.email.strip(), applicant_address=applicant.address.strip(),
         authorised_name=applicant.authorised_name.strip(),
         authorised_id_number=applicant.authorised_id_number.strip(),
-        result_delivery=receipt.result_delivery,
-        delivery_address=receipt.delivery_address,
+        result_delivery=receipt.result_delivery, delivery_address=receipt.delivery_address,
         sets_received=receipt.sets_received,
-        fee_amount=fee,
-        received_at=received_at,
-        due_at=due_at,
-        original_due_at=due_at,
-    )
+        fee_amount=sum(f.amount for f in version.fees.all()),
+        received_at=received_at, due_at=due_at, original_due_at=due_at,
+    )  # fmt: skip
+    _enter_step(dossier, steps[0] if steps else None, received_at, calendar)
+    dossier.save(force_insert=True)
     DossierDocument.objects.bulk_create(
-        DossierDocument(
-            dossier=dossier,
-            required_document_id=req_id,
-            name=name,
-            originals=originals,
-            copies=copies,
-        )
+        DossierDocument(dossier=dossier, required_document_id=req_id, name=name,
+                        originals=originals, copies=copies)
         for req_id, name, originals, copies in receipt.documents
-    )
+    )  # fmt: skip
     _store_files(dossier, receipt.files, actor, saved)
-    steps = _steps(dossier)
-    _enter_step(dossier, steps[0] if steps else None, received_at)
-    dossier.save()
     _record(
-        dossier,
-        action="receive",
-        actor=actor,
-        at=_now(),
-        status_before="",
-        step_before=None,
-        data={"due_at": due_at.isoformat(), "files": len(receipt.files)},
-    )
+        dossier, action="receive", actor=actor, at=_now(), status_before="", step_before=None,
+        data={"due_at": due_at.isoformat(), "files": len(receipt.files)}, first=True,
+    )  # fmt: skip
+    dossier.code = dossier_code_allocate(agency=desk.agency, received_at=received_at)
+    Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
     notification_enqueue(dossier=dossier, kind="received")
     return dossier
 

@@ -49,10 +49,13 @@ def inbox(request):
     box = request.GET.get("hop", "unit")
     if box not in INBOXES:
         box = "unit"
+    counts = inbox_counts(user=request.user)
     context = {
         "box": box,
         "boxes": INBOXES,
-        "counts": inbox_counts(user=request.user),
+        "counts": counts,
+        "menu_waiting": counts["unit"],
+        "menu_overdue": counts["overdue"],
         "dossiers": inbox_page(user=request.user, box=box, limit=settings.INBOX_PAGE_SIZE),
         "is_desk": _desk_of(request.user) is not None,
     }

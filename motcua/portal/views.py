@@ -8,7 +8,7 @@ from motcua.agencies.models import AgencyLevel
 from motcua.agencies.selectors import agency_tree
 from motcua.catalog.models import Field
 from motcua.catalog.selectors import procedure_get_published, procedure_search
-from motcua.dossiers.selectors import dossier_public_get, public_steps
+from motcua.dossiers.selectors import dossier_public_status
 from motcua.portal.context_processors import TEXT_SIZES
 from motcua.ratelimit import allow, client_address
 
@@ -101,12 +101,12 @@ def lookup(request):
         ):
             context["error"] = "Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau một phút."
             return render(request, "portal/lookup.html", context, status=429)
-        dossier = dossier_public_get(code=code, verify=verify, token=token)
+        dossier = dossier_public_status(code=code, verify=verify, token=token)
         if dossier is None:
             context["error"] = (
                 "Không tìm thấy hồ sơ với mã và số xác minh này. Kiểm tra lại mã hồ sơ trên "
                 "giấy hẹn và 4 số cuối của số điện thoại hoặc số định danh."
             )
             return render(request, "portal/lookup.html", context, status=404)
-        context.update({"dossier": dossier, "steps": public_steps(dossier)})
+        context["dossier"] = dossier
     return render(request, "portal/lookup.html", context)

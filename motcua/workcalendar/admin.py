@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.agencies.admin_scope import AgencyScopedAdmin
 from motcua.workcalendar.calendar import national_holiday_names
 from motcua.workcalendar.models import CalendarOverride
-from motcua.workcalendar.selectors import calendar_get
+from motcua.workcalendar.selectors import calendar_build, calendar_cache_clear
 
 
 @admin.register(CalendarOverride)
@@ -26,6 +26,14 @@ class CalendarOverrideAdmin(AgencyScopedAdmin):
             form.base_fields["agency"].required = True
         return form
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        calendar_cache_clear()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        calendar_cache_clear()
+
     def get_urls(self):
         year_view = self.admin_site.admin_view(self.year_view)
         return [path("nam/<int:year>/", year_view, name="workcalendar_year"), *super().get_urls()]
@@ -41,7 +49,7 @@ class CalendarOverrideAdmin(AgencyScopedAdmin):
 
     def year_view(self, request, year):
         """Each year's working calendar at a glance: holidays, overrides, make-up days."""
-        work_calendar = calendar_get()
+        work_calendar = calendar_build()
         names = national_holiday_names(year)
         overrides = {
             o.date: o for o in CalendarOverride.objects.filter(date__year=year, agency=None)

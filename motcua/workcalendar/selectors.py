@@ -1,4 +1,10 @@
-"""Building a ``WorkCalendar`` from the database: two small queries, then pure arithmetic."""
+"""Building a ``WorkCalendar`` from the database: two small queries, then pure arithmetic.
+
+Calendars are kept per process for ``CACHE_SECONDS``: an administrator's change to office hours
+or days off reaches every server process within that time (the admin clears its own process at
+once)."""
+
+import time
 
 from django.db.models import F, Q
 
@@ -25,7 +31,26 @@ def office_hours_get(*, agency: Agency | None) -> OfficeHours:
     return OfficeHours(seasons=seasons)
 
 
+CACHE_SECONDS = 60
+_cache: dict[int | None, tuple[float, WorkCalendar]] = {}
+
+
+def calendar_cache_clear() -> None:
+    _cache.clear()
+
+
 def calendar_get(*, agency: Agency | None = None) -> WorkCalendar:
+    """The agency's calendar (see ``calendar_build``), kept for ``CACHE_SECONDS``."""
+    key = agency.pk if agency else None
+    hit = _cache.get(key)
+    if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    calendar = calendar_build(agency=agency)
+    _cache[key] = (time.monotonic(), calendar)
+    return calendar
+
+
+def calendar_build(*, agency: Agency | None = None) -> WorkCalendar:
     """The working calendar of ``agency`` (or the standard one): national holidays, the
     deployment-wide overrides, the agency's own overrides and its office hours. An agency's
     own override for a day wins over a deployment-wide one."""

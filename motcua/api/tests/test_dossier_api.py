@@ -140,3 +140,12 @@ def test_create_api_key_prints_a_key_that_is_stored_hashed(commune, capsys):
     assert raw.startswith("mc_")
     assert ApiKey.objects.get().key_hash == ApiKey.hash(raw)
     assert not ApiKey.objects.filter(key_hash=raw).exists()
+
+
+def test_times_are_given_in_vietnam_time(client, key, commune):
+    code = post(client, key, body(commune)).json()["code"]
+    public = client.get(f"/api/v1/public/dossiers/{code}", {"verify": "4567"}).json()
+    assert public["due_at"] == "2026-11-12T10:00:00+07:00"
+    full = client.get(f"{URL}/{code}", headers={"Authorization": f"Bearer {key}"}).json()
+    assert full["received_at"] == "2026-11-09T10:00:00+07:00"
+    assert full["history"][0]["at"].endswith("+07:00")

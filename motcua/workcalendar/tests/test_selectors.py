@@ -4,7 +4,7 @@ import pytest
 
 from motcua.workcalendar.calendar import VN_TZ, add_working_time
 from motcua.workcalendar.models import CalendarOverride, OfficeHoursSeason
-from motcua.workcalendar.selectors import calendar_get
+from motcua.workcalendar.selectors import calendar_build, calendar_get
 
 
 @pytest.fixture
@@ -49,8 +49,14 @@ def test_a_due_time_costs_two_queries_whatever_its_length(
 ):
     CalendarOverride.objects.create(date=date(2027, 3, 1), kind="day_off", reason="x")
     with django_assert_num_queries(2):
-        calendar = calendar_get(agency=commune)
+        calendar = calendar_build(agency=commune)
         add_working_time(datetime(2026, 11, 9, 10, tzinfo=VN_TZ), days=300, calendar=calendar)
+
+
+def test_calendars_are_kept_per_process(db, commune, django_assert_num_queries):
+    calendar_get(agency=commune)
+    with django_assert_num_queries(0):
+        calendar_get(agency=commune)
 
 
 def test_season_with_impossible_day_is_refused(commune):

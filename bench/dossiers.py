@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""Dossier benchmarks on PostgreSQL (``make bench`` runs this under scripts/with_postgres.py).
+
+Each figure stands beside the ceiling measured in the same run:
+- receiving: dossiers/s through ``dossier_receive`` and over HTTP (``POST /api/v1/dossiers``),
+  beside the raw INSERT rate of the same two rows (dossier + event) with the same clients;
+- with 1,000,000 generated dossiers: inbox and public look-up latency over HTTP, and the
+  look-up rate beside a hello-world view (``/healthz``) on the same server.
+The server is gunicorn (gthread) on 127.0.0.1; the clients are threads of this script.
+"""
+
+import base64
+import http.client
+import json
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+if not os.environ.get("MOTCUA_DATABASE_URL", "").startswith("postgres"):
+    sys.exit("Chạy qua scripts/with_postgres.py (cần PostgreSQL).")
+SERVER_ENV = {
+    "MOTCUA_DEBUG": "0", "MOTCUA_SECRET_KEY": "bench-" + uuid.uuid4().hex,
+    "MOTCUA_ALLOWED_HOSTS": "127.0.0.1", "MOTCUA_HTTPS": "0",
+    "MOTCUA_PUBLIC_LOOKUP_PER_MINUTE": "100000000", "MOTCUA_LOG_LEVEL": "WARNING",
+    "MOTCUA_NOTIFICATION_CHANNEL": "file",
+}  # fmt: skip
+os.environ.update(SERVER_ENV)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+
+CLIENTS = 8
+AGENCY = "000.01.31.H50"
+DOSSIERS = int(os.environ.get("BENCH_DOSSIERS", "1000000"))
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pct(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def run_threads(n_threads, work):
+    """Run ``work(i)`` in n threads; return the elapsed seconds. A failure fails the bench."""
+    failures = []
+
+    def guarded(i):
+        try:
+            work(i)
+        except Exception as exc:  # re-raised below, in the main thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=guarded, args=(i,)) for i in range(n_threads)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures:
+        raise failures[0]
+    return time.perf_counter() - started
+
+
+# --- receiving ---------------------------------------------------------------------------
+
+
+def raw_insert_rate(total: int) -> float:
+    """The same two rows a receipt writes (dossier, event), in one bare transaction each."""
+    import psycopg
+
+    url = os.environ["MOTCUA_DATABASE_URL"]
+    from motcua.agencies.models import Desk
+    from motcua.catalog.models import Procedure
+
+    desk = Desk.objects.get(agency__code=AGENCY)
+    version = Procedure.objects.get(code="1.004873").current_version_id
+    per = total // CLIENTS
+
+    def work(i):
+        with psycopg.connect(url) as conn:
+            for n in range(per):
+                with conn.transaction():
+                    row = conn.execute(
+                        "INSERT INTO dossiers_dossier (code, procedure_version_id, "
+                        "receiving_desk_id, receiving_agency_id, deciding_agency_id, channel, "
+                        "status, applicant_type, applicant_name, applicant_id_number, "
+                        "applicant_phone, applicant_email, applicant_address, authorised_name, "
+                        "authorised_id_number, result_delivery, delivery_address, sets_received, "
+                        "fee_amount, received_at, due_at, original_due_at, supplement_count, "
+                        "\"current_role\", extension_reason, returned_to, postal_tracking, "
+                        "closing_note, version) VALUES (%s, %s, %s, %s, %s, 1, 'received', 1, "
+                        "'Raw', '079123456789', '0912345678', '', '', '', '', 'desk', '', 1, 0, "
+                        "now(), now(), now(), 0, 'desk_officer', '', '', '', '', 1) RETURNING id",
+                        (f"RAW-{i}-{n}", version, desk.pk, desk.agency_id, desk.agency_id),
+                    ).fetchone()
+                    conn.execute(
+                        "INSERT INTO dossiers_dossierevent (dossier_id, seq, action, actor_name, "
+                        "at, status_before, status_after, unit_name, note, data, prev_hash, hash)"
+                        " VALUES (%s, 1, 'receive', 'Raw', now(), '', 'received', '', '', '{}', "
+                        "%s, %s)",
+                        (row[0], "0" * 64, "1" * 64),
+                    )
+
+    return per * CLIENTS / run_threads(CLIENTS, work)
+
+
+def service_rate(total: int) -> float:
+    from motcua.agencies.models import Desk
+    from motcua.catalog.models import Procedure
+    from motcua.dossiers.services import Applicant, IncomingFile, Receipt, dossier_receive
+
+    desk = Desk.objects.select_related("agency").get(agency__code=AGENCY)
+    version = Procedure.objects.get(code="1.004873").current_version
+    per = total // CLIENTS
+
+    def work(i):
+        for _ in range(per):
+            dossier_receive(desk=desk, procedure_version=version, receipt=Receipt(
+                applicant=Applicant(name="Dịch vụ", id_number="079123456789",
+                                    phone="0912345678"),
+                files=[IncomingFile("a.pdf", PDF)]))  # fmt: skip
+        connections.close_all()
+
+    return per * CLIENTS / run_threads(CLIENTS, work)
+
+
+# --- the HTTP server ---------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "motcua.wsgi", "-b", f"127.0.0.1:{port}",
+         "-w", "4", "-k", "gthread", "--threads", "4", "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ, **SERVER_ENV},
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("gunicorn không khởi động được")
+
+
+def http_load(port, seconds, make_request, clients=CLIENTS):
+    """Requests as fast as ``clients`` keep-alive connections go, for ``seconds``."""
+    latencies, errors = [], []
+    stop = time.perf_counter() + seconds
+
+    def work(i):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while time.perf_counter() < stop:
+            method, path, body, headers = make_request(i)
+            began = time.perf_counter()
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            mine.append((time.perf_counter() - began) * 1000)
+            if response.status >= 400:
+                errors.append(response.status)
+        latencies.extend(mine)
+
+    elapsed = run_threads(clients, work)
+    return len(latencies) / elapsed, latencies, errors
+
+
+def main():
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    from motcua.agencies.models import Agency
+    from motcua.api.models import ApiKey
+
+    _, api_key = ApiKey.issue(name="bench", agency=Agency.objects.get(code=AGENCY))
+    results = []
+    print(f"Máy: {platform.machine()}, {os.cpu_count()} lõi; PostgreSQL "
+          f"{connection.cursor().connection.info.server_version}; {CLIENTS} luồng khách")  # fmt: skip
+
+    raw = raw_insert_rate(4000)
+    service = service_rate(1600)
+    results.append(("Tiếp nhận qua service (dossiers/s)", f"{service:,.0f}",
+                    f"raw INSERT cùng 2 dòng: {raw:,.0f}/s", f"{service / raw:.0%}"))  # fmt: skip
+
+    port = free_port()
+    server = start_server(port)
+    try:
+        hello, hello_lat, _ = http_load(port, 5, lambda i: ("GET", "/healthz", None, {}))
+        document = {"name": "Tờ khai", "filename": "a.pdf",
+                    "content_base64": base64.b64encode(PDF).decode()}  # fmt: skip
+
+        def receive_request(i):
+            body = json.dumps({"procedure": "1.004873", "agency": AGENCY, "channel": 2,
+                               "applicant": {"name": "Qua API", "id_number": "079123456789",
+                                             "phone": "0912345678"},
+                               "documents": [document]})  # fmt: skip
+            return ("POST", "/api/v1/dossiers", body,
+                    {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json",
+                     "Idempotency-Key": uuid.uuid4().hex})  # fmt: skip
+
+        over_http, http_lat, errors = http_load(port, 8, receive_request)
+        assert not errors, errors[:5]
+        results.append(("Tiếp nhận qua HTTP POST /api/v1/dossiers (dossiers/s)",
+                        f"{over_http:,.0f} (p95 {pct(http_lat, 95):.0f} ms)",
+                        f"raw INSERT: {raw:,.0f}/s; hello-world: {hello:,.0f}/s",
+                        f"{over_http / raw:.0%} của raw INSERT"))  # fmt: skip
+
+        started = time.perf_counter()
+        call_command("generate_dossiers", count=DOSSIERS, i_know_this_is_not_production=True,
+                     stdout=open(os.devnull, "w"))  # noqa: SIM115
+        generated = time.perf_counter() - started
+        total = connection.cursor()
+        total.execute("SELECT count(*) FROM dossiers_dossier")
+        n_dossiers = total.fetchone()[0]
+        print(f"Đã sinh {DOSSIERS:,} hồ sơ trong {generated:.0f} s; tổng {n_dossiers:,}.")
+
+        # Inbox of the specialist whose unit holds the most open dossiers.
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        from motcua.dossiers.selectors import inbox_queryset
+
+        specialist = get_user_model().objects.get(username="tuphap.khesanh")
+        open_in_unit = inbox_queryset(user=specialist, box="unit").count()
+        client = Client()
+        client.force_login(specialist)
+        cookie = f"sessionid={client.cookies['sessionid'].value}"
+        _, inbox_lat, errors = http_load(
+            port, 8, lambda i: ("GET", "/can-bo/ho-so/?hop=unit", None, {"Cookie": cookie}),
+            clients=2,
+        )  # fmt: skip
+        assert not errors, errors[:5]
+        results.append((f"Hộp hồ sơ của đơn vị ({open_in_unit:,} hồ sơ đang chờ) qua HTTP",
+                        f"p50 {statistics.median(inbox_lat):.0f} ms, p95 {pct(inbox_lat, 95):.0f} ms",
+                        "mục tiêu p95 < 100 ms", ""))  # fmt: skip
+
+        rows = connection.cursor()
+        rows.execute("SELECT code, right(applicant_phone, 4) FROM dossiers_dossier "
+                     "WHERE code LIKE 'G%%' ORDER BY random() LIMIT 5000")  # fmt: skip
+        samples = rows.fetchall()
+        rng = random.Random(3)
+
+        def lookup_request(i):
+            code, verify = rng.choice(samples)
+            return ("GET", f"/api/v1/public/dossiers/{code}?verify={verify}", None, {})
+
+        hello2, hello_lat2, _ = http_load(port, 5, lambda i: ("GET", "/healthz", None, {}))
+        lookup, lookup_lat, errors = http_load(port, 8, lookup_request)
+        assert not errors, errors[:5]
+        results.append(("Tra cứu công khai /api/v1/public/dossiers/{code} (req/s)",
+                        f"{lookup:,.0f}; p50 {statistics.median(lookup_lat):.1f} ms, "
+                        f"p95 {pct(lookup_lat, 95):.1f} ms",
+                        f"hello-world /healthz: {hello2:,.0f}/s (p95 {pct(hello_lat2, 95):.1f} ms)",
+                        f"{lookup / hello2:.0%} của hello-world"))  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(10)
+
+    lines = ["| đo | kết quả | trần đo cùng lượt | tỉ lệ |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in results]
+    print("\n".join(lines))
+    out = ROOT / "var" / "bench-dossiers.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
