@@ -3,7 +3,7 @@
 import base64
 import binascii
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,10 +15,10 @@ from ninja import Header, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from motcua.agencies.models import Agency
+from motcua.agencies.models import Agency, Desk
 from motcua.api.errors import FieldErrors
 from motcua.api.models import ApiKey, IdempotencyRecord
-from motcua.catalog.selectors import procedure_get_published
+from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_public_status
 from motcua.dossiers.services import Applicant, IncomingFile, Receipt, dossier_receive
@@ -35,8 +35,12 @@ class ApiKeyAuth(HttpBearer):
             .filter(key_hash=ApiKey.hash(token), revoked_at__isnull=True)
             .first()
         )
-        if key is not None:
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if key is not None and (
+            key.last_used_at is None or now - key.last_used_at > timedelta(minutes=5)
+        ):
+            # At most every few minutes: one row shared by every request of a peer.
+            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         return key
 
 
@@ -156,50 +160,57 @@ def dossier_create(
     dossier, never a second one; a validation error is a 422 with a message per field, and
     nothing is stored."""
     api_key: ApiKey = request.auth
-    body_hash = hashlib.sha256(request.body).hexdigest()
-    record, created = _claim(api_key, idempotency_key.strip()[:200], body_hash)
-    if not created:
-        if record.request_hash != body_hash:
-            raise HttpError(422, "Idempotency-Key này đã dùng cho một yêu cầu khác.")
-        if record.dossier_id is None:
-            raise HttpError(409, "Yêu cầu với Idempotency-Key này đang được xử lý; thử lại sau.")
-        return Status(200, _created(record.dossier))
-    try:
-        dossier = _receive(api_key, payload)
-    except BaseException:
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()  # a corrected retry may reuse it
-        raise
-    IdempotencyRecord.objects.filter(pk=record.pk).update(dossier=dossier)
-    return Status(201, _created(dossier))
-
-
-def _claim(api_key, key, body_hash) -> tuple[IdempotencyRecord, bool]:
+    key = idempotency_key.strip()[:200]
     if not key:
         _unprocessable({"Idempotency-Key": "Thiếu tiêu đề Idempotency-Key."})
+    body_hash = hashlib.sha256(request.body).hexdigest()
     try:
+        # One transaction: a concurrent request with the same key waits on the unique index,
+        # then finds this dossier; a refused request leaves no record, so a retry may reuse it.
         with transaction.atomic():
-            return IdempotencyRecord.objects.create(
+            record = IdempotencyRecord.objects.create(
                 api_key=api_key, key=key, request_hash=body_hash
-            ), True
+            )
+            dossier = _receive(api_key, payload)
+            IdempotencyRecord.objects.filter(pk=record.pk).update(dossier=dossier)
     except IntegrityError:
-        return IdempotencyRecord.objects.select_related("dossier").get(
-            api_key=api_key, key=key
-        ), False
+        record = (
+            IdempotencyRecord.objects.select_related("dossier")
+            .filter(api_key=api_key, key=key)
+            .first()
+        )
+        if record is None or record.dossier_id is None:
+            raise HttpError(
+                409, "Yêu cầu với Idempotency-Key này đang xử lý; thử lại sau."
+            ) from None
+        if record.request_hash != body_hash:
+            raise HttpError(422, "Idempotency-Key này đã dùng cho một yêu cầu khác.") from None
+        return Status(200, _created(record.dossier))
+    return Status(201, _created(dossier))
 
 
 def _receive(api_key: ApiKey, payload: DossierIn) -> Dossier:
     errors = {}
-    version = procedure_get_published(code=payload.procedure)
+    version = (
+        ProcedureVersion.objects.select_related("procedure")
+        .filter(status=ProcedureVersion.Status.PUBLISHED, procedure__code=payload.procedure)
+        .first()
+    )
     if version is None:
         errors["procedure"] = "Không có thủ tục đang áp dụng với mã này."
-    agency = Agency.objects.filter(code=payload.agency).first()
-    if agency is None:
-        errors["agency"] = "Không có cơ quan với mã này."
+    desk = (
+        Desk.objects.select_related("agency").filter(agency__code=payload.agency)
+        .order_by("pk").first()
+    )  # fmt: skip
+    agency = desk.agency if desk else None
+    if desk is None:
+        errors["agency"] = (
+            "Cơ quan chưa có bộ phận một cửa."
+            if Agency.objects.filter(code=payload.agency).exists()
+            else "Không có cơ quan với mã này."
+        )
     elif agency.pk != api_key.agency_id and agency.parent_id != api_key.agency_id:
         errors["agency"] = "Khóa API không được nhận hồ sơ cho cơ quan này."
-    desk = agency.desks.order_by("pk").first() if agency else None
-    if agency and desk is None:
-        errors["agency"] = "Cơ quan chưa có bộ phận một cửa."
     if payload.channel not in (1, 2, 3):
         errors["channel"] = "Kênh phải là 1 (trực tiếp), 2 (trực tuyến) hoặc 3 (bưu chính)."
     if errors:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from motcua.agencies.models import Agency, Desk, Membership, Role, Unit
@@ -173,13 +173,26 @@ def dossier_code_allocate(*, agency: Agency, received_at: datetime) -> str:
     """``{agency code}-{YYMMDD}-{serial}``: the serial restarts each day per agency and is
     taken under a row lock, so concurrent receipts get consecutive, distinct serials."""
     day = to_local(received_at).date()
-    DossierCodeCounter.objects.bulk_create(
-        [DossierCodeCounter(agency=agency, day=day, last=0)], ignore_conflicts=True
-    )
-    counter = DossierCodeCounter.objects.select_for_update().get(agency=agency, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{agency.code}-{day:%y%m%d}-{_serial_text(agency, counter.last)}"
+    if connection.vendor == "postgresql":
+        # One statement: insert the day's counter or lock and bump it.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {DossierCodeCounter._meta.db_table} (agency_id, day, last) "
+                "VALUES (%s, %s, 1) ON CONFLICT (agency_id, day) "
+                f"DO UPDATE SET last = {DossierCodeCounter._meta.db_table}.last + 1 "
+                "RETURNING last",
+                [agency.pk, day],
+            )
+            serial = cursor.fetchone()[0]
+    else:  # SQLite: the IMMEDIATE transaction already serialises writers
+        DossierCodeCounter.objects.bulk_create(
+            [DossierCodeCounter(agency=agency, day=day, last=0)], ignore_conflicts=True
+        )
+        counter = DossierCodeCounter.objects.select_for_update().get(agency=agency, day=day)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        serial = counter.last
+    return f"{agency.code}-{day:%y%m%d}-{_serial_text(agency, serial)}"
 
 
 def _now() -> datetime:
@@ -208,6 +221,24 @@ def _enter_step(dossier: Dossier, step: ProcessStep | None, at: datetime, calend
     dossier.step_started_at = at
     calendar = calendar or calendar_get(agency=dossier.deciding_agency)
     dossier.step_due_at = add_working_time(at, hours=step.budget_hours, calendar=calendar)
+
+
+_facts: dict[int, tuple[list[ProcessStep], int]] = {}
+
+
+def version_facts_clear() -> None:
+    _facts.clear()
+
+
+def _version_facts(version: ProcedureVersion) -> tuple[list[ProcessStep], int]:
+    """Steps and total fee of a published version, kept per process: a published version
+    never changes (a change is a new version)."""
+    if version.status != ProcedureVersion.Status.PUBLISHED or version.pk not in _facts:
+        facts = (list(version.steps.order_by("order")), sum(f.amount for f in version.fees.all()))
+        if version.status != ProcedureVersion.Status.PUBLISHED:
+            return facts
+        _facts[version.pk] = facts
+    return _facts[version.pk]
 
 
 def _steps(dossier: Dossier) -> list[ProcessStep]:
@@ -359,22 +390,20 @@ def applicant_errors(applicant: Applicant) -> dict[str, str]:
 def _store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list[str]) -> None:
     from motcua.dossiers.files import sniff_content_type
 
+    rows = []
     for incoming in files:
-        content_type = sniff_content_type(incoming.content)
         name = default_storage.save(
             f"dossiers/{dossier.received_at:%Y/%m}/{uuid.uuid4().hex}",
             ContentFile(incoming.content),
         )
         saved.append(name)
-        Attachment.objects.create(
-            dossier=dossier,
-            file=name,
-            original_name=incoming.name[:255],
-            content_type=content_type,
-            size=len(incoming.content),
+        rows.append(Attachment(
+            dossier=dossier, file=name, original_name=incoming.name[:255],
+            content_type=sniff_content_type(incoming.content), size=len(incoming.content),
             sha256=hashlib.sha256(incoming.content).hexdigest(),
             uploaded_by=actor if actor is not None and actor.pk else None,
-        )
+        ))  # fmt: skip
+    Attachment.objects.bulk_create(rows)
 
 
 def dossier_receive(
@@ -421,7 +450,7 @@ def _receive(desk, version, receipt, actor, deciding_agency, received_at, saved)
     deciding = deciding_agency or desk.agency
     calendar = calendar_get(agency=deciding)
     due_at = compute_due_at(received_at, version.processing_time, version.time_unit, calendar)
-    steps = list(version.steps.order_by("order"))
+    steps, fee_total = _version_facts(version)
     applicant = receipt.applicant
     dossier = Dossier(
         # A placeholder until the very end: the code is allocated last, so the per-agency
@@ -437,7 +466,7 @@ def _receive(desk, version, receipt, actor, deciding_agency, received_at, saved)
         authorised_id_number=applicant.authorised_id_number.strip(),
         result_delivery=receipt.result_delivery, delivery_address=receipt.delivery_address,
         sets_received=receipt.sets_received,
-        fee_amount=sum(f.amount for f in version.fees.all()),
+        fee_amount=fee_total,
         received_at=received_at, due_at=due_at, original_due_at=due_at,
     )  # fmt: skip
     _enter_step(dossier, steps[0] if steps else None, received_at, calendar)

@@ -39,3 +39,43 @@ def test_50_concurrent_receipts_get_50_consecutive_codes(levels, desk_officer):
         int(code.rsplit("-", 1)[1]) for code in Dossier.objects.values_list("code", flat=True)
     )
     assert serials == list(range(1, 51))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_idempotency_key_sent_twice_at_once_gives_one_dossier(levels, desk_officer, commune):
+    import base64
+    import json
+
+    from django.test import Client
+
+    from motcua.api.models import ApiKey
+    from motcua.dossiers.tests.factories import PDF
+
+    four_step_procedure()
+    key = ApiKey.issue(name="Cổng", agency=commune)[1]
+    body = json.dumps({
+        "procedure": "1.001193", "agency": commune.code,
+        "applicant": {"name": "Lê Văn Cường", "id_number": "036099001122"},
+        "received_at": "2026-11-09T10:00:00+07:00",
+        "documents": [{"name": "Tờ khai", "filename": "a.pdf",
+                       "content_base64": base64.b64encode(PDF).decode()}],
+    })  # fmt: skip
+    start = threading.Barrier(2)
+    answers = []
+
+    def send():
+        start.wait()
+        response = Client().post("/api/v1/dossiers", body, content_type="application/json",
+                                 headers={"Authorization": f"Bearer {key}",
+                                          "Idempotency-Key": "same"})  # fmt: skip
+        answers.append((response.status_code, response.json().get("code")))
+        connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(status for status, _ in answers) == [200, 201]
+    assert len({code for _, code in answers}) == 1
+    assert Dossier.objects.count() == 1
