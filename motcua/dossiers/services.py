@@ -435,7 +435,9 @@ def dossier_receive(
 
     saved: list[str] = []
     try:
-        with transaction.atomic():
+        # No savepoint when called inside a caller's transaction (the API's): a failure
+        # rolls the caller back too, and a savepoint would cost two more round trips.
+        with transaction.atomic(savepoint=False):
             dossier = _receive(
                 desk, procedure_version, receipt, actor, deciding_agency, received_at, saved
             )
