@@ -435,9 +435,7 @@ def dossier_receive(
 
     saved: list[str] = []
     try:
-        # No savepoint when called inside a caller's transaction (the API's): a failure
-        # rolls the caller back too, and a savepoint would cost two more round trips.
-        with transaction.atomic(savepoint=False):
+        with transaction.atomic():
             dossier = _receive(
                 desk, procedure_version, receipt, actor, deciding_agency, received_at, saved
             )
