@@ -11,6 +11,7 @@ The server is gunicorn (gthread) on 127.0.0.1; the clients are threads of this s
 
 import base64
 import http.client
+import io
 import json
 import os
 import platform
@@ -29,11 +30,14 @@ sys.path.insert(0, str(ROOT))
 if not os.environ.get("MOTCUA_DATABASE_URL", "").startswith("postgres"):
     sys.exit("Chạy qua scripts/with_postgres.py (cần PostgreSQL).")
 SERVER_ENV = {
-    "MOTCUA_DEBUG": "0", "MOTCUA_SECRET_KEY": "bench-" + uuid.uuid4().hex,
-    "MOTCUA_ALLOWED_HOSTS": "127.0.0.1", "MOTCUA_HTTPS": "0",
-    "MOTCUA_PUBLIC_LOOKUP_PER_MINUTE": "100000000", "MOTCUA_LOG_LEVEL": "WARNING",
+    "MOTCUA_DEBUG": "0",
+    "MOTCUA_SECRET_KEY": "bench-" + uuid.uuid4().hex,
+    "MOTCUA_ALLOWED_HOSTS": "127.0.0.1",
+    "MOTCUA_HTTPS": "0",
+    "MOTCUA_PUBLIC_LOOKUP_PER_MINUTE": "100000000",
+    "MOTCUA_LOG_LEVEL": "WARNING",
     "MOTCUA_NOTIFICATION_CHANNEL": "file",
-}  # fmt: skip
+}
 os.environ.update(SERVER_ENV)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 
@@ -102,7 +106,7 @@ def raw_insert_rate(total: int) -> float:
                         "applicant_phone, applicant_email, applicant_address, authorised_name, "
                         "authorised_id_number, result_delivery, delivery_address, sets_received, "
                         "fee_amount, received_at, due_at, original_due_at, supplement_count, "
-                        "\"current_role\", extension_reason, returned_to, postal_tracking, "
+                        '"current_role", extension_reason, returned_to, postal_tracking, '
                         "closing_note, version) VALUES (%s, %s, %s, %s, %s, 1, 'received', 1, "
                         "'Raw', '079123456789', '0912345678', '', '', '', '', 'desk', '', 1, 0, "
                         "now(), now(), now(), 0, 'desk_officer', '', '', '', '', 1) RETURNING id",
@@ -130,10 +134,16 @@ def service_rate(total: int) -> float:
 
     def work(i):
         for _ in range(per):
-            dossier_receive(desk=desk, procedure_version=version, receipt=Receipt(
-                applicant=Applicant(name="Dịch vụ", id_number="079123456789",
-                                    phone="0912345678"),
-                files=[IncomingFile("a.pdf", PDF)]))  # fmt: skip
+            dossier_receive(
+                desk=desk,
+                procedure_version=version,
+                receipt=Receipt(
+                    applicant=Applicant(
+                        name="Dịch vụ", id_number="079123456789", phone="0912345678"
+                    ),
+                    files=[IncomingFile("a.pdf", PDF)],
+                ),
+            )
         connections.close_all()
 
     return per * CLIENTS / run_threads(CLIENTS, work)
@@ -150,10 +160,25 @@ def free_port() -> int:
 
 def start_server(port: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "motcua.wsgi", "-b", f"127.0.0.1:{port}",
-         "-w", "4", "-k", "gthread", "--threads", "4", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **SERVER_ENV},
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "motcua.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "4",
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **SERVER_ENV},
+    )
     for _ in range(100):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -191,46 +216,81 @@ def http_load(port, seconds, make_request, clients=CLIENTS):
 
 def main():
     call_command("migrate", verbosity=0)
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=io.StringIO())
     from motcua.agencies.models import Agency
     from motcua.api.models import ApiKey
 
     _, api_key = ApiKey.issue(name="bench", agency=Agency.objects.get(code=AGENCY))
     results = []
-    print(f"Máy: {platform.machine()}, {os.cpu_count()} lõi; PostgreSQL "
-          f"{connection.cursor().connection.info.server_version}; {CLIENTS} luồng khách")  # fmt: skip
+    print(
+        f"Máy: {platform.machine()}, {os.cpu_count()} lõi; PostgreSQL "
+        f"{connection.cursor().connection.info.server_version}; {CLIENTS} luồng khách"
+    )
 
     raw = raw_insert_rate(4000)
     service = service_rate(1600)
-    results.append(("Tiếp nhận qua service (dossiers/s)", f"{service:,.0f}",
-                    f"raw INSERT cùng 2 dòng: {raw:,.0f}/s", f"{service / raw:.0%}"))  # fmt: skip
+    results.append(
+        (
+            "Tiếp nhận qua service (dossiers/s)",
+            f"{service:,.0f}",
+            f"raw INSERT cùng 2 dòng: {raw:,.0f}/s",
+            f"{service / raw:.0%}",
+        )
+    )
 
     port = free_port()
     server = start_server(port)
     try:
-        hello, hello_lat, _ = http_load(port, 5, lambda i: ("GET", "/healthz", None, {}))
-        document = {"name": "Tờ khai", "filename": "a.pdf",
-                    "content_base64": base64.b64encode(PDF).decode()}  # fmt: skip
+        hello, _, _ = http_load(port, 5, lambda i: ("GET", "/healthz", None, {}))
+        document = {
+            "name": "Tờ khai",
+            "filename": "a.pdf",
+            "content_base64": base64.b64encode(PDF).decode(),
+        }
 
         def receive_request(i):
-            body = json.dumps({"procedure": "1.004873", "agency": AGENCY, "channel": 2,
-                               "applicant": {"name": "Qua API", "id_number": "079123456789",
-                                             "phone": "0912345678"},
-                               "documents": [document]})  # fmt: skip
-            return ("POST", "/api/v1/dossiers", body,
-                    {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json",
-                     "Idempotency-Key": uuid.uuid4().hex})  # fmt: skip
+            body = json.dumps(
+                {
+                    "procedure": "1.004873",
+                    "agency": AGENCY,
+                    "channel": 2,
+                    "applicant": {
+                        "name": "Qua API",
+                        "id_number": "079123456789",
+                        "phone": "0912345678",
+                    },
+                    "documents": [document],
+                }
+            )
+            return (
+                "POST",
+                "/api/v1/dossiers",
+                body,
+                {
+                    "Authorization": f"Bearer {api_key}",
+                    "Content-Type": "application/json",
+                    "Idempotency-Key": uuid.uuid4().hex,
+                },
+            )
 
         over_http, http_lat, errors = http_load(port, 8, receive_request)
         assert not errors, errors[:5]
-        results.append(("Tiếp nhận qua HTTP POST /api/v1/dossiers (dossiers/s)",
-                        f"{over_http:,.0f} (p95 {pct(http_lat, 95):.0f} ms)",
-                        f"raw INSERT: {raw:,.0f}/s; hello-world: {hello:,.0f}/s",
-                        f"{over_http / raw:.0%} của raw INSERT"))  # fmt: skip
+        results.append(
+            (
+                "Tiếp nhận qua HTTP POST /api/v1/dossiers (dossiers/s)",
+                f"{over_http:,.0f} (p95 {pct(http_lat, 95):.0f} ms)",
+                f"raw INSERT: {raw:,.0f}/s; hello-world: {hello:,.0f}/s",
+                f"{over_http / raw:.0%} của raw INSERT",
+            )
+        )
 
         started = time.perf_counter()
-        call_command("generate_dossiers", count=DOSSIERS, i_know_this_is_not_production=True,
-                     stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command(
+            "generate_dossiers",
+            count=DOSSIERS,
+            i_know_this_is_not_production=True,
+            stdout=io.StringIO(),
+        )
         generated = time.perf_counter() - started
         total = connection.cursor()
         total.execute("SELECT count(*) FROM dossiers_dossier")
@@ -249,17 +309,26 @@ def main():
         client.force_login(specialist)
         cookie = f"sessionid={client.cookies['sessionid'].value}"
         _, inbox_lat, errors = http_load(
-            port, 8, lambda i: ("GET", "/can-bo/ho-so/?hop=unit", None, {"Cookie": cookie}),
+            port,
+            8,
+            lambda i: ("GET", "/can-bo/ho-so/?hop=unit", None, {"Cookie": cookie}),
             clients=2,
-        )  # fmt: skip
+        )
         assert not errors, errors[:5]
-        results.append((f"Hộp hồ sơ của đơn vị ({open_in_unit:,} hồ sơ đang chờ) qua HTTP",
-                        f"p50 {statistics.median(inbox_lat):.0f} ms, p95 {pct(inbox_lat, 95):.0f} ms",
-                        "mục tiêu p95 < 100 ms", ""))  # fmt: skip
+        results.append(
+            (
+                f"Hộp hồ sơ của đơn vị ({open_in_unit:,} hồ sơ đang chờ) qua HTTP",
+                f"p50 {statistics.median(inbox_lat):.0f} ms, p95 {pct(inbox_lat, 95):.0f} ms",
+                "mục tiêu p95 < 100 ms",
+                "",
+            )
+        )
 
         rows = connection.cursor()
-        rows.execute("SELECT code, right(applicant_phone, 4) FROM dossiers_dossier "
-                     "WHERE code LIKE 'G%%' ORDER BY random() LIMIT 5000")  # fmt: skip
+        rows.execute(
+            "SELECT code, right(applicant_phone, 4) FROM dossiers_dossier "
+            "WHERE code LIKE 'G%%' ORDER BY random() LIMIT 5000"
+        )
         samples = rows.fetchall()
         rng = random.Random(3)
 
@@ -270,11 +339,15 @@ def main():
         hello2, hello_lat2, _ = http_load(port, 5, lambda i: ("GET", "/healthz", None, {}))
         lookup, lookup_lat, errors = http_load(port, 8, lookup_request)
         assert not errors, errors[:5]
-        results.append(("Tra cứu công khai /api/v1/public/dossiers/{code} (req/s)",
-                        f"{lookup:,.0f}; p50 {statistics.median(lookup_lat):.1f} ms, "
-                        f"p95 {pct(lookup_lat, 95):.1f} ms",
-                        f"hello-world /healthz: {hello2:,.0f}/s (p95 {pct(hello_lat2, 95):.1f} ms)",
-                        f"{lookup / hello2:.0%} của hello-world"))  # fmt: skip
+        results.append(
+            (
+                "Tra cứu công khai /api/v1/public/dossiers/{code} (req/s)",
+                f"{lookup:,.0f}; p50 {statistics.median(lookup_lat):.1f} ms, "
+                f"p95 {pct(lookup_lat, 95):.1f} ms",
+                f"hello-world /healthz: {hello2:,.0f}/s (p95 {pct(hello_lat2, 95):.1f} ms)",
+                f"{lookup / hello2:.0%} của hello-world",
+            )
+        )
     finally:
         server.terminate()
         server.wait(10)

@@ -199,9 +199,11 @@ def _receive(api_key: ApiKey, payload: DossierIn) -> Dossier:
     if version is None:
         errors["procedure"] = "Không có thủ tục đang áp dụng với mã này."
     desk = (
-        Desk.objects.select_related("agency").filter(agency__code=payload.agency)
-        .order_by("pk").first()
-    )  # fmt: skip
+        Desk.objects.select_related("agency")
+        .filter(agency__code=payload.agency)
+        .order_by("pk")
+        .first()
+    )
     agency = desk.agency if desk else None
     if desk is None:
         errors["agency"] = (

@@ -397,12 +397,17 @@ def _store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list
             ContentFile(incoming.content),
         )
         saved.append(name)
-        rows.append(Attachment(
-            dossier=dossier, file=name, original_name=incoming.name[:255],
-            content_type=sniff_content_type(incoming.content), size=len(incoming.content),
-            sha256=hashlib.sha256(incoming.content).hexdigest(),
-            uploaded_by=actor if actor is not None and actor.pk else None,
-        ))  # fmt: skip
+        rows.append(
+            Attachment(
+                dossier=dossier,
+                file=name,
+                original_name=incoming.name[:255],
+                content_type=sniff_content_type(incoming.content),
+                size=len(incoming.content),
+                sha256=hashlib.sha256(incoming.content).hexdigest(),
+                uploaded_by=actor if actor is not None and actor.pk else None,
+            )
+        )
     Attachment.objects.bulk_create(rows)
 
 
@@ -456,31 +461,51 @@ def _receive(desk, version, receipt, actor, deciding_agency, received_at, saved)
         # A placeholder until the very end: the code is allocated last, so the per-agency
         # counter stays locked only for the last statements and the commit.
         code=f"pending-{uuid.uuid4().hex}",
-        procedure_version=version, receiving_desk=desk, receiving_agency=desk.agency,
-        deciding_agency=deciding, channel=receipt.channel, status=Status.RECEIVED,
-        applicant_type=applicant.type, applicant_name=applicant.name.strip(),
+        procedure_version=version,
+        receiving_desk=desk,
+        receiving_agency=desk.agency,
+        deciding_agency=deciding,
+        channel=receipt.channel,
+        status=Status.RECEIVED,
+        applicant_type=applicant.type,
+        applicant_name=applicant.name.strip(),
         applicant_id_number=applicant.id_number.strip(),
         applicant_phone=re.sub(r"[\s.]", "", applicant.phone),
-        applicant_email=applicant.email.strip(), applicant_address=applicant.address.strip(),
+        applicant_email=applicant.email.strip(),
+        applicant_address=applicant.address.strip(),
         authorised_name=applicant.authorised_name.strip(),
         authorised_id_number=applicant.authorised_id_number.strip(),
-        result_delivery=receipt.result_delivery, delivery_address=receipt.delivery_address,
+        result_delivery=receipt.result_delivery,
+        delivery_address=receipt.delivery_address,
         sets_received=receipt.sets_received,
         fee_amount=fee_total,
-        received_at=received_at, due_at=due_at, original_due_at=due_at,
-    )  # fmt: skip
+        received_at=received_at,
+        due_at=due_at,
+        original_due_at=due_at,
+    )
     _enter_step(dossier, steps[0] if steps else None, received_at, calendar)
     dossier.save(force_insert=True)
     DossierDocument.objects.bulk_create(
-        DossierDocument(dossier=dossier, required_document_id=req_id, name=name,
-                        originals=originals, copies=copies)
+        DossierDocument(
+            dossier=dossier,
+            required_document_id=req_id,
+            name=name,
+            originals=originals,
+            copies=copies,
+        )
         for req_id, name, originals, copies in receipt.documents
-    )  # fmt: skip
+    )
     _store_files(dossier, receipt.files, actor, saved)
     _record(
-        dossier, action="receive", actor=actor, at=_now(), status_before="", step_before=None,
-        data={"due_at": due_at.isoformat(), "files": len(receipt.files)}, first=True,
-    )  # fmt: skip
+        dossier,
+        action="receive",
+        actor=actor,
+        at=_now(),
+        status_before="",
+        step_before=None,
+        data={"due_at": due_at.isoformat(), "files": len(receipt.files)},
+        first=True,
+    )
     dossier.code = dossier_code_allocate(agency=desk.agency, received_at=received_at)
     Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
     notification_enqueue(dossier=dossier, kind="received")

@@ -53,21 +53,32 @@ def test_same_idempotency_key_sent_twice_at_once_gives_one_dossier(levels, desk_
 
     four_step_procedure()
     key = ApiKey.issue(name="Cổng", agency=commune)[1]
-    body = json.dumps({
-        "procedure": "1.001193", "agency": commune.code,
-        "applicant": {"name": "Lê Văn Cường", "id_number": "036099001122"},
-        "received_at": "2026-11-09T10:00:00+07:00",
-        "documents": [{"name": "Tờ khai", "filename": "a.pdf",
-                       "content_base64": base64.b64encode(PDF).decode()}],
-    })  # fmt: skip
+    body = json.dumps(
+        {
+            "procedure": "1.001193",
+            "agency": commune.code,
+            "applicant": {"name": "Lê Văn Cường", "id_number": "036099001122"},
+            "received_at": "2026-11-09T10:00:00+07:00",
+            "documents": [
+                {
+                    "name": "Tờ khai",
+                    "filename": "a.pdf",
+                    "content_base64": base64.b64encode(PDF).decode(),
+                }
+            ],
+        }
+    )
     start = threading.Barrier(2)
     answers = []
 
     def send():
         start.wait()
-        response = Client().post("/api/v1/dossiers", body, content_type="application/json",
-                                 headers={"Authorization": f"Bearer {key}",
-                                          "Idempotency-Key": "same"})  # fmt: skip
+        response = Client().post(
+            "/api/v1/dossiers",
+            body,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {key}", "Idempotency-Key": "same"},
+        )
         answers.append((response.status_code, response.json().get("code")))
         connections.close_all()
 

@@ -117,25 +117,43 @@ class Command(BaseCommand):
                 status = STATUSES[(n * 7919) % len(STATUSES)]
                 received = now - timedelta(minutes=rng.randrange(0, 1_051_200))
                 open_step = status in ("processing", "waiting_applicant")
-                rows.append(Dossier(
-                    code=f"G{n:09d}-{received:%y%m%d}", procedure_version_id=version,
-                    receiving_desk_id=desk, receiving_agency_id=agency, deciding_agency_id=agency,
-                    channel=1 + n % 3, status=status, applicant_name=f"Người dân {n}",
-                    applicant_id_number=f"{n * 37:012d}", applicant_phone=f"09{n % 10**8:08d}",
-                    received_at=received, due_at=received + timedelta(days=3),
-                    original_due_at=received + timedelta(days=3),
-                    returned_at=received + timedelta(days=2) if status == "returned" else None,
-                    current_step_id=step if open_step else None,
-                    current_role="specialist" if open_step else (
-                        "desk_officer" if status == "result_ready" else ""),
-                    current_unit_id=unit if open_step else None,
-                    step_started_at=received, step_due_at=received + timedelta(days=1),
-                ))  # fmt: skip
+                rows.append(
+                    Dossier(
+                        code=f"G{n:09d}-{received:%y%m%d}",
+                        procedure_version_id=version,
+                        receiving_desk_id=desk,
+                        receiving_agency_id=agency,
+                        deciding_agency_id=agency,
+                        channel=1 + n % 3,
+                        status=status,
+                        applicant_name=f"Người dân {n}",
+                        applicant_id_number=f"{n * 37:012d}",
+                        applicant_phone=f"09{n % 10**8:08d}",
+                        received_at=received,
+                        due_at=received + timedelta(days=3),
+                        original_due_at=received + timedelta(days=3),
+                        returned_at=received + timedelta(days=2) if status == "returned" else None,
+                        current_step_id=step if open_step else None,
+                        current_role="specialist"
+                        if open_step
+                        else ("desk_officer" if status == "result_ready" else ""),
+                        current_unit_id=unit if open_step else None,
+                        step_started_at=received,
+                        step_due_at=received + timedelta(days=1),
+                    )
+                )
             with transaction.atomic():
                 created = Dossier.objects.bulk_create(rows)
                 DossierEvent.objects.bulk_create(
-                    DossierEvent(dossier_id=d.pk, seq=1, action="receive", actor_name="Bench",
-                                 at=d.received_at, status_after="received",
-                                 prev_hash="0" * 64, hash="1" * 64)
+                    DossierEvent(
+                        dossier_id=d.pk,
+                        seq=1,
+                        action="receive",
+                        actor_name="Bench",
+                        at=d.received_at,
+                        status_after="received",
+                        prev_hash="0" * 64,
+                        hash="1" * 64,
+                    )
                     for d in created
-                )  # fmt: skip
+                )
