@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from motcua.agencies.models import Agency, Desk, Role
@@ -36,7 +37,7 @@ from motcua.dossiers.services import (
     dossier_apply,
     dossier_receive,
 )
-from motcua.workcalendar.calendar import VN_TZ
+from motcua.workcalendar.calendar import VN_TZ, add_working_time
 
 
 def _desk_of(user) -> Desk | None:
@@ -161,8 +162,11 @@ def _get_dossier(request, code) -> Dossier:
 def detail(request, code):
     dossier = _get_dossier(request, code)
     actions = allowed_actions(request.user, dossier)
+    now = timezone.now()
     context = {
         "dossier": dossier,
+        # Issue #3: flagged from 1 working day before the appointment.
+        "due_soon": dossier.is_open and now <= dossier.due_at <= add_working_time(now, days=1),
         "events": dossier.events.select_related("actor").order_by("seq"),
         "documents": dossier.documents.all(),
         "attachments": dossier.attachments.all(),

@@ -232,3 +232,17 @@ def test_public_lookup_is_rate_limited(client, dossier, settings):
         for _ in range(4)
     ]
     assert codes == [404, 404, 404, 429]
+
+
+def test_dossier_due_within_a_working_day_is_flagged(client, version, desk, desk_officer):
+    from django.utils import timezone
+
+    from motcua.workcalendar.calendar import add_working_time
+
+    soon = receive(desk, version)  # received now: due in 3 working days
+    Dossier.objects.filter(pk=soon.pk).update(due_at=add_working_time(timezone.now(), hours=4))
+    client.force_login(desk_officer)
+    page = client.get(reverse("dossiers:detail", args=[soon.code]))
+    assert "Sắp đến hạn" in page.text
+    Dossier.objects.filter(pk=soon.pk).update(due_at=add_working_time(timezone.now(), days=3))
+    assert "Sắp đến hạn" not in client.get(reverse("dossiers:detail", args=[soon.code])).text
