@@ -43,6 +43,7 @@ test: lint unit postgres-tests e2e
 
 bench: install
 	$(PY) bench/run.py
+	$(PY) scripts/with_postgres.py $(PY) bench/dossiers.py
 
 messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var

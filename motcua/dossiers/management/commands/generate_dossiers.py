@@ -60,14 +60,14 @@ class Command(BaseCommand):
         sql = f"""
         WITH g AS (
           SELECT n,
-                 (ARRAY[{desks}])[1 + n %% {len(places)}] AS desk,
-                 (ARRAY[{agencies}])[1 + n %% {len(places)}] AS agency,
-                 (ARRAY[{units}]::bigint[])[1 + n %% {len(places)}] AS unit,
-                 (ARRAY[{version_ids}])[1 + (n / 7) %% {len(versions)}] AS version,
-                 (ARRAY[{steps}]::bigint[])[1 + (n / 7) %% {len(versions)}] AS step,
-                 (ARRAY[{statuses}])[1 + (n * 7919) %% {len(STATUSES)}] AS status,
+                 (ARRAY[{desks}])[(1 + n %% {len(places)})::int] AS desk,
+                 (ARRAY[{agencies}])[(1 + n %% {len(places)})::int] AS agency,
+                 (ARRAY[{units}]::bigint[])[(1 + n %% {len(places)})::int] AS unit,
+                 (ARRAY[{version_ids}])[(1 + (n / 7) %% {len(versions)})::int] AS version,
+                 (ARRAY[{steps}]::bigint[])[(1 + (n / 7) %% {len(versions)})::int] AS step,
+                 (ARRAY[{statuses}])[(1 + (n * 7919) %% {len(STATUSES)})::int] AS status,
                  now() - make_interval(mins => ((n::bigint * 104729) %% 1051200)::int) AS received
-          FROM generate_series(%s + 1, %s + %s) AS n
+          FROM generate_series(%s::bigint + 1, %s::bigint + %s) AS n
         )
         INSERT INTO dossiers_dossier (
           code, procedure_version_id, receiving_desk_id, receiving_agency_id, deciding_agency_id,
