@@ -1,6 +1,6 @@
 from functools import cache
 
-from motcua.dossiers.selectors import inbox_queryset
+from motcua.dossiers.selectors import capped_count, inbox_queryset
 
 
 def menu_counters(request):
@@ -12,10 +12,10 @@ def menu_counters(request):
 
     @cache
     def waiting():
-        return inbox_queryset(user=user, box="unit").count()
+        return capped_count(inbox_queryset(user=user, box="unit"))
 
     @cache
     def overdue():
-        return inbox_queryset(user=user, box="overdue").count()
+        return capped_count(inbox_queryset(user=user, box="overdue"))
 
     return {"menu_waiting": waiting, "menu_overdue": overdue, "menu_staff": user.memberships.exists}

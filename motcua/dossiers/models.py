@@ -49,6 +49,9 @@ OPEN_STATUSES = (
     Status.WAITING_PAYMENT,
 )
 PAUSED_STATUSES = (Status.WAITING_APPLICANT, Status.WAITING_PAYMENT)
+#: Dossiers someone still has to act on (the result-ready ones wait for the desk).
+INBOX_STATUSES = (*OPEN_STATUSES, Status.RESULT_READY)
+INBOX_CONDITION = models.Q(status__in=[s.value for s in INBOX_STATUSES])
 
 
 class Channel(models.IntegerChoices):
@@ -167,14 +170,30 @@ class Dossier(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        # Inboxes read only dossiers still in someone's hands: partial indexes on those, in
+        # due order, stay small and sorted however many finished dossiers pile up.
         indexes = [
-            models.Index(fields=["receiving_desk", "status", "due_at"], name="dossier_desk_idx"),
-            models.Index(fields=["current_unit", "status", "due_at"], name="dossier_unit_idx"),
             models.Index(
-                fields=["current_assignee", "status", "due_at"], name="dossier_assignee_idx"
+                fields=["current_unit", "due_at"],
+                condition=INBOX_CONDITION,
+                name="dossier_unit_inbox_idx",
             ),
-            models.Index(fields=["deciding_agency", "status", "due_at"], name="dossier_agency_idx"),
-            models.Index(fields=["status", "due_at"], name="dossier_status_due_idx"),
+            models.Index(
+                fields=["receiving_desk", "due_at"],
+                condition=INBOX_CONDITION,
+                name="dossier_desk_inbox_idx",
+            ),
+            models.Index(
+                fields=["deciding_agency", "due_at"],
+                condition=INBOX_CONDITION,
+                name="dossier_agency_inbox_idx",
+            ),
+            models.Index(
+                fields=["current_assignee", "due_at"],
+                condition=INBOX_CONDITION,
+                name="dossier_assignee_inbox_idx",
+            ),
+            models.Index(fields=["receiving_desk", "received_at"], name="dossier_register_idx"),
         ]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")

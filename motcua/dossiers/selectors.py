@@ -12,11 +12,19 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from motcua.agencies.models import Membership, Role
-from motcua.dossiers.models import DVCQG_STATUS, OPEN_STATUSES, Dossier, DossierEvent, Status
+from motcua.dossiers.models import (
+    DVCQG_STATUS,
+    INBOX_STATUSES,
+    OPEN_STATUSES,
+    Dossier,
+    DossierEvent,
+    Status,
+)
 from motcua.workcalendar.calendar import VN_TZ, add_working_time
 
 LOOKUP_SALT = "motcua.dossier.lookup"
-INBOX_STATUSES = (*OPEN_STATUSES, Status.RESULT_READY)
+#: Counters stop counting here and show "100+": a count must not cost more than a page.
+COUNT_CAP = 100
 
 
 def _memberships(user) -> list[dict]:
@@ -106,8 +114,14 @@ def inbox_queryset(*, user, box: str) -> QuerySet[Dossier]:
     return qs.order_by("due_at", "pk")
 
 
-def inbox_counts(*, user) -> dict[str, int]:
-    return {box: inbox_queryset(user=user, box=box).count() for box in INBOXES}
+def capped_count(qs) -> str:
+    """The number of rows, or "100+" from ``COUNT_CAP`` on."""
+    n = qs.order_by()[:COUNT_CAP].count()
+    return f"{COUNT_CAP}+" if n >= COUNT_CAP else str(n)
+
+
+def inbox_counts(*, user) -> dict[str, str]:
+    return {box: capped_count(inbox_queryset(user=user, box=box)) for box in INBOXES}
 
 
 def inbox_page(*, user, box: str, limit: int) -> list[Dossier]:

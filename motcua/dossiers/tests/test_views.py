@@ -246,3 +246,15 @@ def test_dossier_due_within_a_working_day_is_flagged(client, version, desk, desk
     assert "Sắp đến hạn" in page.text
     Dossier.objects.filter(pk=soon.pk).update(due_at=add_working_time(timezone.now(), days=3))
     assert "Sắp đến hạn" not in client.get(reverse("dossiers:detail", args=[soon.code])).text
+
+
+def test_counters_stop_at_a_cap(client, version, desk, desk_officer, monkeypatch):
+    from motcua.dossiers import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    for hour in (8, 9, 10):
+        receive(desk, version, at=vn(2026, 11, 10, hour))
+    client.force_login(desk_officer)
+    page = client.get(reverse("dossiers:inbox"))
+    assert page.context["counts"]["unit"] == "2+"
+    assert len(page.context["dossiers"]) == 3
