@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Header, Router, Schema, Status
 from ninja.errors import HttpError
@@ -298,4 +298,7 @@ def dossier_public(request: HttpRequest, code: str, verify: str = ""):
     status = dossier_public_status(code=code, verify=verify)
     if status is None:
         raise HttpError(404, "Không tìm thấy hồ sơ.")
-    return status
+    # The busiest endpoint: the selector already gives exactly the documented fields, so the
+    # answer is written directly instead of being validated again against the schema.
+    del status["status_label"], status["extended"], status["returned_at"]
+    return JsonResponse(status, json_dumps_params={"ensure_ascii": False})

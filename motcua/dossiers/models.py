@@ -101,8 +101,13 @@ class Dossier(models.Model):
     procedure_version = models.ForeignKey(
         ProcedureVersion, verbose_name=_("thủ tục"), on_delete=models.PROTECT
     )
+    # Indexed by dossier_register_idx (and the desk inbox), not by a lone FK index.
     receiving_desk = models.ForeignKey(
-        Desk, verbose_name=_("nơi tiếp nhận"), on_delete=models.PROTECT, related_name="+"
+        Desk,
+        verbose_name=_("nơi tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     receiving_agency = models.ForeignKey(
         Agency, verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="+"
@@ -143,12 +148,19 @@ class Dossier(models.Model):
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
     supplement_count = models.PositiveSmallIntegerField(default=0)
 
+    # The "current_*" columns are read through the partial inbox indexes; a lone FK index on
+    # each would only slow every write (a published version's steps are never deleted).
     current_step = models.ForeignKey(
-        ProcessStep, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ProcessStep,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     current_role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     current_unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     current_assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -156,6 +168,7 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     step_started_at = models.DateTimeField(null=True, blank=True)
     step_due_at = models.DateTimeField(null=True, blank=True)
