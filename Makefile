@@ -35,15 +35,16 @@ postgres-tests: install
 	$(PY) scripts/with_postgres.py $(PY) -m pytest -m "not e2e"
 
 e2e: install
-	$(PY) scripts/ensure_chromium.py
+	$(PY) scripts/ensure_apt.py chromium /usr/bin/chromium MOTCUA_REQUIRE_BROWSER
 	$(PY) -m pytest -m e2e tests/e2e
 
 test: lint unit postgres-tests e2e
 	@echo "make test: tất cả đã qua."
 
 bench: install
+	$(PY) scripts/ensure_apt.py wrk /usr/bin/wrk MOTCUA_REQUIRE_WRK
 	$(PY) bench/run.py
-	$(PY) scripts/with_postgres.py $(PY) bench/dossiers.py
+	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/dossiers.py
 
 messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var
