@@ -190,6 +190,16 @@ if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", False)
 
 CONTENT_SECURITY_POLICY = {
+    # JSON answers are never rendered as documents (nosniff); the policy is for HTML pages,
+    # the API's docs page included.
+    "EXCLUDE_URL_PREFIXES": [
+        "/api/v1/public/",
+        "/api/v1/dossiers",
+        "/api/v1/procedures",
+        "/api/v1/agencies",
+        "/api/v1/calendar/",
+        "/api/v1/openapi.json",
+    ],
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
@@ -201,7 +211,7 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
-    }
+    },
 }
 
 # Site identity shown in the header and on printed papers.

@@ -65,3 +65,11 @@ def test_production_settings_use_secure_cookies(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.stdout.split() == ["True", "True", "True"], result.stderr
+
+
+def test_api_docs_page_keeps_a_policy_and_json_answers_need_none(client, db):
+    docs = client.get("/api/v1/docs")
+    assert "default-src 'self'" in docs["Content-Security-Policy"]
+    answer = client.get("/api/v1/agencies")
+    assert "Content-Security-Policy" not in answer
+    assert answer["X-Content-Type-Options"] == "nosniff"

@@ -149,3 +149,14 @@ def test_times_are_given_in_vietnam_time(client, key, commune):
     full = client.get(f"{URL}/{code}", headers={"Authorization": f"Bearer {key}"}).json()
     assert full["received_at"] == "2026-11-09T10:00:00+07:00"
     assert full["history"][0]["at"].endswith("+07:00")
+
+
+def test_a_revoked_key_stops_working(client, key, commune, monkeypatch):
+    from django.utils import timezone
+
+    from motcua.api import dossiers
+
+    assert post(client, key, body(commune)).status_code == 201
+    ApiKey.objects.update(revoked_at=timezone.now())
+    monkeypatch.setattr(dossiers, "KEY_CACHE_SECONDS", 0)  # as a minute later
+    assert post(client, key, body(commune), idem="after").status_code == 401
