@@ -1,8 +1,6 @@
-from datetime import time
-
 import pytest
 
-from motcua.workcalendar.models import OfficeHoursSeason
+from motcua.workcalendar.tests.factories import summer_season
 
 URL = "/api/v1/calendar/due"
 
@@ -21,18 +19,7 @@ def test_due_answers_in_vietnam_time_whatever_the_input_offset(client):
 
 
 def test_due_on_agency_calendar(client, commune):
-    OfficeHoursSeason.objects.create(
-        agency=commune,
-        name="Hè",
-        start_month=4,
-        start_day=1,
-        end_month=9,
-        end_day=30,
-        morning_start=time(7, 30),
-        morning_end=time(11, 30),
-        afternoon_start=time(13, 30),
-        afternoon_end=time(17, 30),
-    )
+    summer_season(commune)
     response = client.get(
         URL, {"start": "2026-06-08T13:00:00+07:00", "days": "0.5", "agency": commune.code}
     )

@@ -9,18 +9,8 @@ from motcua.agencies.models import Agency
 from motcua.dossiers import services
 from motcua.dossiers.models import AppendOnlyError, Dossier, DossierEvent, Status
 from motcua.dossiers.services import StaleDossier, TransitionRefused, audit_verify, dossier_apply
-from motcua.dossiers.tests.factories import PDF, PNG, applicant, four_step_procedure, receive, vn
+from motcua.dossiers.tests.factories import PDF, PNG, applicant, receive, vn
 from motcua.notifications.models import Notification
-
-
-@pytest.fixture
-def version(levels):
-    return four_step_procedure()
-
-
-@pytest.fixture
-def desk(desk_officer):
-    return desk_officer.memberships.get().desk
 
 
 @pytest.fixture

@@ -7,17 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from motcua.dossiers.models import DeskNotice, Dossier, Status
-from motcua.dossiers.tests.factories import PDF, PNG, four_step_procedure, receive, vn
-
-
-@pytest.fixture
-def version(levels):
-    return four_step_procedure()
-
-
-@pytest.fixture
-def desk(desk_officer):
-    return desk_officer.memberships.get().desk
+from motcua.dossiers.tests.factories import PDF, PNG, receive, vn
 
 
 @pytest.fixture

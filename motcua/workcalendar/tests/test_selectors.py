@@ -3,24 +3,14 @@ from datetime import date, datetime, time
 import pytest
 
 from motcua.workcalendar.calendar import VN_TZ, add_working_time
-from motcua.workcalendar.models import CalendarOverride, OfficeHoursSeason
+from motcua.workcalendar.models import CalendarOverride
 from motcua.workcalendar.selectors import calendar_build, calendar_get
+from motcua.workcalendar.tests.factories import summer_season
 
 
 @pytest.fixture
 def summer_hours(commune):
-    return OfficeHoursSeason.objects.create(
-        agency=commune,
-        name="Mùa hè",
-        start_month=4,
-        start_day=1,
-        end_month=9,
-        end_day=30,
-        morning_start=time(7, 30),
-        morning_end=time(11, 30),
-        afternoon_start=time(13, 30),
-        afternoon_end=time(17, 30),
-    )
+    return summer_season(commune)
 
 
 def test_deployment_overrides_apply_to_every_agency(db, commune):
@@ -62,18 +52,10 @@ def test_calendars_are_kept_per_process(db, commune, django_assert_num_queries):
 def test_season_with_impossible_day_is_refused(commune):
     from django.core.exceptions import ValidationError
 
-    season = OfficeHoursSeason(
-        agency=commune,
-        name="x",
-        start_month=2,
-        start_day=30,
-        end_month=13,
-        end_day=1,
-        morning_start=time(7, 30),
-        morning_end=time(11, 30),
+    season = summer_season(
+        commune, start_month=2, start_day=30, end_month=13, end_day=1,
         afternoon_start=time(11, 0),
-        afternoon_end=time(17),
-    )
+    )  # fmt: skip
     with pytest.raises(ValidationError) as exc:
         season.full_clean()
     assert set(exc.value.message_dict) >= {"start_day", "end_month", "afternoon_start"}
