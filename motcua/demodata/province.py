@@ -348,6 +348,101 @@ def _calendar() -> None:
     )
 
 
+APPLICANTS = [
+    ("Nguyễn Văn An", "045090001234", "0912345678"),
+    ("Trần Thị Bình", "045185002345", "0987654321"),
+    ("Lê Văn Cường", "045192003456", "0935111222"),
+    ("Phạm Thị Dung", "045187004567", "0905333444"),
+    ("Hồ Văn Em", "045095005678", "0914555666"),
+    ("Võ Thị Phương", "045198006789", "0977777888"),
+    ("Đặng Văn Giang", "045080007890", "0968999000"),
+    ("Bùi Thị Hạnh", "045201008901", "0945123123"),
+]
+
+# procedure, applicant, days ago received, then the actions: (username, action, extra)
+DOSSIERS = [
+    ("1.001193", 0, 0, []),
+    ("1.004873", 1, 0, []),
+    ("2.000815", 2, 1, [("motcua.khesanh", "forward", {})]),
+    ("1.004873", 3, 2, [("motcua.khesanh", "forward", {})]),
+    (
+        "1.000894",
+        4,
+        3,
+        [
+            ("motcua.khesanh", "forward", {}),
+            (
+                "tuphap.khesanh",
+                "request_supplement",
+                {"note": "Bổ sung Giấy xác nhận tình trạng hôn nhân của bên nữ"},
+            ),
+        ],
+    ),
+    ("1.004884", 5, 4, [("motcua.khesanh", "forward", {}), ("tuphap.khesanh", "forward", {})]),
+    (
+        "1.004873",
+        6,
+        6,
+        [
+            ("motcua.khesanh", "forward", {}),
+            ("tuphap.khesanh", "forward", {}),
+            ("lanhdao.khesanh", "forward", {}),
+        ],
+    ),
+    (
+        "1.001022",
+        7,
+        9,
+        [
+            ("motcua.khesanh", "forward", {}),
+            ("tuphap.khesanh", "forward", {}),
+            ("lanhdao.khesanh", "forward", {}),
+            ("motcua.khesanh", "return_result", {"returned_to": "Bùi Thị Hạnh"}),
+        ],
+    ),
+    ("1.004884", 0, 12, [("motcua.khesanh", "forward", {})]),  # overdue by now
+]
+
+
+def _dossiers() -> int:
+    """A few dossiers at every stage in Khe Sanh, so the inboxes and papers show something.
+    Only on an empty database: real dossiers are never touched."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from motcua.catalog.models import Procedure
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.services import Applicant, Receipt, dossier_apply, dossier_receive
+    from motcua.workcalendar.calendar import VN_TZ, add_working_time
+
+    if Dossier.objects.exists():
+        return 0
+    User = get_user_model()
+    desk = Desk.objects.select_related("agency").get(agency__code="000.01.31.H50", code="mot-cua")
+    now = timezone.now().astimezone(VN_TZ)
+    for code, who, days_ago, actions in DOSSIERS:
+        version = Procedure.objects.get(code=code).current_version
+        name, id_number, phone = APPLICANTS[who]
+        received = add_working_time(now - timedelta(days=days_ago), hours=0)
+        received = min(received, now) if days_ago else now
+        documents = [(d.pk, d.name, d.originals, d.copies) for d in version.documents.all()[:2]]
+        dossier = dossier_receive(
+            desk=desk, procedure_version=version,
+            actor=User.objects.get(username="motcua.khesanh"),
+            receipt=Receipt(
+                applicant=Applicant(name=name, id_number=id_number, phone=phone,
+                                    address="Xã Khe Sanh, tỉnh Quảng Trị"),
+                documents=documents, received_at=received,
+            ),
+        )  # fmt: skip
+        for username, action, extra in actions:
+            dossier_apply(dossier_id=dossier.pk, action=action,
+                          actor=User.objects.get(username=username), expected_version=None,
+                          **extra)  # fmt: skip
+    return len(DOSSIERS)
+
+
 @transaction.atomic
 def load_demo() -> dict:
     """Create or bring up to date the demo province. Running it twice changes nothing."""
@@ -356,4 +451,5 @@ def load_demo() -> dict:
     _calendar()
     logins = _users(agencies)
     summary = catalog_import(records=catalog_records())
-    return {"agencies": len(agencies), "logins": logins, "catalog": summary}
+    dossiers = _dossiers()
+    return {"agencies": len(agencies), "logins": logins, "catalog": summary, "dossiers": dossiers}

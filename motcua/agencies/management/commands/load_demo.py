@@ -11,7 +11,8 @@ class Command(BaseCommand):
         catalog = result["catalog"]
         self.stdout.write(
             f"Tỉnh trình diễn: {result['agencies']} cơ quan; thủ tục: {catalog.created} mới, "
-            f"{catalog.updated} cập nhật, {catalog.unchanged} không đổi."
+            f"{catalog.updated} cập nhật, {catalog.unchanged} không đổi; "
+            f"{result['dossiers']} hồ sơ mẫu mới."
         )
         self.stdout.write(f"\nTài khoản trình diễn (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, full_name, role in result["logins"]:
