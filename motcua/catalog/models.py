@@ -235,8 +235,9 @@ class Fee(models.Model):
 
     @property
     def amount_display(self) -> str:
-        """Vietnamese money format: 8.000 đ."""
-        return f"{self.amount:,} đ".replace(",", ".")
+        from motcua.catalog.templatetags.money import vnd
+
+        return vnd(self.amount)
 
 
 class ProcessStep(models.Model):

@@ -62,6 +62,9 @@ def receive_at_desk(page, base, query, procedure_name, shot=None):
 def act(page, base, username, code, button, note=None, **fields):
     log_in(page, base, username)
     page.goto(f"{base}/can-bo/ho-so/{code}/")
+    more = page.locator("details.more-actions > summary")
+    if more.count():
+        more.click()  # the less common actions are folded under "Thao tác khác"
     form = page.locator("form.action").filter(has=page.get_by_role("button", name=button))
     if note is not None:
         form.locator("textarea").fill(note)
