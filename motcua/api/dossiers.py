@@ -233,6 +233,7 @@ def _receive(api_key: ApiKey, payload: DossierIn) -> Dossier:
     a = payload.applicant
     try:
         return dossier_receive(
+            savepoint=False,  # inside dossier_create's transaction, rolled back whole on error
             desk=desk,
             procedure_version=version,
             actor=None,

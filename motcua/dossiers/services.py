@@ -418,6 +418,7 @@ def dossier_receive(
     receipt: Receipt,
     actor=None,
     deciding_agency: Agency | None = None,
+    savepoint: bool = True,
 ) -> Dossier:
     """Receive a complete dossier: allocate its code, count its due time (SPEC §5, §6), put
     it at the first step of its internal process, and tell the applicant. Bad input raises
@@ -440,7 +441,9 @@ def dossier_receive(
 
     saved: list[str] = []
     try:
-        with transaction.atomic():
+        # A caller that runs its own transaction and rolls it back on any error (the API) may
+        # pass savepoint=False and save two round trips.
+        with transaction.atomic(savepoint=savepoint):
             dossier = _receive(
                 desk, procedure_version, receipt, actor, deciding_agency, received_at, saved
             )
