@@ -48,7 +48,6 @@ OPEN_STATUSES = (
     Status.WAITING_APPLICANT,
     Status.WAITING_PAYMENT,
 )
-PAUSED_STATUSES = (Status.WAITING_APPLICANT, Status.WAITING_PAYMENT)
 #: Dossiers someone still has to act on (the result-ready ones wait for the desk).
 INBOX_STATUSES = (*OPEN_STATUSES, Status.RESULT_READY)
 INBOX_CONDITION = models.Q(status__in=[s.value for s in INBOX_STATUSES])
