@@ -248,3 +248,32 @@ def test_counters_stop_at_a_cap(client, version, desk, desk_officer, monkeypatch
     page = client.get(reverse("dossiers:inbox"))
     assert page.context["counts"]["unit"] == "2+"
     assert len(page.context["dossiers"]) == 3
+
+
+def test_menu_shows_waiting_and_overdue_counters(client, version, desk, desk_officer):
+    receive(desk, version, at=vn(2026, 11, 2, 10))  # due 5/11: overdue by now
+    client.force_login(desk_officer)
+    page = client.get("/")
+    assert page.context["menu_waiting"]() == "1" and page.context["menu_overdue"]() == "1"
+    assert 'id="menu-inbox"' in page.text
+
+
+def test_too_big_a_scan_is_refused_with_a_message(client, desk_officer, version, commune,
+                                                   settings):  # fmt: skip
+    settings.ATTACHMENT_MAX_MB = 0  # every file is too big
+    client.force_login(desk_officer)
+    response = receive_post(client, version, deciding_agency=commune.pk)
+    assert response.status_code == 200
+    assert "lớn hơn 0 MB" in response.text
+    assert not Dossier.objects.exists()
+
+
+def test_send_notifications_command_delivers_the_outbox(version, desk, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.VAR_DIR = tmp_path
+    receive(desk, version)
+    out = io.StringIO()
+    call_command("send_notifications", stdout=out)
+    assert "Đã gửi 2, lỗi 0" in out.getvalue()
+    assert "da duoc tiep nhan" in (tmp_path / "outbox" / "messages.jsonl").read_text()
