@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-from motcua.agencies.admin_scope import AgencyScopedAdmin
+from motcua.agencies.admin_scope import AgencyScopedAdmin, AgencyScopeMixin
 from motcua.agencies.models import Agency, AgencyLevel, Desk, Membership, Unit
 from motcua.workcalendar.models import OfficeHoursSeason
 from motcua.workcalendar.selectors import calendar_cache_clear
@@ -65,10 +67,13 @@ class MembershipAdmin(AgencyScopedAdmin):
         return self.autocomplete_fields if request.user.is_superuser else []
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(AgencyScopeMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["agency"]
+
+    def get_autocomplete_fields(self, request):
+        return self.autocomplete_fields if request.user.is_superuser else []
 
 
 User = get_user_model()
@@ -76,5 +81,32 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(AgencyScopeMixin, UserAdmin):
+    """An agency administrator creates and edits the accounts of their own agencies' staff,
+    never a superuser, never someone who also works elsewhere, and cannot grant admin-wide
+    permissions (those fields are the superusers')."""
+
     inlines = [MembershipInline]
+    staff_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Thông tin cá nhân"), {"fields": ("last_name", "first_name", "email")}),
+        (_("Trạng thái"), {"fields": ("is_active",)}),
+    )
+
+    def get_queryset(self, request):
+        qs = UserAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return qs
+        scope = self._scope(request)
+        # Own staff, plus accounts not yet assigned anywhere (just created, to be assigned).
+        return (
+            qs.filter(is_superuser=False)
+            .filter(Q(memberships__agency__in=scope) | Q(memberships__isnull=True))
+            .exclude(memberships__agency__in=Agency.objects.exclude(pk__in=scope))
+            .distinct()
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.staff_fieldsets
+        return super().get_fieldsets(request, obj)

@@ -9,8 +9,10 @@ from motcua.agencies.models import Agency, Desk, Unit
 from motcua.agencies.selectors import agencies_administered_by, user_is_administrator
 
 
-class AgencyScopedAdmin(admin.ModelAdmin):
-    #: The lookup from this model to its agency ("" for Agency itself).
+class AgencyScopeMixin:
+    """For a ModelAdmin or an inline. ``agency_lookup``: the path from the model to its agency
+    ("" for Agency itself)."""
+
     agency_lookup = "agency"
 
     def _scope(self, request):
@@ -44,8 +46,12 @@ class AgencyScopedAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return self._allowed(request)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return self._allowed(request)
 
     def has_delete_permission(self, request, obj=None):
         return self._allowed(request)
+
+
+class AgencyScopedAdmin(AgencyScopeMixin, admin.ModelAdmin):
+    pass

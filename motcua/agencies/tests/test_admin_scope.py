@@ -34,3 +34,51 @@ def test_commune_admin_cannot_pick_another_agency(client, commune_admin, other_c
 def test_commune_admin_cannot_edit_the_catalog(client, commune_admin):
     client.force_login(commune_admin)
     assert client.get("/quan-tri/catalog/procedure/").status_code == 403
+
+
+def test_commune_admin_manages_only_own_staff(client, commune_admin, desk_officer,
+                                              other_agency_officer, admin_user):  # fmt: skip
+    client.force_login(commune_admin)
+    listing = client.get("/quan-tri/auth/user/")
+    assert listing.status_code == 200
+    assert "alice" in listing.text
+    assert "charlie" not in listing.text and "root" not in listing.text
+    assert client.get(f"/quan-tri/auth/user/{other_agency_officer.pk}/change/").status_code == 302
+    page = client.get(f"/quan-tri/auth/user/{desk_officer.pk}/change/")
+    assert page.status_code == 200
+    assert "is_superuser" not in page.text and "user_permissions" not in page.text
+
+
+def test_commune_admin_creates_an_account_and_assigns_it_in_own_commune(
+    client, commune_admin, commune, other_commune
+):
+    from django.contrib.auth import get_user_model
+
+    from motcua.agencies.models import Membership
+
+    client.force_login(commune_admin)
+    response = client.post("/quan-tri/auth/user/add/", {
+        "username": "moi", "password1": "Mk-rat-dai-2026!", "password2": "Mk-rat-dai-2026!",
+        "usable_password": "true", "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0", "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    })  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user = get_user_model().objects.get(username="moi")
+    assert response.status_code == 302 and not user.is_superuser and not user.is_staff
+    change = f"/quan-tri/auth/user/{user.pk}/change/"
+    page = client.get(change)
+    assert page.status_code == 200
+    assert other_commune.name not in page.text  # cannot be picked in the membership inline
+    data = {
+        "username": "moi", "last_name": "Trần", "first_name": "Mới", "email": "",
+        "is_active": "on",
+        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-agency": str(other_commune.pk), "memberships-0-role": "agency_leader",
+    }  # fmt: skip
+    assert client.post(change, data).status_code == 200  # refused: not one of their agencies
+    assert not Membership.objects.filter(user=user).exists()
+    data["memberships-0-agency"] = str(commune.pk)
+    assert client.post(change, data).status_code == 302
+    assert Membership.objects.get(user=user).agency == commune
