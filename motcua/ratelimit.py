@@ -2,6 +2,7 @@
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -20,3 +21,10 @@ def allow(*, scope: str, key: str, per_minute: int) -> bool:
     except ValueError:  # expired between add and incr
         cache.add(name, 1, timeout=70)
         return True
+
+
+def public_lookup_allowed(request) -> bool:
+    """The public dossier look-up's limit (SPEC §12), shared by the page and the API."""
+    return allow(
+        scope="lookup", key=client_address(request), per_minute=settings.PUBLIC_LOOKUP_PER_MINUTE
+    )

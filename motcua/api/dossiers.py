@@ -6,7 +6,6 @@ import hashlib
 import time
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -23,7 +22,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_public_status
 from motcua.dossiers.services import Applicant, IncomingFile, Receipt, dossier_receive
-from motcua.ratelimit import allow, client_address
+from motcua.ratelimit import public_lookup_allowed
 from motcua.workcalendar.calendar import VN_TZ
 
 router = Router(tags=["dossiers"])
@@ -305,9 +304,7 @@ def dossier_get(request: HttpRequest, code: str):
 def dossier_public(request: HttpRequest, code: str, verify: str = ""):
     """No personal data, no internal notes; the same 404 for a wrong code and a wrong
     verification value; rate-limited per address (429)."""
-    if not allow(
-        scope="lookup", key=client_address(request), per_minute=settings.PUBLIC_LOOKUP_PER_MINUTE
-    ):
+    if not public_lookup_allowed(request):
         raise HttpError(429, "Tra cứu quá nhiều lần; thử lại sau một phút.")
     status = dossier_public_status(code=code, verify=verify)
     if status is None:

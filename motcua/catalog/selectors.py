@@ -10,8 +10,17 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from motcua.catalog.models import Fee, ProcedureVersion
+from motcua.catalog.models import Fee, Field, ProcedureVersion
 from motcua.catalog.text import fold
+
+
+def fields_in_use() -> QuerySet[Field]:
+    """Fields that have at least one procedure in force, by name."""
+    return (
+        Field.objects.filter(versions__status=ProcedureVersion.Status.PUBLISHED)
+        .distinct()
+        .order_by("name")
+    )
 
 
 def published_versions() -> QuerySet[ProcedureVersion]:

@@ -241,10 +241,6 @@ def _version_facts(version: ProcedureVersion) -> tuple[list[ProcessStep], int]:
     return _facts[version.pk]
 
 
-def _steps(dossier: Dossier) -> list[ProcessStep]:
-    return list(dossier.procedure_version.steps.order_by("order"))
-
-
 # --- the audit trail ---------------------------------------------------------------------
 
 
@@ -277,7 +273,7 @@ def _record(
         dossier=dossier,
         seq=seq,
         action=action,
-        actor=actor if actor is not None and actor.pk else None,
+        actor=_user(actor),
         actor_name=person_name(actor) if actor else "Hệ thống",
         at=at,
         status_before=status_before,
@@ -328,6 +324,17 @@ def audit_verify(*, dossier_ids=None) -> list[str]:
 
 # --- receiving ---------------------------------------------------------------------------
 
+
+def _phone(raw: str) -> str:
+    """A phone number as typed, without the spaces and dots people put in it."""
+    return re.sub(r"[\s.]", "", raw)
+
+
+def _user(actor):
+    """``actor`` when it is a saved user; None for the system or a peer system."""
+    return actor if actor is not None and actor.pk else None
+
+
 CCCD_RE = re.compile(r"^\d{12}$")
 TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
 PHONE_RE = re.compile(r"^(\+84|0)\d{9,10}$")
@@ -377,7 +384,7 @@ def applicant_errors(applicant: Applicant) -> dict[str, str]:
             )
     elif not CCCD_RE.match(number):
         errors["applicant.id_number"] = "Số định danh cá nhân (CCCD) phải có đúng 12 chữ số."
-    phone = re.sub(r"[\s.]", "", applicant.phone)
+    phone = _phone(applicant.phone)
     if phone and not PHONE_RE.match(phone):
         errors["applicant.phone"] = "Số điện thoại không hợp lệ (ví dụ 0912345678)."
     if applicant.email and "@" not in applicant.email:
@@ -405,7 +412,7 @@ def _store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list
                 content_type=sniff_content_type(incoming.content),
                 size=len(incoming.content),
                 sha256=hashlib.sha256(incoming.content).hexdigest(),
-                uploaded_by=actor if actor is not None and actor.pk else None,
+                uploaded_by=_user(actor),
             )
         )
     Attachment.objects.bulk_create(rows)
@@ -494,7 +501,7 @@ def _receive(desk, version, receipt, actor, deciding_agency, received_at, saved)
         applicant_type=applicant.type,
         applicant_name=applicant.name.strip(),
         applicant_id_number=applicant.id_number.strip(),
-        applicant_phone=re.sub(r"[\s.]", "", applicant.phone),
+        applicant_phone=_phone(applicant.phone),
         applicant_email=applicant.email.strip(),
         applicant_address=applicant.address.strip(),
         authorised_name=applicant.authorised_name.strip(),
@@ -629,7 +636,7 @@ def _require(note: str, message: str) -> None:
 
 
 def _forward(dossier: Dossier, *, now, note, **_):
-    steps = _steps(dossier)
+    steps, _ = _version_facts(dossier.procedure_version)
     orders = [s.order for s in steps]
     position = orders.index(dossier.current_step.order) if dossier.current_step_id else -1
     is_approval = dossier.current_role == Role.AGENCY_LEADER
@@ -647,7 +654,7 @@ def _forward(dossier: Dossier, *, now, note, **_):
 
 def _send_back(dossier: Dossier, *, now, note, **_):
     _require(note, "Ghi lý do trả lại bước trước.")
-    steps = _steps(dossier)
+    steps, _ = _version_facts(dossier.procedure_version)
     position = [s.order for s in steps].index(dossier.current_step.order)
     if position == 0:
         raise TransitionRefused("Hồ sơ đang ở bước đầu tiên, không có bước trước.")

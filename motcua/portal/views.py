@@ -6,18 +6,16 @@ from django.views.decorators.http import require_POST
 
 from motcua.agencies.models import AgencyLevel
 from motcua.agencies.selectors import agency_tree
-from motcua.catalog.models import Field
-from motcua.catalog.selectors import procedure_get_published, procedure_search
+from motcua.catalog.selectors import fields_in_use, procedure_get_published, procedure_search
 from motcua.dossiers.selectors import dossier_public_status
 from motcua.portal.context_processors import TEXT_SIZES
-from motcua.ratelimit import allow, client_address
+from motcua.ratelimit import public_lookup_allowed
 
 ONE_YEAR = 365 * 24 * 3600
 
 
 def home(request):
-    fields = Field.objects.filter(versions__status="published").distinct().order_by("name")
-    context = {"fields": fields, "levels": AgencyLevel.objects.all()}
+    context = {"fields": fields_in_use(), "levels": AgencyLevel.objects.all()}
     return render(request, "portal/home.html", context)
 
 
@@ -49,7 +47,7 @@ def procedure_list(request):
         "first_index": (number - 1) * size + 1,
         "pages": pages,
         "querystring": params.urlencode(),
-        "fields": Field.objects.filter(versions__status="published").distinct().order_by("name"),
+        "fields": fields_in_use(),
         "levels": AgencyLevel.objects.all(),
     }
     return render(request, "portal/procedure_list.html", context)
@@ -94,11 +92,7 @@ def lookup(request):
     token = request.GET.get("t", "").strip()[:200]
     context = {"code": code, "verify": verify}
     if code or token:
-        if not allow(
-            scope="lookup",
-            key=client_address(request),
-            per_minute=settings.PUBLIC_LOOKUP_PER_MINUTE,
-        ):
+        if not public_lookup_allowed(request):
             context["error"] = "Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau một phút."
             return render(request, "portal/lookup.html", context, status=429)
         dossier = dossier_public_status(code=code, verify=verify, token=token)
