@@ -8,13 +8,11 @@ from motcua.agencies.models import Agency, AgencyLevel, Desk, Membership, Role, 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    from motcua.api.dossiers import api_key_cache_clear
+    from motcua import ttlcache
     from motcua.dossiers.services import version_facts_clear
-    from motcua.workcalendar.selectors import calendar_cache_clear
 
-    calendar_cache_clear()  # ids are reused between tests; cached rows must not be
+    ttlcache.clear_all()  # ids are reused between tests; cached rows must not be
     version_facts_clear()
-    api_key_cache_clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = True

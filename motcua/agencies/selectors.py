@@ -2,7 +2,8 @@
 
 from django.db.models import QuerySet
 
-from motcua.agencies.models import Agency, Membership, Role
+from motcua.agencies.models import Agency, Desk, Membership, Role
+from motcua.ttlcache import TTLCache
 
 
 def user_is_administrator(*, user) -> bool:
@@ -72,3 +73,20 @@ def person_name(user) -> str:
     if user is None:
         return ""
     return f"{user.last_name} {user.first_name}".strip() or user.username
+
+
+_desks: TTLCache[Desk] = TTLCache(seconds=60)
+
+
+def intake_desk(*, agency_code: str) -> Desk | None:
+    """The desk where a dossier sent to agency ``agency_code`` by a peer system is received
+    (its first desk), with its agency; kept for a minute per process."""
+    return _desks.get(
+        agency_code,
+        lambda: (
+            Desk.objects.select_related("agency")
+            .filter(agency__code=agency_code)
+            .order_by("pk")
+            .first()
+        ),
+    )

@@ -3,11 +3,9 @@
 import base64
 import binascii
 import hashlib
-import time
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -15,45 +13,48 @@ from ninja import Header, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from motcua.agencies.models import Agency, Desk
+from motcua.agencies.models import Agency
+from motcua.agencies.selectors import intake_desk
 from motcua.api.errors import FieldErrors
-from motcua.api.models import ApiKey, IdempotencyRecord
-from motcua.catalog.models import ProcedureVersion
+from motcua.api.models import ApiKey
+from motcua.catalog.selectors import (
+    procedure_version_for_receipt,
+    procedure_version_for_receipt_forget,
+)
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_public_status
-from motcua.dossiers.services import Applicant, IncomingFile, Receipt, dossier_receive
+from motcua.dossiers.services import (
+    AlreadyReceived,
+    Applicant,
+    IncomingFile,
+    Receipt,
+    SubmissionKey,
+    dossier_already_received,
+    dossier_receive,
+)
 from motcua.ratelimit import public_lookup_allowed
+from motcua.ttlcache import TTLCache
 from motcua.workcalendar.calendar import VN_TZ
 
 router = Router(tags=["dossiers"])
 
 
-#: A key is trusted for this long per process: a revocation takes effect within a minute.
-KEY_CACHE_SECONDS = 60
-_keys: dict[str, tuple[float, ApiKey]] = {}
+#: A key is trusted for a minute per process: a revocation takes effect within that time.
+_keys: TTLCache[ApiKey] = TTLCache(seconds=60)
+
+
+def _active_key(digest: str) -> ApiKey | None:
+    key = ApiKey.objects.select_related("agency").filter(key_hash=digest, revoked_at__isnull=True)
+    key = key.first()
+    if key is not None:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    return key
 
 
 class ApiKeyAuth(HttpBearer):
     def authenticate(self, request, token):
         digest = ApiKey.hash(token)
-        hit = _keys.get(digest)
-        if hit and time.monotonic() - hit[0] < KEY_CACHE_SECONDS:
-            return hit[1]
-        key = (
-            ApiKey.objects.select_related("agency")
-            .filter(key_hash=digest, revoked_at__isnull=True)
-            .first()
-        )
-        if key is None:
-            _keys.pop(digest, None)
-            return None
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
-        _keys[digest] = (time.monotonic(), key)
-        return key
-
-
-def api_key_cache_clear() -> None:
-    _keys.clear()
+        return _keys.get(digest, lambda: _active_key(digest))
 
 
 class ApplicantIn(Schema):
@@ -141,7 +142,7 @@ def _unprocessable(errors: dict[str, str]):
     raise FieldErrors(errors)
 
 
-def _decode_documents(documents: list[DocumentIn]) -> list[IncomingFile]:
+def _decode_documents(documents: list[DocumentIn], submission) -> list[IncomingFile]:
     files, errors = [], {}
     for i, doc in enumerate(documents):
         try:
@@ -153,7 +154,7 @@ def _decode_documents(documents: list[DocumentIn]) -> list[IncomingFile]:
         except (binascii.Error, ValueError):
             errors[f"documents.{i}.content_base64"] = "Nội dung tệp phải mã hóa base64 hợp lệ."
     if errors:
-        _unprocessable(errors)
+        _refuse(errors, submission)
     return files
 
 
@@ -175,47 +176,26 @@ def dossier_create(
     key = idempotency_key.strip()[:200]
     if not key:
         _unprocessable({"Idempotency-Key": "Thiếu tiêu đề Idempotency-Key."})
-    body_hash = hashlib.sha256(request.body).hexdigest()
+    submission = SubmissionKey(
+        sender=f"api:{api_key.pk}", key=key, request_hash=hashlib.sha256(request.body).hexdigest()
+    )
     try:
-        # One transaction: a concurrent request with the same key waits on the unique index,
-        # then finds this dossier; a refused request leaves no record, so a retry may reuse it.
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(
-                api_key=api_key, key=key, request_hash=body_hash
-            )
-            dossier = _receive(api_key, payload)
-            IdempotencyRecord.objects.filter(pk=record.pk).update(dossier=dossier)
-    except IntegrityError:
-        record = (
-            IdempotencyRecord.objects.select_related("dossier")
-            .filter(api_key=api_key, key=key)
-            .first()
-        )
-        if record is None or record.dossier_id is None:
-            raise HttpError(
-                409, "Yêu cầu với Idempotency-Key này đang xử lý; thử lại sau."
-            ) from None
-        if record.request_hash != body_hash:
+        # The key is written in the receipt's own statement: a concurrent request with the
+        # same key waits for it, then finds this dossier; a refused request leaves no key.
+        dossier = _receive(api_key, payload, submission)
+    except AlreadyReceived as earlier:
+        if not earlier.same_request:
             raise HttpError(422, "Idempotency-Key này đã dùng cho một yêu cầu khác.") from None
-        return Status(200, _created(record.dossier))
+        return Status(200, _created(earlier.dossier))
     return Status(201, _created(dossier))
 
 
-def _receive(api_key: ApiKey, payload: DossierIn) -> Dossier:
+def _receive(api_key: ApiKey, payload: DossierIn, submission: SubmissionKey) -> Dossier:
     errors = {}
-    version = (
-        ProcedureVersion.objects.select_related("procedure")
-        .filter(status=ProcedureVersion.Status.PUBLISHED, procedure__code=payload.procedure)
-        .first()
-    )
+    version = procedure_version_for_receipt(code=payload.procedure)
     if version is None:
         errors["procedure"] = "Không có thủ tục đang áp dụng với mã này."
-    desk = (
-        Desk.objects.select_related("agency")
-        .filter(agency__code=payload.agency)
-        .order_by("pk")
-        .first()
-    )
+    desk = intake_desk(agency_code=payload.agency)
     agency = desk.agency if desk else None
     if desk is None:
         errors["agency"] = (
@@ -228,31 +208,51 @@ def _receive(api_key: ApiKey, payload: DossierIn) -> Dossier:
     if payload.channel not in (1, 2, 3):
         errors["channel"] = "Kênh phải là 1 (trực tiếp), 2 (trực tuyến) hoặc 3 (bưu chính)."
     if errors:
-        _unprocessable(errors)
+        _refuse(errors, submission)
     a = payload.applicant
-    try:
-        return dossier_receive(
-            savepoint=False,  # inside dossier_create's transaction, rolled back whole on error
-            desk=desk,
-            procedure_version=version,
-            actor=None,
-            receipt=Receipt(
-                applicant=Applicant(
-                    name=a.name,
-                    id_number=a.id_number,
-                    type=a.type,
-                    phone=a.phone,
-                    email=a.email,
-                    address=a.address,
-                ),
-                channel=payload.channel,
-                received_at=payload.received_at,
-                files=_decode_documents(payload.documents),
-                documents=[(None, d.name, 0, 1) for d in payload.documents],
-            ),
-        )
-    except ValidationError as exc:
-        _unprocessable({k: " ".join(v) for k, v in exc.message_dict.items()})
+    receipt = Receipt(
+        applicant=Applicant(
+            name=a.name,
+            id_number=a.id_number,
+            type=a.type,
+            phone=a.phone,
+            email=a.email,
+            address=a.address,
+        ),
+        channel=payload.channel,
+        received_at=payload.received_at,
+        files=_decode_documents(payload.documents, submission),
+        documents=[(None, d.name, 0, 1) for d in payload.documents],
+    )
+
+    def attempt(version):
+        try:
+            dossier = dossier_receive(
+                desk=desk, procedure_version=version, receipt=receipt, submission=submission
+            )
+            return dossier, {}
+        except ValidationError as exc:
+            return None, {k: " ".join(v) for k, v in exc.message_dict.items()}
+
+    dossier, errors = attempt(version)
+    if set(errors) == {"procedure"}:
+        # The version this process kept was superseded since: receive with the new one.
+        procedure_version_for_receipt_forget(code=payload.procedure)
+        version = procedure_version_for_receipt(code=payload.procedure)
+        if version is not None:
+            dossier, errors = attempt(version)
+    if dossier is None:
+        _refuse(errors, submission)
+    return dossier
+
+
+def _refuse(errors: dict[str, str], submission: SubmissionKey):
+    """A 422, unless the key already made a dossier: a retry of a request accepted before
+    (say, before its procedure was superseded) gets that dossier back."""
+    earlier = dossier_already_received(submission)
+    if earlier is not None:
+        raise earlier
+    _unprocessable(errors)
 
 
 @router.get(

@@ -35,21 +35,3 @@ class ApiKey(models.Model):
         raw = "mc_" + secrets.token_urlsafe(32)
         key = cls.objects.create(name=name, agency=agency, prefix=raw[:10], key_hash=cls.hash(raw))
         return key, raw
-
-
-class IdempotencyRecord(models.Model):
-    """The dossier a peer created with one Idempotency-Key: the same key returns it again."""
-
-    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE)
-    key = models.CharField(max_length=200)
-    request_hash = models.CharField(max_length=64)
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, null=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["api_key", "key"], name="one_dossier_per_key")
-        ]
-
-    def __str__(self):
-        return self.key

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 
 from motcua.catalog.models import Fee, Field, ProcedureVersion
 from motcua.catalog.text import fold
+from motcua.ttlcache import TTLCache
 
 
 def fields_in_use() -> QuerySet[Field]:
@@ -92,3 +93,20 @@ def procedure_get_published(*, code: str) -> ProcedureVersion | None:
         .prefetch_related("fields", "agency_levels", "documents", "fees", "steps")
         .first()
     )
+
+
+_receivable: TTLCache[ProcedureVersion] = TTLCache(seconds=60)
+
+
+def procedure_version_for_receipt(*, code: str) -> ProcedureVersion | None:
+    """The version of procedure ``code`` that applies, for receiving a dossier; kept for a
+    minute per process (receiving checks again, as it writes, that it still applies)."""
+    def load():
+        versions = published_versions().filter(procedure__code=code)
+        return versions.select_related("procedure").first()
+
+    return _receivable.get(code, load)
+
+
+def procedure_version_for_receipt_forget(*, code: str) -> None:
+    _receivable.forget(code)

@@ -28,6 +28,7 @@ from motcua.catalog.models import (
     ProcessStep,
     RequiredDocument,
 )
+from motcua.catalog.selectors import procedure_version_for_receipt_forget
 from motcua.catalog.text import fold
 from motcua.workcalendar.calendar import TimeUnit, processing_hours
 
@@ -516,6 +517,7 @@ def procedure_publish(*, version: ProcedureVersion) -> ProcedureVersion:
     version.save(update_fields=["status", "published_at", "search_text"])
     procedure.current_version = version
     procedure.save(update_fields=["current_version"])
+    transaction.on_commit(lambda: procedure_version_for_receipt_forget(code=procedure.code))
     return version
 
 

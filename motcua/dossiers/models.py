@@ -337,6 +337,26 @@ class DossierEvent(models.Model):
         return hashlib.sha256(self.canonical()).hexdigest()
 
 
+class ReceiptKey(models.Model):
+    """A sender's idempotency key: the dossier that one submission created. A peer system
+    (``sender`` "api:<key id>") or a citizen's form that sends the same submission again,
+    after a time-out or a double click, gets that dossier back instead of a second one."""
+
+    sender = models.CharField(max_length=60)
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sender", "key"], name="one_dossier_per_receipt_key")
+        ]
+
+    def __str__(self):
+        return f"{self.sender} {self.key}"
+
+
 class DeskNotice(models.Model):
     """What the desk gives an applicant whose dossier it does not receive: a request to
     complete (form 02, listing everything missing at once) or a refusal (form 03)."""

@@ -7,10 +7,11 @@ transaction. The desk, the API and the management commands all call these functi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,10 +31,13 @@ from motcua.dossiers.models import (
     DossierCodeCounter,
     DossierDocument,
     DossierEvent,
+    ReceiptKey,
     ResultDelivery,
     Status,
 )
-from motcua.notifications.services import notification_enqueue
+from motcua.notifications.models import Notification
+from motcua.notifications.services import notification_enqueue, notification_rows
+from motcua.pgsql import insert_sql, rows_json
 from motcua.workcalendar.calendar import (
     VN_TZ,
     add_working_time,
@@ -169,30 +173,34 @@ def _serial_text(agency: Agency, serial: int) -> str:
     return f"{serial:04d}"
 
 
+def _serial_sql(agency: Agency, serial: str) -> str:
+    """``_serial_text`` as an SQL expression over the column ``serial`` (PostgreSQL's integer
+    division; ``%%`` because the statement has parameters). A test holds the two equal."""
+    if agency.dossier_code_format == Agency.CodeFormat.NATIONAL:
+        block = f"(({serial} - 1) / 9999)"
+        return (
+            f"chr(65 + {block} / 26 %% 26) || chr(65 + {block} %% 26) || "
+            f"lpad((({serial} - 1) %% 9999 + 1)::text, 4, '0')"
+        )
+    return f"CASE WHEN {serial} < 10000 THEN lpad({serial}::text, 4, '0') ELSE {serial}::text END"
+
+
+def _code_prefix(agency: Agency, day) -> str:
+    return f"{agency.code}-{day:%y%m%d}-"
+
+
 def dossier_code_allocate(*, agency: Agency, received_at: datetime) -> str:
     """``{agency code}-{YYMMDD}-{serial}``: the serial restarts each day per agency and is
-    taken under a row lock, so concurrent receipts get consecutive, distinct serials."""
+    taken under a row lock, so concurrent receipts get consecutive, distinct serials. (On
+    PostgreSQL the receipt's single statement bumps the counter itself: ``_receive_pg``.)"""
     day = to_local(received_at).date()
-    if connection.vendor == "postgresql":
-        # One statement: insert the day's counter or lock and bump it.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {DossierCodeCounter._meta.db_table} (agency_id, day, last) "
-                "VALUES (%s, %s, 1) ON CONFLICT (agency_id, day) "
-                f"DO UPDATE SET last = {DossierCodeCounter._meta.db_table}.last + 1 "
-                "RETURNING last",
-                [agency.pk, day],
-            )
-            serial = cursor.fetchone()[0]
-    else:  # SQLite: the IMMEDIATE transaction already serialises writers
-        DossierCodeCounter.objects.bulk_create(
-            [DossierCodeCounter(agency=agency, day=day, last=0)], ignore_conflicts=True
-        )
-        counter = DossierCodeCounter.objects.select_for_update().get(agency=agency, day=day)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-        serial = counter.last
-    return f"{agency.code}-{day:%y%m%d}-{_serial_text(agency, serial)}"
+    DossierCodeCounter.objects.bulk_create(
+        [DossierCodeCounter(agency=agency, day=day, last=0)], ignore_conflicts=True
+    )
+    counter = DossierCodeCounter.objects.select_for_update().get(agency=agency, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return _code_prefix(agency, day) + _serial_text(agency, counter.last)
 
 
 def _now() -> datetime:
@@ -244,7 +252,7 @@ def _version_facts(version: ProcedureVersion) -> tuple[list[ProcessStep], int]:
 # --- the audit trail ---------------------------------------------------------------------
 
 
-def _record(
+def _event(
     dossier: Dossier,
     *,
     action: str,
@@ -255,20 +263,11 @@ def _record(
     unit_name: str = "",
     note: str = "",
     data: dict | None = None,
-    first: bool = False,
+    after: tuple[int, str] | None = None,
 ) -> DossierEvent:
-    """Append an event; ``first`` for a new dossier, whose chain starts at the genesis hash."""
-    last = (
-        None
-        if first
-        else (
-            DossierEvent.objects.filter(dossier=dossier)
-            .order_by("-seq")
-            .values_list("seq", "hash")
-            .first()
-        )
-    )
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    """The next event of ``dossier``'s chain, hashed, not saved; ``after`` is the (seq, hash)
+    of the last event, None for a new dossier, whose chain starts at the genesis hash."""
+    seq, prev_hash = (after[0] + 1, after[1]) if after else (1, GENESIS_HASH)
     event = DossierEvent(
         dossier=dossier,
         seq=seq,
@@ -286,8 +285,20 @@ def _record(
         prev_hash=prev_hash,
     )
     event.hash = event.compute_hash()
-    event.save()
     return event
+
+
+def _record(dossier: Dossier, **event) -> DossierEvent:
+    """Append an event to the chain of a dossier already saved (see ``_event``)."""
+    last = (
+        DossierEvent.objects.filter(dossier=dossier)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
+    row = _event(dossier, after=last, **event)
+    row.save()
+    return row
 
 
 def audit_verify(*, dossier_ids=None) -> list[str]:
@@ -394,7 +405,9 @@ def applicant_errors(applicant: Applicant) -> dict[str, str]:
     return errors
 
 
-def _store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list[str]) -> None:
+def _store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list[str]):
+    """Write the files to storage (names appended to ``saved`` at once, so a failure later
+    can delete them) and return their unsaved ``Attachment`` rows."""
     from motcua.dossiers.files import sniff_content_type
 
     rows = []
@@ -415,7 +428,28 @@ def _store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list
                 uploaded_by=_user(actor),
             )
         )
-    Attachment.objects.bulk_create(rows)
+    return rows
+
+
+@dataclass(frozen=True)
+class SubmissionKey:
+    """A sender's idempotency key for one submission (see ``ReceiptKey``)."""
+
+    sender: str
+    key: str
+    request_hash: str
+
+
+class AlreadyReceived(Exception):
+    """The submission key was used before: ``dossier`` is what it created. ``same_request``
+    is False when the key came back with a different request (a sender's bug)."""
+
+    def __init__(self, dossier: Dossier, same_request: bool):
+        super().__init__(dossier.code)
+        self.dossier, self.same_request = dossier, same_request
+
+
+NOT_PUBLISHED = "Thủ tục này không còn áp dụng; chọn phiên bản đang áp dụng."
 
 
 def dossier_receive(
@@ -425,17 +459,18 @@ def dossier_receive(
     receipt: Receipt,
     actor=None,
     deciding_agency: Agency | None = None,
-    savepoint: bool = True,
+    submission: SubmissionKey | None = None,
 ) -> Dossier:
     """Receive a complete dossier: allocate its code, count its due time (SPEC §5, §6), put
     it at the first step of its internal process, and tell the applicant. Bad input raises
-    ``ValidationError`` with a message per field and stores nothing, files included."""
+    ``ValidationError`` with a message per field and stores nothing, files included. With a
+    ``submission`` key used before, raises ``AlreadyReceived`` and stores nothing."""
     from motcua.dossiers.files import file_errors
 
     errors = applicant_errors(receipt.applicant)
     errors.update(file_errors(receipt.files))
     if procedure_version.status != ProcedureVersion.Status.PUBLISHED:
-        errors["procedure"] = "Thủ tục này không còn áp dụng; chọn phiên bản đang áp dụng."
+        errors["procedure"] = NOT_PUBLISHED
     if receipt.result_delivery == ResultDelivery.POST and not receipt.delivery_address.strip():
         errors["delivery_address"] = "Nhận kết quả qua bưu chính cần địa chỉ nhận."
     received_at = receipt.received_at or _now()
@@ -446,52 +481,29 @@ def dossier_receive(
     if errors:
         raise ValidationError(errors)
 
+    dossier = _new_dossier(desk, procedure_version, receipt, deciding_agency, received_at)
     saved: list[str] = []
     try:
-        # A caller that runs its own transaction and rolls it back on any error (the API) may
-        # pass savepoint=False and save two round trips.
-        with transaction.atomic(savepoint=savepoint):
-            dossier = _receive(
-                desk, procedure_version, receipt, actor, deciding_agency, received_at, saved
-            )
-    except Exception:
-        for name in saved:  # the transaction rolled back: no file may outlive it
+        if connection.vendor == "postgresql":
+            _receive_pg(dossier, receipt, actor, submission, saved)
+        else:
+            with transaction.atomic():
+                _receive_orm(dossier, receipt, actor, submission, saved)
+    except BaseException:
+        for name in saved:  # nothing was stored: no file may outlive the failed receipt
             default_storage.delete(name)
         raise
     return dossier
 
 
-def _insert_first(dossier: Dossier) -> None:
-    """On PostgreSQL, only reserve the dossier's id: foreign keys are checked at commit, so its
-    documents, files and first event go in first and the row itself last, with its code, in
-    one INSERT (no UPDATE rewriting every index). Elsewhere, insert it with a placeholder."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))",
-                           [Dossier._meta.db_table])  # fmt: skip
-            dossier.pk = cursor.fetchone()[0]
-    else:
-        dossier.save(force_insert=True)
-
-
-def _insert_last(dossier: Dossier, code: str) -> None:
-    dossier.code = code
-    if connection.vendor == "postgresql":
-        dossier.save(force_insert=True)
-    else:
-        Dossier.objects.filter(pk=dossier.pk).update(code=code)
-
-
-def _receive(desk, version, receipt, actor, deciding_agency, received_at, saved) -> Dossier:
+def _new_dossier(desk, version, receipt, deciding_agency, received_at) -> Dossier:
+    """The unsaved dossier, at the first step of its process, with its due time."""
     deciding = deciding_agency or desk.agency
     calendar = calendar_get(agency=deciding)
     due_at = compute_due_at(received_at, version.processing_time, version.time_unit, calendar)
     steps, fee_total = _version_facts(version)
     applicant = receipt.applicant
     dossier = Dossier(
-        # The code is allocated last, so the per-agency counter stays locked only for the
-        # final statements and the commit (see _insert_first / _insert_last).
-        code=f"pending-{uuid.uuid4().hex}",
         procedure_version=version,
         receiving_desk=desk,
         receiving_agency=desk.agency,
@@ -515,8 +527,12 @@ def _receive(desk, version, receipt, actor, deciding_agency, received_at, saved)
         original_due_at=due_at,
     )
     _enter_step(dossier, steps[0] if steps else None, received_at, calendar)
-    _insert_first(dossier)
-    DossierDocument.objects.bulk_create(
+    return dossier
+
+
+def _rows_after_insert(dossier: Dossier, receipt: Receipt, actor, saved: list[str]):
+    """The dossier's checklist, files and first event, once it has its id."""
+    documents = [
         DossierDocument(
             dossier=dossier,
             required_document_id=req_id,
@@ -525,21 +541,132 @@ def _receive(desk, version, receipt, actor, deciding_agency, received_at, saved)
             copies=copies,
         )
         for req_id, name, originals, copies in receipt.documents
-    )
-    _store_files(dossier, receipt.files, actor, saved)
-    _record(
+    ]
+    attachments = _store_files(dossier, receipt.files, actor, saved)
+    event = _event(
         dossier,
         action="receive",
         actor=actor,
         at=_now(),
         status_before="",
         step_before=None,
-        data={"due_at": due_at.isoformat(), "files": len(receipt.files)},
-        first=True,
+        data={"due_at": dossier.due_at.isoformat(), "files": len(receipt.files)},
     )
-    _insert_last(dossier, dossier_code_allocate(agency=desk.agency, received_at=received_at))
+    return documents, attachments, event
+
+
+def dossier_already_received(submission: SubmissionKey) -> AlreadyReceived | None:
+    row = (
+        ReceiptKey.objects.select_related("dossier")
+        .filter(sender=submission.sender, key=submission.key)
+        .first()
+    )
+    if row is None:
+        return None
+    return AlreadyReceived(row.dossier, row.request_hash == submission.request_hash)
+
+
+def _receive_orm(dossier, receipt, actor, submission, saved) -> None:
+    """Receiving through the ORM, in the caller's transaction (SQLite: an IMMEDIATE
+    transaction, so writers are serialised and the key check cannot race)."""
+    if submission and (earlier := dossier_already_received(submission)):
+        raise earlier
+    version = ProcedureVersion.objects.filter(pk=dossier.procedure_version_id)
+    if not version.filter(status=ProcedureVersion.Status.PUBLISHED).exists():
+        raise ValidationError({"procedure": NOT_PUBLISHED})  # superseded since it was read
+    dossier.code = f"pending-{uuid.uuid4().hex}"
+    dossier.save(force_insert=True)
+    documents, attachments, event = _rows_after_insert(dossier, receipt, actor, saved)
+    DossierDocument.objects.bulk_create(documents)
+    Attachment.objects.bulk_create(attachments)
+    event.save()
+    agency, received_at = dossier.receiving_agency, dossier.received_at
+    dossier.code = dossier_code_allocate(agency=agency, received_at=received_at)
+    Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
     notification_enqueue(dossier=dossier, kind="received")
-    return dossier
+    if submission:
+        ReceiptKey.objects.create(dossier=dossier, **asdict(submission))
+
+
+def _receive_pg(dossier, receipt, actor, submission, saved) -> None:
+    """Receiving on PostgreSQL: the dossier's id is reserved first (its first event's hash
+    covers it), then every row (submission key, code counter, dossier, checklist, files,
+    event, messages) goes in ONE statement: one round trip, atomic on its own, and the
+    per-agency counter row is locked only until that statement commits. The code is made
+    from the counter inside the statement, and put into the messages there."""
+    with connection.cursor() as cursor:
+        table = Dossier._meta.db_table
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+        dossier.pk = cursor.fetchone()[0]
+        placeholder = dossier.code = f"{{code:{uuid.uuid4().hex}}}"
+        documents, attachments, event = _rows_after_insert(dossier, receipt, actor, saved)
+        keys = [ReceiptKey(dossier=dossier, **asdict(submission))] if submission else []
+        agency = dossier.receiving_agency
+        day = to_local(dossier.received_at).date()
+        params = {
+            "keys": rows_json(keys),
+            "dossier": rows_json([dossier], with_pk=True),
+            "documents": rows_json(documents),
+            "files": rows_json(attachments),
+            "event": rows_json([event]),
+            "messages": rows_json(notification_rows(dossier=dossier, kind="received")),
+            "with_key": bool(keys),
+            "version": dossier.procedure_version_id,
+            "agency": agency.pk,
+            "day": day,
+            "prefix": _code_prefix(agency, day),
+            "placeholder": placeholder,
+        }
+        cursor.execute(_receipt_statement(agency.dossier_code_format), params)
+        row = cursor.fetchone()
+    if row is None:  # the key was used before, or the version stopped being published
+        if submission and (earlier := dossier_already_received(submission)):
+            raise earlier
+        raise ValidationError({"procedure": NOT_PUBLISHED})
+    dossier.code = row[0]
+    dossier._state.adding, dossier._state.db = False, connection.alias
+
+
+@functools.cache
+def _receipt_statement(code_format: str) -> str:
+    """The one statement of ``_receive_pg`` (its text depends only on the code format)."""
+    published = (
+        f"EXISTS (SELECT 1 FROM {ProcedureVersion._meta.db_table} "
+        f"WHERE id = %(version)s AND status = '{ProcedureVersion.Status.PUBLISHED}')"
+    )
+    counter = DossierCodeCounter._meta.db_table
+    serial = _serial_sql(Agency(dossier_code_format=code_format), "c.last")
+    with_code = 'replace(r."{}", %(placeholder)s, d.code)'
+    parts = [
+        insert_sql(
+            "keys",
+            ReceiptKey,
+            where=published,
+            suffix="ON CONFLICT (sender, key) DO NOTHING RETURNING 1",
+        ),
+        f"c AS (INSERT INTO {counter} (agency_id, day, last) "
+        f"SELECT %(agency)s, %(day)s::date, 1 "
+        f"WHERE {published} AND (NOT %(with_key)s OR EXISTS (SELECT 1 FROM keys)) "
+        f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {counter}.last + 1 RETURNING last)",
+        insert_sql(
+            "dossier",
+            Dossier,
+            with_pk=True,
+            after=["c"],
+            suffix="RETURNING code",
+            exprs={"code": f"%(prefix)s || {serial}"},
+        ),
+        insert_sql("documents", DossierDocument, after=["dossier"]),
+        insert_sql("files", Attachment, after=["dossier"]),
+        insert_sql("event", DossierEvent, after=["dossier"]),
+        insert_sql(
+            "messages",
+            Notification,
+            after=["dossier d"],
+            exprs={"subject": with_code.format("subject"), "body": with_code.format("body")},
+        ),
+    ]
+    return f"WITH {', '.join(parts)} SELECT code FROM dossier"
 
 
 def desk_notice_create(

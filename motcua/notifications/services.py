@@ -24,15 +24,21 @@ TEXTS = {
 def _render(dossier, kind: str) -> str:
     from motcua.dossiers.selectors import lookup_url
 
+    text = TEXTS[kind]
     due = dossier.due_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
     procedure = strip_diacritics(dossier.procedure_version.name)[:60]
-    return TEXTS[kind].format(
-        code=dossier.code, procedure=procedure, due=due, url=lookup_url(dossier)
-    )
+    url = lookup_url(dossier) if "{url}" in text else ""
+    return text.format(code=dossier.code, procedure=procedure, due=due, url=url)
 
 
 def notification_enqueue(*, dossier, kind: str) -> list[Notification]:
     """One message per contact the applicant gave; must run inside the change's transaction."""
+    return Notification.objects.bulk_create(notification_rows(dossier=dossier, kind=kind))
+
+
+def notification_rows(*, dossier, kind: str) -> list[Notification]:
+    """The unsaved messages of ``notification_enqueue`` (for a caller that writes them in its
+    own statement)."""
     body = _render(dossier, kind)
     now = timezone.now()
     rows = []
@@ -59,7 +65,7 @@ def notification_enqueue(*, dossier, kind: str) -> list[Notification]:
                 next_attempt_at=now,
             )
         )
-    return Notification.objects.bulk_create(rows)
+    return rows
 
 
 def notifications_deliver(*, channel, batch: int = 100) -> tuple[int, int]:

@@ -1,14 +1,13 @@
 """Building a ``WorkCalendar`` from the database: two small queries, then pure arithmetic.
 
-Calendars are kept per process for ``CACHE_SECONDS``: an administrator's change to office hours
+Calendars are kept per process for a minute: an administrator's change to office hours
 or days off reaches every server process within that time (the admin clears its own process at
 once)."""
-
-import time
 
 from django.db.models import F, Q
 
 from motcua.agencies.models import Agency
+from motcua.ttlcache import TTLCache
 from motcua.workcalendar.calendar import OfficeHours, Season, Session, WorkCalendar
 from motcua.workcalendar.models import CalendarOverride, OfficeHoursSeason
 
@@ -31,23 +30,16 @@ def office_hours_get(*, agency: Agency | None) -> OfficeHours:
     return OfficeHours(seasons=seasons)
 
 
-CACHE_SECONDS = 60
-_cache: dict[int | None, tuple[float, WorkCalendar]] = {}
+_calendars: TTLCache[WorkCalendar] = TTLCache(seconds=60)
 
 
 def calendar_cache_clear() -> None:
-    _cache.clear()
+    _calendars.clear()
 
 
 def calendar_get(*, agency: Agency | None = None) -> WorkCalendar:
-    """The agency's calendar (see ``calendar_build``), kept for ``CACHE_SECONDS``."""
-    key = agency.pk if agency else None
-    hit = _cache.get(key)
-    if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    calendar = calendar_build(agency=agency)
-    _cache[key] = (time.monotonic(), calendar)
-    return calendar
+    """The agency's calendar (see ``calendar_build``), kept for a minute per process."""
+    return _calendars.get(agency.pk if agency else None, lambda: calendar_build(agency=agency))
 
 
 def calendar_build(*, agency: Agency | None = None) -> WorkCalendar:

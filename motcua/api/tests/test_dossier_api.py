@@ -94,6 +94,30 @@ def test_validation_errors_are_422_per_field_and_store_nothing(client, key, comm
     assert post(client, key, body(commune), idem="k2").status_code == 201
 
 
+def test_a_procedure_republished_while_cached_receives_with_the_new_version(client, key, commune):
+    first = post(client, key, body(commune))  # this process now keeps version 1
+    assert first.status_code == 201
+    four_step_procedure(days="5")  # version 2 supersedes it (as if in another process)
+    second = post(client, key, body(commune), idem="abc-2")
+    assert second.status_code == 201, second.content
+    dossier = Dossier.objects.get(code=second.json()["code"])
+    assert dossier.procedure_version.number == 2
+    # A retry of the first request still gets its dossier, received under version 1.
+    again = post(client, key, body(commune))
+    assert again.status_code == 200 and again.json()["code"] == first.json()["code"]
+    assert Dossier.objects.count() == 2
+
+
+def test_a_retry_refused_by_new_rules_still_gets_its_dossier(client, key, commune):
+    first = post(client, key, body(commune)).json()
+    from motcua.catalog.models import Procedure
+
+    Procedure.objects.get(code="1.001193").versions.update(status="superseded")
+    again = post(client, key, body(commune))
+    assert again.status_code == 200 and again.json()["code"] == first["code"]
+    assert post(client, key, body(commune), idem="new").status_code == 422
+
+
 def test_missing_or_wrong_key_is_401(client, key, commune):
     response = client.post(
         URL,
@@ -158,5 +182,5 @@ def test_a_revoked_key_stops_working(client, key, commune, monkeypatch):
 
     assert post(client, key, body(commune)).status_code == 201
     ApiKey.objects.update(revoked_at=timezone.now())
-    monkeypatch.setattr(dossiers, "KEY_CACHE_SECONDS", 0)  # as a minute later
+    monkeypatch.setattr(dossiers._keys, "seconds", 0)  # as a minute later
     assert post(client, key, body(commune), idem="after").status_code == 401

@@ -2,8 +2,8 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection
 
 from motcua.agencies.models import Agency
 from motcua.dossiers import services
@@ -23,6 +23,15 @@ def clock(monkeypatch):
         monkeypatch.setattr(services, "_now", lambda: state["now"])
 
     return set_now
+
+
+def stored_files() -> list[str]:
+    """Every file under the storage root (attachments live in dossiers/YYYY/MM/)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return [str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
 
 
 def act(dossier, action, actor, **kw):
@@ -95,14 +104,15 @@ def test_a_failed_receipt_leaves_no_file_behind(version, desk, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("mất điện")
 
-    monkeypatch.setattr(services, "notification_enqueue", boom)
+    from motcua.notifications import services as notifications
+
+    # The messages are made after the files are written, on both write paths.
+    monkeypatch.setattr(services, "notification_rows", boom)
+    monkeypatch.setattr(notifications, "notification_rows", boom)
     with pytest.raises(RuntimeError):
         receive(desk, version, files=[("a.pdf", PDF)])
     assert not Dossier.objects.exists()
-    _, names = (
-        default_storage.listdir("dossiers/") if default_storage.exists("dossiers") else ([], [])
-    )
-    assert names == []
+    assert stored_files() == []
 
 
 def test_full_journey(version, desk, desk_officer, specialist, leader, clock):
@@ -270,3 +280,63 @@ def test_deleted_event_breaks_the_chain(version, desk, desk_officer):
     )
     DossierEvent.objects.filter(dossier=dossier, seq=2).delete()  # a raw delete, bypassing save
     assert audit_verify() == [dossier.code]
+
+
+def test_messages_carry_the_dossier_code(version, desk):
+    dossier = receive(desk, version)
+    sms, email = Notification.objects.filter(dossier=dossier).order_by("medium")[::-1]
+    assert sms.medium == "sms" and f"Ho so {dossier.code} " in sms.body
+    assert email.subject == f"Hồ sơ {dossier.code}" and "{code" not in email.body
+
+
+def test_a_version_superseded_since_it_was_read_receives_nothing(version, desk):
+    from motcua.catalog.models import ProcedureVersion
+
+    read_earlier = ProcedureVersion.objects.get(pk=version.pk)  # still "published" in memory
+    ProcedureVersion.objects.filter(pk=version.pk).update(status="superseded")
+    with pytest.raises(ValidationError) as refused:
+        receive(desk, read_earlier, files=[("a.pdf", PDF)])
+    assert "procedure" in refused.value.message_dict
+    assert not Dossier.objects.exists() and not Notification.objects.exists()
+    assert stored_files() == []
+    ProcedureVersion.objects.filter(pk=version.pk).update(status="published")
+    assert receive(desk, version).code.endswith("-0001")  # the refusal used no serial
+
+
+def test_a_submission_key_receives_once(version, desk):
+    from motcua.dossiers.services import AlreadyReceived, IncomingFile, Receipt, SubmissionKey
+
+    def submit(request_hash="h1", files=()):
+        return services.dossier_receive(
+            desk=desk,
+            procedure_version=version,
+            receipt=Receipt(applicant=applicant(), files=[IncomingFile(*f) for f in files]),
+            submission=SubmissionKey(sender="portal:7", key="k-1", request_hash=request_hash),
+        )
+
+    first = submit()
+    with pytest.raises(AlreadyReceived) as again:
+        submit(files=[("a.pdf", PDF)])
+    assert again.value.dossier == first and again.value.same_request
+    with pytest.raises(AlreadyReceived) as other:
+        submit(request_hash="h2")
+    assert not other.value.same_request
+    assert Dossier.objects.count() == 1 and Notification.objects.count() == 2
+    assert stored_files() == []
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the SQL code expression is PostgreSQL's"
+)
+@pytest.mark.parametrize("code_format", list(Agency.CodeFormat))
+def test_the_code_made_in_sql_equals_the_code_made_in_python(db, code_format):
+    agency = Agency(code="X", dossier_code_format=code_format)
+    serials = [1, 2, 9998, 9999, 10000, 10001, 99999, 9999 * 26, 9999 * 26 + 1, 9999 * 676 + 5]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {services._serial_sql(agency, 's')} FROM unnest(%s::int[]) WITH ORDINALITY "
+            "AS t(s, n) ORDER BY n",
+            [serials],
+        )
+        from_sql = [row[0] for row in cursor.fetchall()]
+    assert from_sql == [services._serial_text(agency, s) for s in serials]

@@ -1,0 +1,78 @@
+"""Writing several related rows in one PostgreSQL statement (data-modifying CTEs).
+
+For the busiest write path only (receiving a dossier). The rows are ordinary, unsaved Django
+model instances; each table's rows travel as ONE JSON parameter that PostgreSQL turns back
+into typed rows with ``jsonb_populate_recordset(NULL::table, …)``. So the statement's text
+does not depend on the data (it is built once and kept), it has a handful of parameters, and
+the write costs one round trip without any ORM query compilation. Values are prepared by each
+field as the ORM prepares them for an INSERT (``pre_save``, then ``get_db_prep_save``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+import uuid
+from collections.abc import Sequence
+from functools import cache
+
+from django.db import connection
+from django.db.models import JSONField, Model
+
+
+def _json_default(value):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()  # every microsecond: event hashes cover them
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} không chuyển được sang JSON")
+
+
+@cache
+def _fields(model: type[Model], with_pk: bool):
+    return [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+
+
+def rows_json(rows: Sequence[Model], *, with_pk: bool = False) -> str:
+    """The rows as a JSON array of {column: value}, for ``insert_sql``'s parameter."""
+    if not rows:
+        return "[]"
+    out = []
+    for row in rows:
+        record = {}
+        for f in _fields(type(row), with_pk):
+            value = f.pre_save(row, True)
+            record[f.column] = (
+                value if isinstance(f, JSONField) else f.get_db_prep_save(value, connection)
+            )
+        out.append(record)
+    return json.dumps(out, default=_json_default, ensure_ascii=False)
+
+
+def insert_sql(
+    name: str,
+    model: type[Model],
+    *,
+    with_pk: bool = False,
+    exprs: dict[str, str] | None = None,
+    after: Sequence[str] = (),
+    where: str = "true",
+    suffix: str = "",
+) -> str:
+    """``name AS (INSERT INTO table (…) SELECT … FROM jsonb_populate_recordset(…) r, after
+    WHERE where suffix)``. Its parameters are named: ``%(name)s`` is the rows' JSON
+    (``rows_json``); ``exprs`` (SQL replacing a column's value, which may read the parts
+    named in ``after``) and ``where`` may use their own."""
+    exprs = exprs or {}
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    fields = _fields(model, with_pk)
+    columns = ", ".join(q(f.column) for f in fields)
+    select = ", ".join(exprs.get(f.attname, f"r.{q(f.column)}") for f in fields)
+    rows = f"jsonb_populate_recordset(NULL::{table}, %({name})s::jsonb) AS r"
+    sources = ", ".join([rows, *after])
+    return (
+        f"{name} AS (INSERT INTO {table} ({columns}) SELECT {select} FROM {sources} "
+        f"WHERE {where} {suffix})"
+    )
