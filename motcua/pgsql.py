@@ -76,3 +76,31 @@ def insert_sql(
         f"{name} AS (INSERT INTO {table} ({columns}) SELECT {select} FROM {sources} "
         f"WHERE {where} {suffix})"
     )
+
+
+#: Only the statements asked for are prepared (``execute_prepared``), never by count.
+_PREPARE_ONLY_WHEN_ASKED = 2**31
+
+
+def execute_prepared(sql: str, params: Sequence | dict) -> list[tuple]:
+    """Run one of the few statements that run all the time with the same text, as a
+    prepared statement of this connection on PostgreSQL (parsed and planned once per
+    connection: for the public look-up this takes the server's share from ~0.36 to ~0.08 ms,
+    ``bench/``); elsewhere as usual. Returns the rows (none for a statement without any).
+
+    Django's own cursors bind client-side and never prepare; this one binds server-side.
+    Behind a connection pooler in transaction mode, use one that keeps prepared statements
+    (PgBouncer >= 1.21 with ``max_prepared_statements``)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+    import psycopg
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:  # Django turns preparing off; ours asks explicitly
+        raw.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
+    with psycopg.Cursor(raw) as cursor:  # server-side binding
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchall() if cursor.description else []

@@ -101,6 +101,7 @@ _receivable: TTLCache[ProcedureVersion] = TTLCache(seconds=60)
 def procedure_version_for_receipt(*, code: str) -> ProcedureVersion | None:
     """The version of procedure ``code`` that applies, for receiving a dossier; kept for a
     minute per process (receiving checks again, as it writes, that it still applies)."""
+
     def load():
         versions = published_versions().filter(procedure__code=code)
         return versions.select_related("procedure").first()

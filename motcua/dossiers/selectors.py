@@ -20,6 +20,7 @@ from motcua.dossiers.models import (
     DossierEvent,
     Status,
 )
+from motcua.pgsql import execute_prepared
 from motcua.workcalendar.calendar import VN_TZ, add_working_time
 
 LOOKUP_SALT = "motcua.dossier.lookup"
@@ -178,19 +179,17 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
             code = signing.Signer(salt=LOOKUP_SALT).unsign(token)
         except signing.BadSignature:
             return None
-    with connection.cursor() as cursor:
-        # One round trip: the dossier's row repeated beside each of its events.
-        cursor.execute(
-            "SELECT d.code, d.status, d.received_at, d.due_at, d.extended_at, d.returned_at, "
-            "d.applicant_phone, d.applicant_id_number, v.name, "
-            "e.at, e.action, e.status_after, e.unit_name "
-            "FROM dossiers_dossier d "
-            "JOIN catalog_procedureversion v ON v.id = d.procedure_version_id "
-            "LEFT JOIN dossiers_dossierevent e ON e.dossier_id = d.id "
-            "WHERE d.code = %s ORDER BY e.seq",
-            [code.strip()],
-        )
-        rows = cursor.fetchall()
+    # One round trip: the dossier's row repeated beside each of its events.
+    rows = execute_prepared(
+        "SELECT d.code, d.status, d.received_at, d.due_at, d.extended_at, d.returned_at, "
+        "d.applicant_phone, d.applicant_id_number, v.name, "
+        "e.at, e.action, e.status_after, e.unit_name "
+        "FROM dossiers_dossier d "
+        "JOIN catalog_procedureversion v ON v.id = d.procedure_version_id "
+        "LEFT JOIN dossiers_dossierevent e ON e.dossier_id = d.id "
+        "WHERE d.code = %s ORDER BY e.seq",
+        [code.strip()],
+    )
     if not rows:
         return None
     code, status, received, due, extended, returned, phone, id_number, name = rows[0][:9]

@@ -37,7 +37,7 @@ from motcua.dossiers.models import (
 )
 from motcua.notifications.models import Notification
 from motcua.notifications.services import notification_enqueue, notification_rows
-from motcua.pgsql import insert_sql, rows_json
+from motcua.pgsql import execute_prepared, insert_sql, rows_json
 from motcua.workcalendar.calendar import (
     VN_TZ,
     add_working_time,
@@ -594,31 +594,29 @@ def _receive_pg(dossier, receipt, actor, submission, saved) -> None:
     event, messages) goes in ONE statement: one round trip, atomic on its own, and the
     per-agency counter row is locked only until that statement commits. The code is made
     from the counter inside the statement, and put into the messages there."""
-    with connection.cursor() as cursor:
-        table = Dossier._meta.db_table
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
-        dossier.pk = cursor.fetchone()[0]
-        placeholder = dossier.code = f"{{code:{uuid.uuid4().hex}}}"
-        documents, attachments, event = _rows_after_insert(dossier, receipt, actor, saved)
-        keys = [ReceiptKey(dossier=dossier, **asdict(submission))] if submission else []
-        agency = dossier.receiving_agency
-        day = to_local(dossier.received_at).date()
-        params = {
-            "keys": rows_json(keys),
-            "dossier": rows_json([dossier], with_pk=True),
-            "documents": rows_json(documents),
-            "files": rows_json(attachments),
-            "event": rows_json([event]),
-            "messages": rows_json(notification_rows(dossier=dossier, kind="received")),
-            "with_key": bool(keys),
-            "version": dossier.procedure_version_id,
-            "agency": agency.pk,
-            "day": day,
-            "prefix": _code_prefix(agency, day),
-            "placeholder": placeholder,
-        }
-        cursor.execute(_receipt_statement(agency.dossier_code_format), params)
-        row = cursor.fetchone()
+    table = Dossier._meta.db_table
+    [(dossier.pk,)] = execute_prepared("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+    placeholder = dossier.code = f"{{code:{uuid.uuid4().hex}}}"
+    documents, attachments, event = _rows_after_insert(dossier, receipt, actor, saved)
+    keys = [ReceiptKey(dossier=dossier, **asdict(submission))] if submission else []
+    agency = dossier.receiving_agency
+    day = to_local(dossier.received_at).date()
+    params = {
+        "keys": rows_json(keys),
+        "dossier": rows_json([dossier], with_pk=True),
+        "documents": rows_json(documents),
+        "files": rows_json(attachments),
+        "event": rows_json([event]),
+        "messages": rows_json(notification_rows(dossier=dossier, kind="received")),
+        "with_key": bool(keys),
+        "version": dossier.procedure_version_id,
+        "agency": agency.pk,
+        "day": day,
+        "prefix": _code_prefix(agency, day),
+        "placeholder": placeholder,
+    }
+    rows = execute_prepared(_receipt_statement(agency.dossier_code_format), params)
+    row = rows[0] if rows else None
     if row is None:  # the key was used before, or the version stopped being published
         if submission and (earlier := dossier_already_received(submission)):
             raise earlier
