@@ -47,7 +47,7 @@ bench: install
 	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/dossiers.py
 
 messages: install
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=var
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

@@ -1,4 +1,7 @@
+import uuid
+
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import ApplicantType, ResultDelivery
 from motcua.dossiers.services import Applicant
@@ -8,20 +11,20 @@ class ApplicantForm(forms.Form):
     """The applicant's details, as typed or pasted at the desk."""
 
     applicant_type = forms.TypedChoiceField(
-        label="Loại chủ hồ sơ", choices=ApplicantType.choices, coerce=int, initial=1
+        label=_("Loại chủ hồ sơ"), choices=ApplicantType.choices, coerce=int, initial=1
     )
-    applicant_name = forms.CharField(label="Họ tên / tên tổ chức", max_length=255)
+    applicant_name = forms.CharField(label=_("Họ tên / tên tổ chức"), max_length=255)
     applicant_id_number = forms.CharField(
-        label="Số định danh cá nhân (12 số) hoặc mã số thuế", max_length=20
+        label=_("Số định danh cá nhân (12 số) hoặc mã số thuế"), max_length=20
     )
-    applicant_phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
-    applicant_email = forms.EmailField(label="Thư điện tử", required=False)
-    applicant_address = forms.CharField(label="Địa chỉ", max_length=500, required=False)
+    applicant_phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
+    applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
     authorised_name = forms.CharField(
-        label="Người được ủy quyền (nếu có)", max_length=255, required=False
+        label=_("Người được ủy quyền (nếu có)"), max_length=255, required=False
     )
     authorised_id_number = forms.CharField(
-        label="Số định danh người được ủy quyền", max_length=20, required=False
+        label=_("Số định danh người được ủy quyền"), max_length=20, required=False
     )
 
     def applicant(self) -> Applicant:
@@ -39,27 +42,30 @@ class ApplicantForm(forms.Form):
 
 
 class ReceiveForm(ApplicantForm):
-    deciding_agency = forms.ChoiceField(label="Cơ quan giải quyết", required=False)
+    #: One key per form shown: a second click or a resent page never makes a second dossier.
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    deciding_agency = forms.ChoiceField(label=_("Cơ quan giải quyết"), required=False)
     result_delivery = forms.ChoiceField(
-        label="Hình thức nhận kết quả", choices=ResultDelivery.choices, initial="desk"
+        label=_("Hình thức nhận kết quả"), choices=ResultDelivery.choices, initial="desk"
     )
     delivery_address = forms.CharField(
-        label="Địa chỉ nhận kết quả qua bưu chính", max_length=500, required=False
+        label=_("Địa chỉ nhận kết quả qua bưu chính"), max_length=500, required=False
     )
-    sets_received = forms.IntegerField(label="Số bộ hồ sơ", min_value=1, max_value=20, initial=1)
+    sets_received = forms.IntegerField(label=_("Số bộ hồ sơ"), min_value=1, max_value=20, initial=1)
     items = forms.CharField(
-        label="Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)",
+        label=_("Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
     reason = forms.CharField(
-        label="Lý do (khi yêu cầu bổ sung hoặc từ chối)",
+        label=_("Lý do (khi yêu cầu bổ sung hoặc từ chối)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
 
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["submission"].initial = uuid.uuid4().hex
         self.fields["deciding_agency"].choices = [(a.pk, a.name) for a in agencies]
 
 
@@ -69,27 +75,29 @@ class ActionForm(forms.Form):
     action = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
-        label="Ghi chú / lý do", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Ghi chú / lý do"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     new_due_at = forms.DateTimeField(
-        label="Ngày giờ hẹn trả mới",
+        label=_("Ngày giờ hẹn trả mới"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
-    returned_to = forms.CharField(label="Người nhận kết quả", max_length=255, required=False)
-    postal_tracking = forms.CharField(label="Số vận đơn bưu chính", max_length=60, required=False)
+    returned_to = forms.CharField(label=_("Người nhận kết quả"), max_length=255, required=False)
+    postal_tracking = forms.CharField(
+        label=_("Số vận đơn bưu chính"), max_length=60, required=False
+    )
 
 
 class RegisterFilterForm(forms.Form):
     start = forms.DateField(
-        label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
-        label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    field = forms.ChoiceField(label="Lĩnh vực", required=False)
+    field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
 
     def __init__(self, *args, fields=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [("", "Tất cả"), *[(f.code, f.name) for f in fields]]
+        self.fields["field"].choices = [("", _("Tất cả")), *[(f.code, f.name) for f in fields]]

@@ -8,18 +8,19 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.selectors import lookup_token
 from motcua.workcalendar.calendar import VN_TZ
 
 FORMS = {
-    "01": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-    "02": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-    "03": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-    "04": "Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết",
-    "05": "Thông báo dừng giải quyết hồ sơ",
-    "06": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-    "07": "Sổ theo dõi hồ sơ",
+    "01": _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+    "02": _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "03": _("Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+    "04": _("Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết"),
+    "05": _("Thông báo dừng giải quyết hồ sơ"),
+    "06": _("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+    "07": _("Sổ theo dõi hồ sơ"),
 }
 
 

@@ -10,6 +10,7 @@ from django.core import signing
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Membership, Role
 from motcua.dossiers.models import (
@@ -91,10 +92,10 @@ def _held_by(user) -> Q:
 
 
 INBOXES = {
-    "mine": "Của tôi",
-    "unit": "Của đơn vị",
-    "due_soon": "Sắp đến hạn",
-    "overdue": "Quá hạn",
+    "mine": _("Của tôi"),
+    "unit": _("Của đơn vị"),
+    "due_soon": _("Sắp đến hạn"),
+    "overdue": _("Quá hạn"),
 }
 
 

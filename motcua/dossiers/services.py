@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency, Desk, Membership, Role, Unit
 from motcua.agencies.selectors import person_name
@@ -53,7 +54,7 @@ GENESIS_HASH = "0" * 64
 class StaleDossier(Exception):
     """Someone else changed the dossier since the page was loaded."""
 
-    message = "Hồ sơ vừa được người khác thay đổi. Vui lòng tải lại trang rồi thao tác lại."
+    message = _("Hồ sơ vừa được người khác thay đổi. Vui lòng tải lại trang rồi thao tác lại.")
 
 
 class TransitionRefused(ValidationError):
@@ -79,20 +80,20 @@ TRANSITIONS: dict[str, tuple[tuple[Status, ...], Status | None]] = {
 }
 
 ACTION_LABELS = {
-    "receive": "Tiếp nhận hồ sơ",
-    "forward": "Chuyển bước tiếp theo",
-    "approve": "Phê duyệt, ký kết quả",
-    "send_back": "Trả lại bước trước",
-    "request_supplement": "Yêu cầu bổ sung hồ sơ",
-    "supplement_received": "Nhận hồ sơ bổ sung",
-    "request_payment": "Yêu cầu thực hiện nghĩa vụ tài chính",
-    "payment_received": "Đã nhận chứng từ nộp nghĩa vụ tài chính",
-    "extend": "Xin lỗi và gia hạn thời gian giải quyết",
-    "reject": "Từ chối giải quyết",
-    "stop": "Dừng xử lý",
-    "withdraw": "Công dân rút hồ sơ",
-    "return_result": "Trả kết quả",
-    "result_ready": "Đã có kết quả",
+    "receive": _("Tiếp nhận hồ sơ"),
+    "forward": _("Chuyển bước tiếp theo"),
+    "approve": _("Phê duyệt, ký kết quả"),
+    "send_back": _("Trả lại bước trước"),
+    "request_supplement": _("Yêu cầu bổ sung hồ sơ"),
+    "supplement_received": _("Nhận hồ sơ bổ sung"),
+    "request_payment": _("Yêu cầu thực hiện nghĩa vụ tài chính"),
+    "payment_received": _("Đã nhận chứng từ nộp nghĩa vụ tài chính"),
+    "extend": _("Xin lỗi và gia hạn thời gian giải quyết"),
+    "reject": _("Từ chối giải quyết"),
+    "stop": _("Dừng xử lý"),
+    "withdraw": _("Công dân rút hồ sơ"),
+    "return_result": _("Trả kết quả"),
+    "result_ready": _("Đã có kết quả"),
 }
 
 #: Which applicant message each action sends (SPEC §6, issue #3 item 9).

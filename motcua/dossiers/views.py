@@ -11,7 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.agencies.models import Agency, Desk, Role
@@ -29,9 +30,11 @@ from motcua.dossiers.selectors import (
 )
 from motcua.dossiers.services import (
     ACTION_LABELS,
+    AlreadyReceived,
     IncomingFile,
     Receipt,
     StaleDossier,
+    SubmissionKey,
     allowed_actions,
     desk_notice_create,
     dossier_apply,
@@ -85,7 +88,7 @@ def receive(request):
     """The desk's receiving page: pick a procedure, then type the dossier in and decide."""
     desk = _desk_of(request.user)
     if desk is None:
-        raise PermissionDenied("Chỉ cán bộ một cửa mới tiếp nhận hồ sơ.")
+        raise PermissionDenied(_("Chỉ cán bộ một cửa mới tiếp nhận hồ sơ."))
     code = request.GET.get("thu_tuc", "")
     version = procedure_get_published(code=code) if code else None
     if version is None:
@@ -106,7 +109,7 @@ def receive(request):
                     desk=desk,
                     procedure_version=version,
                     actor=request.user,
-                    deciding_agency=Agency.objects.get(pk=form.cleaned_data["deciding_agency"]),
+                    deciding_agency=_chosen(agencies, form.cleaned_data["deciding_agency"]),
                     receipt=Receipt(
                         applicant=form.applicant(),
                         channel=1,
@@ -118,8 +121,11 @@ def receive(request):
                         delivery_address=form.cleaned_data["delivery_address"],
                         sets_received=form.cleaned_data["sets_received"],
                     ),
+                    submission=_desk_submission(request, form),
                 )
-                messages.success(request, f"Đã tiếp nhận hồ sơ {dossier.code}. In giấy hẹn.")
+                messages.success(
+                    request, _("Đã tiếp nhận hồ sơ %(code)s. In giấy hẹn.") % {"code": dossier.code}
+                )
                 return redirect("dossiers:detail", code=dossier.code)
             notice = desk_notice_create(
                 kind=DeskNotice.Kind.COMPLETE if outcome == "complete" else DeskNotice.Kind.REFUSE,
@@ -131,6 +137,13 @@ def receive(request):
                 officer=request.user,
             )
             return redirect("dossiers:notice_paper", pk=notice.pk)
+        except AlreadyReceived as earlier:  # a second click, or the page sent again
+            messages.info(
+                request,
+                _("Hồ sơ này đã được tiếp nhận trước đó, mã %(code)s.")
+                % {"code": earlier.dossier.code},
+            )
+            return redirect("dossiers:detail", code=earlier.dossier.code)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 target = field.replace("applicant.", "applicant_")
@@ -148,6 +161,19 @@ def receive(request):
             "doc_rows": doc_rows,
             "missing": missing if request.method == "POST" else "",
         },
+    )
+
+
+def _chosen(agencies, pk: str) -> Agency:
+    """The deciding agency picked in the form (its choices are ``agencies``); the desk's own
+    agency, listed first, when none was picked."""
+    return next((a for a in agencies if str(a.pk) == pk), agencies[0])
+
+
+def _desk_submission(request, form) -> SubmissionKey | None:
+    key = form.cleaned_data.get("submission", "")
+    return (
+        SubmissionKey(sender=f"desk:{request.user.pk}", key=key, request_hash="") if key else None
     )
 
 
@@ -197,7 +223,7 @@ def act(request, code):
     if not form.is_valid():
         messages.error(
             request,
-            "Dữ liệu thao tác không hợp lệ: "
+            _("Dữ liệu thao tác không hợp lệ: ")
             + "; ".join(e for errors in form.errors.values() for e in errors),
         )
         return redirect("dossiers:detail", code=code)
@@ -219,11 +245,12 @@ def act(request, code):
     except StaleDossier as exc:
         messages.error(request, str(exc))
     except PermissionDenied as exc:
-        messages.error(request, str(exc) or "Bạn không có quyền thực hiện thao tác này.")
+        messages.error(request, str(exc) or _("Bạn không có quyền thực hiện thao tác này."))
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     else:
-        messages.success(request, f"Đã thực hiện: {ACTION_LABELS.get(data['action'], '')}.")
+        label = ACTION_LABELS.get(data["action"], "")
+        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": label})
     return redirect("dossiers:detail", code=code)
 
 
@@ -240,12 +267,14 @@ def attachment(request, code, pk):
 
 
 def _paper_response(request, template, context, filename):
-    if request.GET.get("pdf"):
-        pdf = papers.render_pdf(template, context)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
-        return response
-    return render(request, template, context)
+    """A paper is a legal form in Vietnamese, whatever language the officer's screen is in."""
+    with translation.override("vi"):
+        if request.GET.get("pdf"):
+            pdf = papers.render_pdf(template, context)
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+            return response
+        return render(request, template, context)
 
 
 @login_required

@@ -277,3 +277,40 @@ def test_send_notifications_command_delivers_the_outbox(version, desk, settings,
     call_command("send_notifications", stdout=out)
     assert "Đã gửi 2, lỗi 0" in out.getvalue()
     assert "da duoc tiep nhan" in (tmp_path / "outbox" / "messages.jsonl").read_text()
+
+
+def test_the_same_receiving_form_sent_twice_makes_one_dossier(client, desk_officer, version):
+    client.force_login(desk_officer)
+    first = receive_post(client, version, submission="form-1")
+    again = receive_post(client, version, submission="form-1")
+    dossier = Dossier.objects.get()
+    assert first["Location"] == again["Location"] == reverse("dossiers:detail", args=[dossier.code])
+    assert "đã được tiếp nhận trước đó" in client.get(again["Location"]).text
+    assert receive_post(client, version, submission="form-2").status_code == 302
+    assert Dossier.objects.count() == 2
+
+
+def test_each_receiving_form_carries_its_own_key(client, desk_officer, version):
+    client.force_login(desk_officer)
+    url = reverse("dossiers:receive") + f"?thu_tuc={version.procedure.code}"
+    keys = [client.get(url).context["form"]["submission"].value() for _ in range(2)]
+    assert keys[0] and keys[0] != keys[1]
+
+
+def test_staff_pages_speak_english_and_papers_stay_vietnamese(client, desk_officer, dossier):
+    client.force_login(desk_officer)
+    client.cookies["django_language"] = "en"
+    inbox = client.get(reverse("dossiers:inbox"))
+    assert "Dossiers to handle" in inbox.text and "Hồ sơ cần xử lý" not in inbox.text
+    page = client.get(reverse("dossiers:detail", args=[dossier.code]))
+    assert "Processing log" in page.text and "Receipt and appointment for the result" in page.text
+    assert "Nhật ký xử lý" not in page.text
+    paper = client.get(reverse("dossiers:paper", args=[dossier.code, "01"]))
+    assert "Giấy tiếp nhận hồ sơ" in paper.text.replace("\n", " ")
+    assert "Receipt and appointment" not in paper.text
+
+
+def test_no_deciding_agency_picked_means_the_desks_own(client, desk_officer, version, desk):
+    client.force_login(desk_officer)
+    assert receive_post(client, version, deciding_agency="").status_code == 302
+    assert Dossier.objects.get().deciding_agency == desk.agency
