@@ -151,3 +151,18 @@ def test_extension_with_form_04_once(live_server, demo, page, shot, clock):
     expect(page.locator("h1")).to_contain_text("PHIẾU XIN LỖI")
     expect(page.locator("body")).to_contain_text("16 giờ 00 phút, ngày 18/11/2026")
     shot(page, "16-form-04-extension")
+
+
+def test_an_officer_works_in_english(live_server, demo, page, shot):
+    base = live_server.url
+    log_in(page, base, "tuphap.khesanh")
+    page.get_by_role("button", name="English").click()
+    page.goto(base + "/can-bo/ho-so/")
+    expect(page.locator("h1")).to_have_text("Dossiers to handle")
+    page.locator("table.inbox a.code").first.click()
+    expect(page.locator("h2", has_text="Processing log")).to_be_visible()
+    expect(page.get_by_role("button", name="Forward to the next step")).to_be_visible()
+    shot(page, "17-dossier-in-english")
+    # The printed receipt stays the Vietnamese legal form.
+    page.get_by_role("link", name="View, print").first.click()
+    expect(page.locator("body")).to_contain_text("GIẤY TIẾP NHẬN HỒ SƠ")
