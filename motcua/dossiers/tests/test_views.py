@@ -71,9 +71,11 @@ def test_incomplete_dossier_gives_form_02_and_receives_nothing(
         outcome="complete",
         items="Giấy chứng sinh\nCCCD của mẹ",
         reason="Thiếu giấy tờ",
+        applicant_phone="0987 654.321",
     )
     notice = DeskNotice.objects.get()
     assert notice.items == ["Giấy chứng sinh", "CCCD của mẹ"]
+    assert notice.applicant_phone == "0987654321"  # as a dossier stores it
     assert not Dossier.objects.exists()
     paper = client.get(response["Location"])
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in paper.text and "CCCD của mẹ" in paper.text
