@@ -12,6 +12,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from motcua.cacheurl import cache_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -134,6 +136,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Shared counters (the public look-up's rate limit): see motcua/cacheurl.py.
+CACHES = {"default": cache_from_url(env_str("CACHE_URL"))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
