@@ -4,6 +4,7 @@ import io
 import zipfile
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 ALLOWED = {
     "application/pdf": "PDF",
@@ -42,17 +43,19 @@ def file_errors(files) -> dict[str, str]:
     for i, incoming in enumerate(files):
         key = f"files.{i}"
         if not incoming.content:
-            errors[key] = f"Tệp “{incoming.name}” rỗng."
+            errors[key] = _("Tệp “%(name)s” rỗng.") % {"name": incoming.name}
         elif len(incoming.content) > limit:
-            errors[key] = (
-                f"Tệp “{incoming.name}” lớn hơn {settings.ATTACHMENT_MAX_MB} MB; hãy quét với "
-                "độ phân giải thấp hơn hoặc chia nhỏ."
-            )
+            errors[key] = _(
+                "Tệp “%(name)s” lớn hơn %(mb)s MB; hãy quét với độ phân giải thấp hơn hoặc "
+                "chia nhỏ."
+            ) % {"name": incoming.name, "mb": settings.ATTACHMENT_MAX_MB}
         elif sniff_content_type(incoming.content) is None:
-            errors[key] = (
-                f"Tệp “{incoming.name}” không phải PDF, JPEG, PNG, DOCX hay XLSX "
-                "(kiểm tra theo nội dung tệp, không theo tên)."
-            )
+            errors[key] = _(
+                "Tệp “%(name)s” không phải PDF, JPEG, PNG, DOCX hay XLSX (kiểm tra theo nội "
+                "dung tệp, không theo tên)."
+            ) % {"name": incoming.name}
     if len(files) > settings.ATTACHMENT_MAX_COUNT:
-        errors["files"] = f"Tối đa {settings.ATTACHMENT_MAX_COUNT} tệp cho một hồ sơ."
+        errors["files"] = _("Tối đa %(n)s tệp cho một hồ sơ.") % {
+            "n": settings.ATTACHMENT_MAX_COUNT
+        }
     return errors

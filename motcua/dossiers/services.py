@@ -387,22 +387,22 @@ class Receipt:
 def applicant_errors(applicant: Applicant) -> dict[str, str]:
     errors = {}
     if not applicant.name.strip():
-        errors["applicant.name"] = "Nhập họ tên (hoặc tên tổ chức) của chủ hồ sơ."
+        errors["applicant.name"] = _("Nhập họ tên (hoặc tên tổ chức) của chủ hồ sơ.")
     number = applicant.id_number.strip()
     if applicant.type == 2:
         if not TAX_CODE_RE.match(number):
-            errors["applicant.id_number"] = (
+            errors["applicant.id_number"] = _(
                 "Mã số thuế phải có 10 chữ số (hoặc 10 số, gạch ngang, 3 số)."
             )
     elif not CCCD_RE.match(number):
-        errors["applicant.id_number"] = "Số định danh cá nhân (CCCD) phải có đúng 12 chữ số."
+        errors["applicant.id_number"] = _("Số định danh cá nhân (CCCD) phải có đúng 12 chữ số.")
     phone = _phone(applicant.phone)
     if phone and not PHONE_RE.match(phone):
-        errors["applicant.phone"] = "Số điện thoại không hợp lệ (ví dụ 0912345678)."
+        errors["applicant.phone"] = _("Số điện thoại không hợp lệ (ví dụ 0912345678).")
     if applicant.email and "@" not in applicant.email:
-        errors["applicant.email"] = "Địa chỉ thư điện tử không hợp lệ."
+        errors["applicant.email"] = _("Địa chỉ thư điện tử không hợp lệ.")
     if applicant.type not in (1, 2, 3, 4):
-        errors["applicant.type"] = "Loại chủ hồ sơ phải là 1, 2, 3 hoặc 4."
+        errors["applicant.type"] = _("Loại chủ hồ sơ phải là 1, 2, 3 hoặc 4.")
     return errors
 
 
@@ -450,7 +450,7 @@ class AlreadyReceived(Exception):
         self.dossier, self.same_request = dossier, same_request
 
 
-NOT_PUBLISHED = "Thủ tục này không còn áp dụng; chọn phiên bản đang áp dụng."
+NOT_PUBLISHED = _("Thủ tục này không còn áp dụng; chọn phiên bản đang áp dụng.")
 
 
 def dossier_receive(
@@ -473,12 +473,12 @@ def dossier_receive(
     if procedure_version.status != ProcedureVersion.Status.PUBLISHED:
         errors["procedure"] = NOT_PUBLISHED
     if receipt.result_delivery == ResultDelivery.POST and not receipt.delivery_address.strip():
-        errors["delivery_address"] = "Nhận kết quả qua bưu chính cần địa chỉ nhận."
+        errors["delivery_address"] = _("Nhận kết quả qua bưu chính cần địa chỉ nhận.")
     received_at = receipt.received_at or _now()
     if received_at.tzinfo is None:
-        errors["received_at"] = "Thời điểm tiếp nhận phải kèm múi giờ (+07:00)."
+        errors["received_at"] = _("Thời điểm tiếp nhận phải kèm múi giờ (+07:00).")
     elif received_at > _now() + timedelta(minutes=5):
-        errors["received_at"] = "Thời điểm tiếp nhận không được ở tương lai."
+        errors["received_at"] = _("Thời điểm tiếp nhận không được ở tương lai.")
     if errors:
         raise ValidationError(errors)
 
@@ -682,9 +682,9 @@ def desk_notice_create(
     errors = {k: v for k, v in applicant_errors(applicant).items() if k != "applicant.phone"}
     items = [item.strip() for item in items if item.strip()]
     if kind == DeskNotice.Kind.COMPLETE and not items:
-        errors["items"] = "Liệt kê đầy đủ, một lần, mọi giấy tờ cần bổ sung."
+        errors["items"] = _("Liệt kê đầy đủ, một lần, mọi giấy tờ cần bổ sung.")
     if not reason.strip():
-        errors["reason"] = "Ghi rõ lý do."
+        errors["reason"] = _("Ghi rõ lý do.")
     if errors:
         raise ValidationError(errors)
     return DeskNotice.objects.create(
@@ -709,7 +709,7 @@ def dossier_apply(
 ) -> Dossier:
     """The one place that changes a dossier's status or step (SPEC §4)."""
     if action not in TRANSITIONS or action == "receive":
-        raise TransitionRefused("Thao tác không tồn tại.")
+        raise TransitionRefused(_("Thao tác không tồn tại."))
     with transaction.atomic():
         dossier = (
             Dossier.objects.select_for_update(of=("self",))
@@ -721,11 +721,14 @@ def dossier_apply(
         sources, target = TRANSITIONS[action]
         if Status(dossier.status) not in sources:
             raise TransitionRefused(
-                f"Không thể “{ACTION_LABELS[action].lower()}” khi hồ sơ đang ở trạng thái "
-                f"“{dossier.get_status_display().lower()}”."
+                _("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”.")
+                % {
+                    "action": str(ACTION_LABELS[action]).lower(),
+                    "status": dossier.get_status_display().lower(),
+                }
             )
         if actor is not None and not _may(action, _roles_of(actor, dossier), dossier):
-            raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
+            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
         status_before = dossier.status
         step_before = dossier.current_step.order if dossier.current_step_id else None
         unit_name = dossier.current_unit.name if dossier.current_unit_id else ""
@@ -761,8 +764,8 @@ def _require(note: str, message: str) -> None:
         raise ValidationError({"note": message})
 
 
-def _forward(dossier: Dossier, *, now, note, **_):
-    steps, _ = _version_facts(dossier.procedure_version)
+def _forward(dossier: Dossier, *, now, note, **_other):
+    steps, _fee = _version_facts(dossier.procedure_version)
     orders = [s.order for s in steps]
     position = orders.index(dossier.current_step.order) if dossier.current_step_id else -1
     is_approval = dossier.current_role == Role.AGENCY_LEADER
@@ -778,17 +781,17 @@ def _forward(dossier: Dossier, *, now, note, **_):
     return ("approve" if is_approval else "forward"), {"to_step": following.order}
 
 
-def _send_back(dossier: Dossier, *, now, note, **_):
-    _require(note, "Ghi lý do trả lại bước trước.")
-    steps, _ = _version_facts(dossier.procedure_version)
+def _send_back(dossier: Dossier, *, now, note, **_other):
+    _require(note, _("Ghi lý do trả lại bước trước."))
+    steps, _fee = _version_facts(dossier.procedure_version)
     position = [s.order for s in steps].index(dossier.current_step.order)
     if position == 0:
-        raise TransitionRefused("Hồ sơ đang ở bước đầu tiên, không có bước trước.")
+        raise TransitionRefused(_("Hồ sơ đang ở bước đầu tiên, không có bước trước."))
     _enter_step(dossier, steps[position - 1], now)
     return "send_back", {"to_step": steps[position - 1].order}
 
 
-def _pause(dossier: Dossier, *, now, note, action, message, **_):
+def _pause(dossier: Dossier, *, now, note, action, message, **_other):
     _require(note, message)
     dossier.paused_at = now
     if action == "request_supplement":
@@ -796,7 +799,7 @@ def _pause(dossier: Dossier, *, now, note, action, message, **_):
     return action, {}
 
 
-def _resume(dossier: Dossier, *, now, note, action, **_):
+def _resume(dossier: Dossier, *, now, note, action, **_other):
     """SPEC §6: the appointment moves later by the working time spent waiting."""
     calendar = calendar_get(agency=dossier.deciding_agency)
     waited = working_time_between(dossier.paused_at, now, calendar)
@@ -811,21 +814,21 @@ def _resume(dossier: Dossier, *, now, note, action, **_):
     return action, {"waited_hours": round(hours, 2), "due_at": dossier.due_at.isoformat()}
 
 
-def _extend(dossier: Dossier, *, now, note, new_due_at: datetime | None = None, **_):
+def _extend(dossier: Dossier, *, now, note, new_due_at: datetime | None = None, **_other):
     """Form 04: apology and a new appointment, once only (SPEC §6)."""
     if dossier.is_extended:
-        raise TransitionRefused("Hồ sơ đã được gia hạn một lần; không được gia hạn lần nữa.")
-    _require(note, "Ghi lý do chậm trễ và lời xin lỗi.")
+        raise TransitionRefused(_("Hồ sơ đã được gia hạn một lần; không được gia hạn lần nữa."))
+    _require(note, _("Ghi lý do chậm trễ và lời xin lỗi."))
     if new_due_at is None or new_due_at.tzinfo is None:
-        raise ValidationError({"new_due_at": "Chọn ngày giờ hẹn trả mới."})
+        raise ValidationError({"new_due_at": _("Chọn ngày giờ hẹn trả mới.")})
     if new_due_at <= dossier.due_at:
-        raise ValidationError({"new_due_at": "Ngày hẹn mới phải sau ngày hẹn hiện tại."})
+        raise ValidationError({"new_due_at": _("Ngày hẹn mới phải sau ngày hẹn hiện tại.")})
     previous = dossier.due_at
     dossier.due_at, dossier.extended_at, dossier.extension_reason = new_due_at, now, note
     return "extend", {"previous_due_at": previous.isoformat(), "due_at": new_due_at.isoformat()}
 
 
-def _close(dossier: Dossier, *, now, note, action, message, **_):
+def _close(dossier: Dossier, *, now, note, action, message, **_other):
     _require(note, message)
     dossier.closing_note = note
     _enter_step(dossier, None, now)
@@ -833,13 +836,13 @@ def _close(dossier: Dossier, *, now, note, action, message, **_):
 
 
 def _return_result(
-    dossier: Dossier, *, now, note, returned_to: str = "", postal_tracking: str = "", **_
+    dossier: Dossier, *, now, note, returned_to: str = "", postal_tracking: str = "", **_other
 ):
     if dossier.result_delivery == ResultDelivery.POST:
         if not postal_tracking.strip():
-            raise ValidationError({"postal_tracking": "Nhập số vận đơn bưu chính."})
+            raise ValidationError({"postal_tracking": _("Nhập số vận đơn bưu chính.")})
     elif not returned_to.strip():
-        raise ValidationError({"returned_to": "Nhập họ tên người nhận kết quả."})
+        raise ValidationError({"returned_to": _("Nhập họ tên người nhận kết quả.")})
     dossier.returned_at, dossier.returned_to = now, returned_to.strip()
     dossier.postal_tracking = postal_tracking.strip()
     _enter_step(dossier, None, now)
@@ -850,20 +853,20 @@ HANDLERS = {
     "forward": _forward,
     "send_back": _send_back,
     "request_supplement": lambda d, **kw: _pause(
-        d, action="request_supplement", message="Liệt kê giấy tờ cần bổ sung và lý do.", **kw
+        d, action="request_supplement", message=_("Liệt kê giấy tờ cần bổ sung và lý do."), **kw
     ),
     "supplement_received": lambda d, **kw: _resume(d, action="supplement_received", **kw),
     "request_payment": lambda d, **kw: _pause(
-        d, action="request_payment", message="Ghi khoản nghĩa vụ tài chính cần nộp.", **kw
+        d, action="request_payment", message=_("Ghi khoản nghĩa vụ tài chính cần nộp."), **kw
     ),
     "payment_received": lambda d, **kw: _resume(d, action="payment_received", **kw),
     "extend": _extend,
     "reject": lambda d, **kw: _close(
-        d, action="reject", message="Ghi rõ lý do từ chối giải quyết.", **kw
+        d, action="reject", message=_("Ghi rõ lý do từ chối giải quyết."), **kw
     ),
-    "stop": lambda d, **kw: _close(d, action="stop", message="Ghi rõ lý do dừng xử lý.", **kw),
+    "stop": lambda d, **kw: _close(d, action="stop", message=_("Ghi rõ lý do dừng xử lý."), **kw),
     "withdraw": lambda d, **kw: _close(
-        d, action="withdraw", message="Ghi nội dung đề nghị rút hồ sơ của công dân.", **kw
+        d, action="withdraw", message=_("Ghi nội dung đề nghị rút hồ sơ của công dân."), **kw
     ),
     "return_result": _return_result,
 }

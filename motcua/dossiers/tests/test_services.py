@@ -131,6 +131,22 @@ def test_full_journey(version, desk, desk_officer, specialist, leader, clock):
     assert audit_verify() == []
 
 
+@pytest.mark.parametrize(
+    "delivery, missing", [("desk", "returned_to"), ("post", "postal_tracking")]
+)
+def test_returning_names_who_received_it_or_the_postal_tracking_number(
+    version, desk, desk_officer, specialist, leader, delivery, missing
+):
+    extra = {"delivery_address": "Khối 3, Lao Bảo"} if delivery == "post" else {}
+    dossier = receive(desk, version, result_delivery=delivery, **extra)
+    for actor in (desk_officer, specialist, leader):
+        dossier = act(dossier, "forward", actor)
+    with pytest.raises(ValidationError) as refused:
+        act(dossier, "return_result", desk_officer)
+    assert set(refused.value.message_dict) == {missing}
+    assert Dossier.objects.get().status == Status.RESULT_READY
+
+
 def test_only_the_holder_of_the_step_may_act(
     version, desk, desk_officer, specialist, other_agency_officer
 ):

@@ -316,3 +316,11 @@ def test_no_deciding_agency_picked_means_the_desks_own(client, desk_officer, ver
     client.force_login(desk_officer)
     assert receive_post(client, version, deciding_agency="").status_code == 302
     assert Dossier.objects.get().deciding_agency == desk.agency
+
+
+def test_errors_follow_the_officers_language(client, desk_officer, version, commune):
+    client.force_login(desk_officer)
+    client.cookies["django_language"] = "en"
+    response = receive_post(client, version, deciding_agency=commune.pk, applicant_id_number="1")
+    assert "A personal ID number (CCCD) has exactly 12 digits." in response.text
+    assert "The dossier was not saved." in response.text and not Dossier.objects.exists()
