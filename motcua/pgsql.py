@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Sequence
 from functools import cache
 
+import psycopg
 from django.db import connection
 from django.db.models import JSONField, Model
 
@@ -95,8 +96,6 @@ def execute_prepared(sql: str, params: Sequence | dict) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
-    import psycopg
-
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:  # Django turns preparing off; ours asks explicitly

@@ -41,31 +41,23 @@ def notification_rows(*, dossier, kind: str) -> list[Notification]:
     own statement)."""
     body = _render(dossier, kind)
     now = timezone.now()
-    rows = []
-    if dossier.applicant_phone:
-        rows.append(
-            Notification(
-                dossier=dossier,
-                kind=kind,
-                medium="sms",
-                recipient=dossier.applicant_phone,
-                body=body,
-                next_attempt_at=now,
-            )
+    contacts = [
+        ("sms", dossier.applicant_phone, ""),
+        ("email", dossier.applicant_email, f"Hồ sơ {dossier.code}"),
+    ]
+    return [
+        Notification(
+            dossier=dossier,
+            kind=kind,
+            medium=medium,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            next_attempt_at=now,
         )
-    if dossier.applicant_email:
-        rows.append(
-            Notification(
-                dossier=dossier,
-                kind=kind,
-                medium="email",
-                recipient=dossier.applicant_email,
-                subject=f"Hồ sơ {dossier.code}",
-                body=body,
-                next_attempt_at=now,
-            )
-        )
-    return rows
+        for medium, recipient, subject in contacts
+        if recipient
+    ]
 
 
 def notifications_deliver(*, channel, batch: int = 100) -> tuple[int, int]:
