@@ -13,28 +13,33 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_50_concurrent_receipts_get_50_consecutive_codes(levels, desk_officer):
-    version = four_step_procedure()
-    desk = desk_officer.memberships.get().desk
-    start = threading.Barrier(50)
+def at_once(n: int, work) -> list:
+    """Run ``work()`` in n threads released together; returns the exceptions they raised."""
+    start = threading.Barrier(n)
     errors = []
 
     def one():
         try:
             start.wait()
-            receive(desk, version, at=vn(2026, 11, 9, 10))
-        except Exception as exc:  # collected and asserted below
+            work()
+        except Exception as exc:  # collected for the caller to assert
             errors.append(exc)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=one) for _ in range(50)]
+    threads = [threading.Thread(target=one) for _ in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_50_concurrent_receipts_get_50_consecutive_codes(levels, desk_officer):
+    version = four_step_procedure()
+    desk = desk_officer.memberships.get().desk
+    assert at_once(50, lambda: receive(desk, version, at=vn(2026, 11, 9, 10))) == []
     serials = sorted(
         int(code.rsplit("-", 1)[1]) for code in Dossier.objects.values_list("code", flat=True)
     )
@@ -68,11 +73,9 @@ def test_same_idempotency_key_sent_twice_at_once_gives_one_dossier(levels, desk_
             ],
         }
     )
-    start = threading.Barrier(2)
     answers = []
 
     def send():
-        start.wait()
         response = Client().post(
             "/api/v1/dossiers",
             body,
@@ -80,13 +83,8 @@ def test_same_idempotency_key_sent_twice_at_once_gives_one_dossier(levels, desk_
             headers={"Authorization": f"Bearer {key}", "Idempotency-Key": "same"},
         )
         answers.append((response.status_code, response.json().get("code")))
-        connections.close_all()
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    assert at_once(2, send) == []
     assert sorted(status for status, _ in answers) == [200, 201]
     assert len({code for _, code in answers}) == 1
     assert Dossier.objects.count() == 1

@@ -300,7 +300,7 @@ def test_deleted_event_breaks_the_chain(version, desk, desk_officer):
 
 def test_messages_carry_the_dossier_code(version, desk):
     dossier = receive(desk, version)
-    sms, email = Notification.objects.filter(dossier=dossier).order_by("medium")[::-1]
+    email, sms = Notification.objects.filter(dossier=dossier).order_by("medium")
     assert sms.medium == "sms" and f"Ho so {dossier.code} " in sms.body
     assert email.subject == f"Hồ sơ {dossier.code}" and "{code" not in email.body
 
