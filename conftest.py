@@ -9,13 +9,35 @@ from motcua.agencies.models import Agency, AgencyLevel, Desk, Membership, Role, 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     from motcua import ttlcache
-    from motcua.dossiers.services import version_facts_clear
+    from motcua.dossiers.process import version_facts_clear
 
     ttlcache.clear_all()  # ids are reused between tests; cached rows must not be
     version_facts_clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = True
+
+
+#: The domain's "now" in every test unless a test sets it (``clock``): a Monday morning, so
+#: that dates written in tests never drift out of the rules' windows as real time passes.
+TEST_TODAY = (2026, 11, 23, 9, 0)
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """Set the domain's "now" (``motcua.clock``): ``clock(moment)``."""
+    from datetime import datetime
+
+    from motcua import clock as domain_clock
+    from motcua.workcalendar.calendar import VN_TZ
+
+    state = {"now": datetime(*TEST_TODAY, tzinfo=VN_TZ)}
+    monkeypatch.setattr(domain_clock, "now", lambda: state["now"])
+
+    def set_now(moment):
+        state["now"] = moment
+
+    return set_now
 
 
 @pytest.fixture
@@ -67,6 +89,21 @@ def desk_officer(commune):
 def specialist(commune):
     unit = Unit.objects.create(agency=commune, code="tu-phap", name="Tư pháp", function="tu-phap")
     return _staff("bob", commune, Role.SPECIALIST, unit=unit)
+
+
+@pytest.fixture
+def unit_head(specialist, commune):
+    """Head of the specialist's unit (lãnh đạo phòng Tư pháp)."""
+    unit = specialist.memberships.get().unit
+    return _staff("hung", commune, Role.UNIT_HEAD, unit=unit)
+
+
+@pytest.fixture
+def citizen(db):
+    """A citizen's own account: no membership, not staff."""
+    return get_user_model().objects.create_user(
+        username="dan", password="pw-dan", first_name="Dân", last_name="Nguyễn"
+    )
 
 
 @pytest.fixture

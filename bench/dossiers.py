@@ -123,6 +123,7 @@ def raw_insert_rate(total: int) -> float:
 def service_rate(total: int) -> float:
     from motcua.agencies.models import Desk
     from motcua.catalog.models import Procedure
+    from motcua.dossiers.access import SYSTEM
     from motcua.dossiers.services import Applicant, IncomingFile, Receipt, dossier_receive
 
     desk = Desk.objects.select_related("agency").get(agency__code=AGENCY)
@@ -134,6 +135,7 @@ def service_rate(total: int) -> float:
             dossier_receive(
                 desk=desk,
                 procedure_version=version,
+                actor=SYSTEM,
                 receipt=Receipt(
                     applicant=Applicant(
                         name="Dịch vụ", id_number="079123456789", phone="0912345678"
@@ -282,10 +284,11 @@ def main():
         from django.contrib.auth import get_user_model
         from django.test import Client
 
+        from motcua.dossiers.access import actor_for_user
         from motcua.dossiers.selectors import inbox_queryset
 
         specialist = get_user_model().objects.get(username="tuphap.khesanh")
-        open_in_unit = inbox_queryset(user=specialist, box="unit").count()
+        open_in_unit = inbox_queryset(actor=actor_for_user(specialist), box="unit").count()
         client = Client()
         client.force_login(specialist)
         cookie = f"Cookie: sessionid={client.cookies['sessionid'].value}"

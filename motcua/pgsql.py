@@ -100,6 +100,7 @@ def execute_prepared(sql: str, params: Sequence | dict) -> list[tuple]:
     raw = connection.connection
     if raw.prepare_threshold is None:  # Django turns preparing off; ours asks explicitly
         raw.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
-    with psycopg.Cursor(raw) as cursor:  # server-side binding
+    # Errors as Django's (IntegrityError…), as from its own cursors.
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:  # server-side binding
         cursor.execute(sql, params, prepare=True)
         return cursor.fetchall() if cursor.description else []

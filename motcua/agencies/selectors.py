@@ -50,11 +50,14 @@ def agencies_administered_by(*, user) -> QuerySet[Agency]:
     """Agencies where ``user`` is an administrator, with every agency below them."""
     if user.is_superuser:
         return Agency.objects.all()
-    roots = set(
-        Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).values_list(
-            "agency_id", flat=True
-        )
+    roots = Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).values_list(
+        "agency_id", flat=True
     )
+    return Agency.objects.filter(pk__in=agency_subtree_ids(*roots))
+
+
+def agency_subtree_ids(*roots: int) -> set[int]:
+    """The ids of ``roots`` and of every agency below them (one query)."""
     children: dict[int | None, list[int]] = {}
     for pk, parent_id in Agency.objects.values_list("pk", "parent_id"):
         children.setdefault(parent_id, []).append(pk)
@@ -64,7 +67,32 @@ def agencies_administered_by(*, user) -> QuerySet[Agency]:
         if pk not in found:
             found.add(pk)
             stack.extend(children.get(pk, []))
-    return Agency.objects.filter(pk__in=found)
+    return found
+
+
+def agency_province(agency: Agency) -> Agency:
+    """The top of ``agency``'s tree: its province (or ministry), however many levels lie
+    between (tỉnh → xã, tỉnh → huyện → xã)."""
+    top = agency
+    seen = {top.pk}
+    while top.parent_id is not None and top.parent_id not in seen:
+        top = Agency.objects.select_related("parent").get(pk=top.parent_id)
+        seen.add(top.pk)
+    return top
+
+
+def deciding_agencies_for(*, agency: Agency) -> list[Agency]:
+    """The agencies a desk of ``agency`` may receive dossiers for: any active agency of its
+    province, whatever the level (ND 118/2025: receipt regardless of administrative
+    boundary within the province). ``agency`` itself first."""
+    province = agency_province(agency)
+    others = (
+        Agency.objects.filter(pk__in=agency_subtree_ids(province.pk), is_active=True)
+        .exclude(pk=agency.pk)
+        .select_related("level")
+        .order_by("level__rank", "name")
+    )
+    return [agency, *others]
 
 
 def person_name(user) -> str:

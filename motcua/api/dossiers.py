@@ -6,7 +6,6 @@ import hashlib
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Header, Router, Schema, Status
@@ -21,6 +20,7 @@ from motcua.catalog.selectors import (
     procedure_version_for_receipt,
     procedure_version_for_receipt_forget,
 )
+from motcua.dossiers import access
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_public_status
 from motcua.dossiers.services import (
@@ -173,6 +173,7 @@ def dossier_create(
     dossier, never a second one; a validation error is a 422 with a message per field, and
     nothing is stored."""
     api_key: ApiKey = request.auth
+    actor = access.actor_for_api_key(api_key)
     key = idempotency_key.strip()[:200]
     if not key:
         _unprocessable({"Idempotency-Key": "Thiếu tiêu đề Idempotency-Key."})
@@ -182,7 +183,7 @@ def dossier_create(
     try:
         # The key is written in the receipt's own statement: a concurrent request with the
         # same key waits for it, then finds this dossier; a refused request leaves no key.
-        dossier = _receive(api_key, payload, submission)
+        dossier = _receive(actor, payload, submission)
     except AlreadyReceived as earlier:
         if not earlier.same_request:
             raise HttpError(422, "Idempotency-Key này đã dùng cho một yêu cầu khác.") from None
@@ -190,20 +191,19 @@ def dossier_create(
     return Status(201, _created(dossier))
 
 
-def _receive(api_key: ApiKey, payload: DossierIn, submission: SubmissionKey) -> Dossier:
+def _receive(actor: access.PeerSystem, payload: DossierIn, submission: SubmissionKey) -> Dossier:
     errors = {}
     version = procedure_version_for_receipt(code=payload.procedure)
     if version is None:
         errors["procedure"] = "Không có thủ tục đang áp dụng với mã này."
     desk = intake_desk(agency_code=payload.agency)
-    agency = desk.agency if desk else None
     if desk is None:
         errors["agency"] = (
             "Cơ quan chưa có bộ phận một cửa."
             if Agency.objects.filter(code=payload.agency).exists()
             else "Không có cơ quan với mã này."
         )
-    elif agency.pk != api_key.agency_id and agency.parent_id != api_key.agency_id:
+    elif not access.may_receive_at(actor, desk):
         errors["agency"] = "Khóa API không được nhận hồ sơ cho cơ quan này."
     if payload.channel not in (1, 2, 3):
         errors["channel"] = "Kênh phải là 1 (trực tiếp), 2 (trực tuyến) hoặc 3 (bưu chính)."
@@ -228,7 +228,11 @@ def _receive(api_key: ApiKey, payload: DossierIn, submission: SubmissionKey) -> 
     def attempt(version):
         try:
             dossier = dossier_receive(
-                desk=desk, procedure_version=version, receipt=receipt, submission=submission
+                desk=desk,
+                procedure_version=version,
+                receipt=receipt,
+                actor=actor,
+                submission=submission,
             )
             return dossier, {}
         except ValidationError as exc:
@@ -259,15 +263,7 @@ def _refuse(errors: dict[str, str], submission: SubmissionKey):
     "/dossiers/{code}", response=DossierOut, auth=ApiKeyAuth(), summary="Một hồ sơ và lịch sử xử lý"
 )
 def dossier_get(request: HttpRequest, code: str):
-    api_key: ApiKey = request.auth
-    dossier = (
-        Dossier.objects.select_related(
-            "procedure_version__procedure", "receiving_agency", "deciding_agency"
-        )
-        .filter(code=code)
-        .filter(Q(receiving_agency_id=api_key.agency_id) | Q(deciding_agency_id=api_key.agency_id))
-        .first()
-    )
+    dossier = access.dossier_get_visible(access.actor_for_api_key(request.auth), ref=code)
     if dossier is None:
         raise HttpError(404, "Không tìm thấy hồ sơ.")
     return {

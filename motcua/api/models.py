@@ -18,6 +18,9 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    #: A data-migration tool may file dossiers received long ago; other keys may not
+    #: (SPEC §12: ``received_at`` at most 30 days in the past).
+    is_migration = models.BooleanField(_("dùng để chuyển dữ liệu cũ"), default=False)
 
     class Meta:
         verbose_name = _("khóa API")

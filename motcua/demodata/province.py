@@ -386,7 +386,7 @@ DOSSIERS = [
         [
             ("motcua.khesanh", "forward", {}),
             ("tuphap.khesanh", "forward", {}),
-            ("lanhdao.khesanh", "forward", {}),
+            ("lanhdao.khesanh", "approve", {}),
         ],
     ),
     (
@@ -396,7 +396,7 @@ DOSSIERS = [
         [
             ("motcua.khesanh", "forward", {}),
             ("tuphap.khesanh", "forward", {}),
-            ("lanhdao.khesanh", "forward", {}),
+            ("lanhdao.khesanh", "approve", {}),
             ("motcua.khesanh", "return_result", {"returned_to": "Bùi Thị Hạnh"}),
         ],
     ),
@@ -409,18 +409,18 @@ def _dossiers() -> int:
     Only on an empty database: real dossiers are never touched."""
     from datetime import timedelta
 
-    from django.utils import timezone
-
+    from motcua import clock
     from motcua.catalog.models import Procedure
+    from motcua.dossiers.access import actor_for_user
     from motcua.dossiers.models import Dossier
     from motcua.dossiers.services import Applicant, Receipt, dossier_apply, dossier_receive
-    from motcua.workcalendar.calendar import VN_TZ, add_working_time
+    from motcua.workcalendar.calendar import add_working_time
 
     if Dossier.objects.exists():
         return 0
     User = get_user_model()
     desk = Desk.objects.select_related("agency").get(agency__code="000.01.31.H50", code="mot-cua")
-    now = timezone.now().astimezone(VN_TZ)
+    now = clock.now()
     for code, who, days_ago, actions in DOSSIERS:
         version = Procedure.objects.get(code=code).current_version
         name, id_number, phone = APPLICANTS[who]
@@ -429,7 +429,7 @@ def _dossiers() -> int:
         documents = [(d.pk, d.name, d.originals, d.copies) for d in version.documents.all()[:2]]
         dossier = dossier_receive(
             desk=desk, procedure_version=version,
-            actor=User.objects.get(username="motcua.khesanh"),
+            actor=actor_for_user(User.objects.get(username="motcua.khesanh")),
             receipt=Receipt(
                 applicant=Applicant(name=name, id_number=id_number, phone=phone,
                                     address="Xã Khe Sanh, tỉnh Quảng Trị"),
@@ -438,7 +438,8 @@ def _dossiers() -> int:
         )  # fmt: skip
         for username, action, extra in actions:
             dossier_apply(dossier_id=dossier.pk, action=action,
-                          actor=User.objects.get(username=username), expected_version=None,
+                          actor=actor_for_user(User.objects.get(username=username)),
+                          expected_version=None,
                           **extra)  # fmt: skip
     return len(DOSSIERS)
 

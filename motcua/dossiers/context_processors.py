@@ -1,5 +1,6 @@
 from functools import cache
 
+from motcua.dossiers.access import request_actor
 from motcua.dossiers.selectors import capped_count, inbox_queryset
 
 
@@ -12,10 +13,10 @@ def menu_counters(request):
 
     @cache
     def waiting():
-        return capped_count(inbox_queryset(user=user, box="unit"))
+        return capped_count(inbox_queryset(actor=request_actor(request), box="unit"))
 
     @cache
     def overdue():
-        return capped_count(inbox_queryset(user=user, box="overdue"))
+        return capped_count(inbox_queryset(actor=request_actor(request), box="overdue"))
 
     return {"menu_waiting": waiting, "menu_overdue": overdue, "menu_staff": user.memberships.exists}

@@ -1,5 +1,6 @@
 import hashlib
 import json
+import uuid
 from datetime import UTC
 
 from django.conf import settings
@@ -42,14 +43,16 @@ DVCQG_STATUS = {
     Status.RETURNED: 10,
 }
 
+#: Received and not finished: the appointment's clock applies (SPEC §6).
 OPEN_STATUSES = (
     Status.RECEIVED,
     Status.PROCESSING,
     Status.WAITING_APPLICANT,
     Status.WAITING_PAYMENT,
 )
-#: Dossiers someone still has to act on (the result-ready ones wait for the desk).
-INBOX_STATUSES = (*OPEN_STATUSES, Status.RESULT_READY)
+#: Dossiers someone still has to act on: submitted online and waiting for the desk to accept
+#: them, open ones, and result-ready ones waiting for the desk to return them.
+INBOX_STATUSES = (Status.SUBMITTED, *OPEN_STATUSES, Status.RESULT_READY)
 INBOX_CONDITION = models.Q(status__in=[s.value for s in INBOX_STATUSES])
 
 
@@ -75,20 +78,24 @@ class ResultDelivery(models.TextChoices):
 
 
 class DossierCodeCounter(models.Model):
-    """The last serial used by an agency on a day; locked row by row to allocate codes
-    without gaps or duplicates (SPEC §5)."""
+    """The last serial used by an agency for one ``YYMMDD`` of its dossier codes; locked row
+    by row to allocate codes without gaps or duplicates (SPEC §5). Keyed by the date *as the
+    code writes it*, so 23/11/1926 and 23/11/2026 share a counter and never give one code
+    twice."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
-    day = models.DateField()
+    code_day = models.CharField(max_length=6)
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["agency", "day"], name="one_counter_per_agency_day")
+            models.UniqueConstraint(
+                fields=["agency", "code_day"], name="one_counter_per_agency_code_day"
+            )
         ]
 
     def __str__(self):
-        return f"{self.agency_id} {self.day}: {self.last}"
+        return f"{self.agency_id} {self.code_day}: {self.last}"
 
 
 class Dossier(models.Model):
@@ -96,7 +103,10 @@ class Dossier(models.Model):
     (bộ phận một cửa) of ``receiving_agency`` to the result returned; ``deciding_agency``
     handles it (ND 118: the two may differ within a province)."""
 
-    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
+    #: Stays the same on every instance the dossier passes through (liên thông, sync).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    #: Given when the dossier is received; a dossier submitted online has none until then.
+    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True)
     procedure_version = models.ForeignKey(
         ProcedureVersion, verbose_name=_("thủ tục"), on_delete=models.PROTECT
     )
@@ -139,9 +149,21 @@ class Dossier(models.Model):
     sets_received = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), default=1)
     fee_amount = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
 
-    received_at = models.DateTimeField(_("tiếp nhận lúc"))
-    due_at = models.DateTimeField(_("hẹn trả lúc"))
-    original_due_at = models.DateTimeField(_("hẹn trả ban đầu"))
+    #: The citizen's account, for a dossier submitted online (their "my dossiers").
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    # The clock starts at receipt (SPEC §4): none of these before it.
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hẹn trả lúc"), null=True, blank=True)
+    original_due_at = models.DateTimeField(_("hẹn trả ban đầu"), null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
@@ -180,6 +202,9 @@ class Dossier(models.Model):
     closing_note = models.TextField(_("lý do"), blank=True)
 
     version = models.PositiveIntegerField(default=1)
+    #: SHA-256 over the last event's hash and the fields below (``trace.STATE_FIELDS``): a
+    #: row edited behind the services' back no longer matches its trace (``verify_audit``).
+    state_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         # Inboxes read only dossiers still in someone's hands: partial indexes on those, in
@@ -205,6 +230,11 @@ class Dossier(models.Model):
                 condition=INBOX_CONDITION,
                 name="dossier_assignee_inbox_idx",
             ),
+            models.Index(
+                fields=["applicant_user", "submitted_at"],
+                condition=models.Q(applicant_user__isnull=False),
+                name="dossier_applicant_idx",
+            ),
             models.Index(fields=["receiving_desk", "received_at"], name="dossier_register_idx"),
         ]
         verbose_name = _("hồ sơ")
@@ -212,6 +242,11 @@ class Dossier(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def ref(self) -> str:
+        """How pages name the dossier: its code, or its uid before it has one."""
+        return self.code or self.uid.hex
 
     @property
     def dvcqg_status(self) -> int:
@@ -227,9 +262,9 @@ class Dossier(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
+        from motcua import clock
 
-        return self.is_open and self.due_at < timezone.now()
+        return self.is_open and self.due_at is not None and self.due_at < clock.now()
 
 
 class DossierDocument(models.Model):
@@ -281,6 +316,10 @@ class DossierEvent(models.Model):
     note and files. Append-only, and hash-chained per dossier so a changed or deleted row is
     detected by ``manage.py verify_audit`` (SPEC §4)."""
 
+    #: Unique across instances, like the dossier's ``uid``.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    #: 1: hashed over the local dossier id (rows written before uids existed); 2: over uids.
+    format = models.PositiveSmallIntegerField(default=2)
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
     action = models.CharField(max_length=40)
@@ -315,8 +354,15 @@ class DossierEvent(models.Model):
         raise AppendOnlyError("Nhật ký xử lý hồ sơ không được xóa.")
 
     def canonical(self) -> bytes:
+        """The bytes the hash covers. Format 2 names the dossier and the event by their uids,
+        so a chain verifies on any instance the dossier is passed to."""
+        identity = (
+            {"dossier": self.dossier_id}
+            if self.format == 1
+            else {"format": 2, "uid": str(self.uid), "dossier": str(self.dossier.uid)}
+        )
         payload = {
-            "dossier": self.dossier_id,
+            **identity,
             "seq": self.seq,
             "action": self.action,
             "actor": self.actor_id,
@@ -383,3 +429,30 @@ class DeskNotice(models.Model):
     def clean(self):
         if self.kind == self.Kind.COMPLETE and not self.items:
             raise ValidationError(_("Liệt kê đầy đủ các giấy tờ cần bổ sung."))
+
+
+class PersonalDataRead(models.Model):
+    """A look at a dossier's personal data by someone outside its handling chain: a
+    superuser of the deployment (the province's IT team) reading a page, a file or a paper.
+    Nghị định 13/2023/NĐ-CP on personal data asks that such processing be recorded; the rows
+    are append-only, like the trace."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    what = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("lượt xem dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký xem dữ liệu cá nhân")
+
+    def __str__(self):
+        return f"{self.user_id} → {self.dossier_id} ({self.what})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Nhật ký xem dữ liệu cá nhân chỉ được ghi thêm.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Nhật ký xem dữ liệu cá nhân không được xóa.")

@@ -1,17 +1,20 @@
 """Forms 01–07 (SPEC §7): one HTML template each, shown on screen, printed, or rendered to PDF
 by WeasyPrint from the same template (ADR 0004), with the QR code of TT 01/2023."""
 
+from datetime import datetime
+from itertools import pairwise
 from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua import clock
+from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.selectors import lookup_token
-from motcua.workcalendar.calendar import VN_TZ
+from motcua.workcalendar.calendar import VN_TZ, deadline_outcome
 
 FORMS = {
     "01": _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
@@ -22,6 +25,40 @@ FORMS = {
     "06": _("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
     "07": _("Sổ theo dõi hồ sơ"),
 }
+
+
+#: Which papers a dossier has (forms 02 and 07 are not about one received dossier): the
+#: receipt and the control slip once received; form 03 once refused or rejected; form 04
+#: once extended; form 05 once withdrawn or stopped.
+APPLIES = {
+    "01": lambda d: d.received_at is not None,
+    "03": lambda d: d.status in (Status.REFUSED, Status.REJECTED),
+    "04": lambda d: d.extended_at is not None,
+    "05": lambda d: d.status in (Status.WITHDRAWN, Status.STOPPED),
+    "06": lambda d: d.received_at is not None,
+}
+
+
+def papers_for(dossier: Dossier) -> list[tuple[str, str]]:
+    """(form number, title) of the papers ``dossier`` has now."""
+    return [(form, FORMS[form]) for form, applies in APPLIES.items() if applies(dossier)]
+
+
+def control_rows(dossier: Dossier) -> list[dict]:
+    """Form 06: a row per hand-over, judged early / on time / late against that step's due
+    time as the event recorded it."""
+    rows, events = [], list(dossier.events.order_by("seq"))
+    for previous, event in pairwise(events):
+        due = event.data.get("step_due_at")
+        rows.append(
+            {
+                "event": event,
+                "given_by": previous.actor_name,
+                "due": due,
+                "outcome": deadline_outcome(event.at, datetime.fromisoformat(due)) if due else None,
+            }
+        )
+    return rows
 
 
 def _masked(id_number: str) -> str:
@@ -48,7 +85,7 @@ def qr_payload(
             "dd": _masked(id_number),
             "giay": form,
             "ht": "Motcua",
-            "tg": timezone.now().astimezone(VN_TZ).strftime("%Y%m%d%H%M%S"),
+            "tg": clock.now().strftime("%Y%m%d%H%M%S"),
         }
     )
     if due_at is not None:

@@ -1,95 +1,44 @@
-"""Reading dossiers, with the access rules of SPEC §3 and the inboxes of issue #3."""
+"""Reading dossiers: the inboxes, the register (form 07) and the public look-up. Who may see
+what is ``access``; these queries only ever start from its scopes."""
 
 from __future__ import annotations
 
 import hmac
+import uuid
+from datetime import date, datetime, time
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from motcua.agencies.models import Membership, Role
+from motcua import clock
+from motcua.agencies.models import Agency
+from motcua.dossiers import deadlines
+from motcua.dossiers.access import (
+    Actor,
+    Officer,
+    assigned_to,
+    dossiers_visible,
+    waiting_at_posts,
+)
 from motcua.dossiers.models import (
     DVCQG_STATUS,
     INBOX_STATUSES,
     OPEN_STATUSES,
     Dossier,
-    DossierEvent,
     Status,
 )
 from motcua.pgsql import execute_prepared
-from motcua.workcalendar.calendar import VN_TZ, add_working_time
+from motcua.workcalendar.calendar import VN_TZ
+from motcua.workcalendar.selectors import calendar_get
 
 LOOKUP_SALT = "motcua.dossier.lookup"
 #: Counters stop counting here and show "100+": a count must not cost more than a page.
 COUNT_CAP = 100
-
-
-def _memberships(user) -> list[dict]:
-    return list(
-        Membership.objects.filter(user=user).values("role", "agency_id", "unit_id", "desk_id")
-    )
-
-
-def dossier_scope(*, user) -> Q:
-    """Dossiers ``user`` may see: received at their desk, at their unit's step, of the agency
-    they lead, or that they handled before. Administrators manage settings, not dossiers."""
-    if user.is_superuser:
-        return Q()
-    q = Q(current_assignee=user) | Q(
-        Exists(DossierEvent.objects.filter(dossier=OuterRef("pk"), actor=user))
-    )
-    for m in _memberships(user):
-        if m["role"] == Role.DESK_OFFICER and m["desk_id"]:
-            q |= Q(receiving_desk_id=m["desk_id"])
-        elif m["role"] in (Role.SPECIALIST, Role.UNIT_HEAD) and m["unit_id"]:
-            q |= Q(current_unit_id=m["unit_id"])
-        elif m["role"] == Role.AGENCY_LEADER:
-            q |= Q(deciding_agency_id=m["agency_id"])
-    return q
-
-
-def dossiers_visible_to(*, user) -> QuerySet[Dossier]:
-    if not user.is_authenticated:
-        return Dossier.objects.none()
-    return Dossier.objects.filter(dossier_scope(user=user))
-
-
-def dossier_get_for_user(*, user, code: str) -> Dossier | None:
-    return (
-        dossiers_visible_to(user=user)
-        .select_related(
-            "procedure_version__procedure",
-            "receiving_desk",
-            "receiving_agency",
-            "deciding_agency",
-            "current_step",
-            "current_unit",
-            "current_assignee",
-        )
-        .filter(code=code)
-        .first()
-    )
-
-
-def _held_by(user) -> Q:
-    """Dossiers waiting for an action of ``user``'s desk, unit or leadership. Each branch
-    matches one of the indexes (desk, unit, agency), so PostgreSQL combines index scans."""
-    q = Q(pk__in=[])
-    for m in _memberships(user):
-        if m["role"] == Role.DESK_OFFICER and m["desk_id"]:
-            q |= Q(current_role=Role.DESK_OFFICER, receiving_desk_id=m["desk_id"])
-            q |= Q(status=Status.WAITING_APPLICANT, receiving_desk_id=m["desk_id"])
-        elif m["role"] in (Role.SPECIALIST, Role.UNIT_HEAD) and m["unit_id"]:
-            q |= Q(current_role__in=[Role.SPECIALIST, Role.UNIT_HEAD], current_unit_id=m["unit_id"])
-        elif m["role"] == Role.AGENCY_LEADER:
-            q |= Q(current_role=Role.AGENCY_LEADER, deciding_agency_id=m["agency_id"])
-    return q
-
 
 INBOXES = {
     "mine": _("Của tôi"),
@@ -99,21 +48,27 @@ INBOXES = {
 }
 
 
-def inbox_queryset(*, user, box: str) -> QuerySet[Dossier]:
-    """One inbox, sorted by due time. ``due_soon``: due within 1 working day."""
-    now = timezone.now()
-    if box == "mine":
-        qs = Dossier.objects.filter(current_assignee=user)
-    else:
-        qs = Dossier.objects.filter(_held_by(user))
-    qs = qs.filter(status__in=INBOX_STATUSES)
+def _due_soon(actor: Actor, now: datetime) -> Q:
+    """``deadlines.due_soon_until`` on the calendar of each agency ``actor`` works for (an
+    officer counts their dossiers' time on their agency's office hours)."""
+    agencies = {g.agency_id for g in actor.grants} if isinstance(actor, Officer) else set()
+    q = Q(pk__in=[])
+    for agency in Agency.objects.filter(pk__in=agencies):
+        until = deadlines.due_soon_until(calendar=calendar_get(agency=agency), now=now)
+        q |= Q(due_at__lte=until)
+    return Q(status__in=OPEN_STATUSES, due_at__gte=now) & q
+
+
+def inbox_queryset(*, actor: Actor, box: str) -> QuerySet[Dossier]:
+    """One inbox, sorted by due time (dossiers without one, submitted online, last)."""
+    now = clock.now()
+    where = assigned_to(actor) if box == "mine" else waiting_at_posts(actor)
+    qs = Dossier.objects.filter(where, status__in=INBOX_STATUSES)
     if box == "due_soon":
-        qs = qs.filter(
-            status__in=OPEN_STATUSES, due_at__gte=now, due_at__lte=add_working_time(now, days=1)
-        )
+        qs = qs.filter(_due_soon(actor, now))
     elif box == "overdue":
         qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=now)
-    return qs.order_by("due_at", "pk")
+    return qs.order_by(F("due_at").asc(nulls_last=True), "pk")
 
 
 def capped_count(qs) -> str:
@@ -122,16 +77,17 @@ def capped_count(qs) -> str:
     return f"{COUNT_CAP}+" if n >= COUNT_CAP else str(n)
 
 
-def inbox_counts(*, user) -> dict[str, str]:
-    return {box: capped_count(inbox_queryset(user=user, box=box)) for box in INBOXES}
+def inbox_counts(*, actor: Actor) -> dict[str, str]:
+    return {box: capped_count(inbox_queryset(actor=actor, box=box)) for box in INBOXES}
 
 
-def inbox_page(*, user, box: str, limit: int) -> list[Dossier]:
+def inbox_page(*, actor: Actor, box: str, limit: int) -> list[Dossier]:
     return list(
-        inbox_queryset(user=user, box=box)
+        inbox_queryset(actor=actor, box=box)
         .select_related("procedure_version", "current_unit", "current_step")
         .only(
             "code",
+            "uid",
             "applicant_name",
             "status",
             "due_at",
@@ -145,17 +101,51 @@ def inbox_page(*, user, box: str, limit: int) -> list[Dossier]:
     )
 
 
+# --- the register (form 07) ----------------------------------------------------------------
+
+
+def register_queryset(
+    *,
+    actor: Actor,
+    desk=None,
+    start: date | None = None,
+    end: date | None = None,
+    field_code: str = "",
+) -> QuerySet[Dossier]:
+    """Form 07: the dossiers received at ``desk`` (all ``actor`` may see when None), for a
+    period and a field, in order of receipt."""
+    qs = dossiers_visible(actor).filter(received_at__isnull=False)
+    if desk is not None:
+        qs = qs.filter(receiving_desk=desk)
+    if start:
+        qs = qs.filter(received_at__gte=datetime.combine(start, time.min, VN_TZ))
+    if end:
+        qs = qs.filter(received_at__lte=datetime.combine(end, time.max, VN_TZ))
+    if field_code:
+        qs = qs.filter(procedure_version__fields__code=field_code)
+    return qs.select_related("procedure_version", "deciding_agency").order_by("received_at", "pk")
+
+
+def register_page(qs: QuerySet[Dossier], *, number, per_page: int):
+    """One page of the register; a number out of range gives the nearest page."""
+    return Paginator(qs, per_page).get_page(number)
+
+
 # --- public look-up ----------------------------------------------------------------------
+
+_UID_PREFIX = "u."
 
 
 def lookup_token(dossier: Dossier) -> str:
-    return signing.Signer(salt=LOOKUP_SALT).sign(dossier.code)
+    """The signed token of the receipt's QR code and the messages' links: it names the
+    dossier by its uid, which it has before its code (so a message written in the receipt's
+    own statement can carry it)."""
+    return signing.Signer(salt=LOOKUP_SALT).sign(_UID_PREFIX + dossier.uid.hex)
 
 
 def lookup_url(dossier: Dossier) -> str:
-    return (
-        f"{settings.PUBLIC_BASE_URL.rstrip('/')}/tra-cuu/?{urlencode({'t': lookup_token(dossier)})}"
-    )
+    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    return f"{base}/tra-cuu/?{urlencode({'t': lookup_token(dossier)})}"
 
 
 def _verify_matches(phone: str, id_number: str, verify: str) -> bool:
@@ -166,31 +156,44 @@ def _verify_matches(phone: str, id_number: str, verify: str) -> bool:
     return any(hmac.compare_digest(verify, c) for c in candidates if len(c) == 4)
 
 
+_PUBLIC_SQL = (
+    "SELECT d.code, d.status, d.received_at, d.due_at, d.extended_at, d.returned_at, "
+    "d.applicant_phone, d.applicant_id_number, v.name, "
+    "e.at, e.action, e.status_after, e.unit_name "
+    "FROM dossiers_dossier d "
+    "JOIN catalog_procedureversion v ON v.id = d.procedure_version_id "
+    "LEFT JOIN dossiers_dossierevent e ON e.dossier_id = d.id "
+    "WHERE d.{column} = %s ORDER BY e.seq"
+)
+
+
 def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") -> dict | None:
     """What the public may see of one dossier, by code and the last 4 digits of the phone or
     ID number, or by the signed token of the receipt's QR code; None whatever went wrong.
 
     The busiest read of the system (SPEC §12), so one plain SQL statement by the unique code
-    and the (dossier, seq) index, no ORM compilation; no personal data leaves this function.
+    (or uid) and the (dossier, seq) index, no ORM compilation; no personal data leaves this
+    function.
     """
-    from motcua.dossiers.services import ACTION_LABELS
+    from motcua.dossiers.transitions import ACTION_LABELS
 
+    column, value = "code", code.strip()
     if token:
         try:
-            code = signing.Signer(salt=LOOKUP_SALT).unsign(token)
+            signed = signing.Signer(salt=LOOKUP_SALT).unsign(token)
         except signing.BadSignature:
             return None
-    # One round trip: the dossier's row repeated beside each of its events.
-    rows = execute_prepared(
-        "SELECT d.code, d.status, d.received_at, d.due_at, d.extended_at, d.returned_at, "
-        "d.applicant_phone, d.applicant_id_number, v.name, "
-        "e.at, e.action, e.status_after, e.unit_name "
-        "FROM dossiers_dossier d "
-        "JOIN catalog_procedureversion v ON v.id = d.procedure_version_id "
-        "LEFT JOIN dossiers_dossierevent e ON e.dossier_id = d.id "
-        "WHERE d.code = %s ORDER BY e.seq",
-        [code.strip()],
-    )
+        if signed.startswith(_UID_PREFIX):
+            try:
+                uid = uuid.UUID(hex=signed.removeprefix(_UID_PREFIX))
+            except ValueError:
+                return None
+            column, value = "uid", uid if connection.vendor == "postgresql" else uid.hex
+        else:  # a paper printed before tokens named the uid
+            value = signed
+    elif not value:
+        return None
+    rows = execute_prepared(_PUBLIC_SQL.format(column=column), [value])
     if not rows:
         return None
     code, status, received, due, extended, returned, phone, id_number, name = rows[0][:9]

@@ -1,67 +1,64 @@
-"""Staff pages for dossiers: receive at the desk, inboxes, a dossier and its actions, papers."""
+"""Staff pages for dossiers: receive at the desk, inboxes, a dossier and its actions, papers.
+Who may see and do what is asked of ``access`` with the request's actor."""
 
 import csv
-import io
-from datetime import datetime, time
-from itertools import pairwise
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.agencies.models import Agency, Desk, Role
+from motcua import clock
+from motcua.agencies.selectors import deciding_agencies_for
 from motcua.catalog.models import Field
 from motcua.catalog.selectors import procedure_get_published, procedure_search
-from motcua.dossiers import papers
+from motcua.dossiers import access, deadlines, papers
 from motcua.dossiers.forms import ActionForm, ReceiveForm, RegisterFilterForm
 from motcua.dossiers.models import DeskNotice, Dossier
 from motcua.dossiers.selectors import (
     INBOXES,
-    dossier_get_for_user,
-    dossiers_visible_to,
     inbox_counts,
     inbox_page,
+    register_page,
+    register_queryset,
 )
 from motcua.dossiers.services import (
-    ACTION_LABELS,
     AlreadyReceived,
     IncomingFile,
     Receipt,
     StaleDossier,
     SubmissionKey,
-    allowed_actions,
     desk_notice_create,
     dossier_apply,
     dossier_receive,
 )
-from motcua.workcalendar.calendar import VN_TZ, add_working_time
+from motcua.dossiers.transitions import ACTION_LABELS, SPECS
+from motcua.workcalendar.calendar import VN_TZ
 
-
-def _desk_of(user) -> Desk | None:
-    membership = user.memberships.filter(role=Role.DESK_OFFICER, desk__isnull=False).first()
-    return membership.desk if membership else None
+REGISTER_PAGE_SIZE = 200
 
 
 @login_required
 def inbox(request):
+    actor = access.request_actor(request)
     box = request.GET.get("hop", "unit")
     if box not in INBOXES:
         box = "unit"
-    counts = inbox_counts(user=request.user)
+    counts = inbox_counts(actor=actor)
     context = {
         "box": box,
         "boxes": INBOXES,
         "counts": counts,
         "menu_waiting": counts["unit"],
         "menu_overdue": counts["overdue"],
-        "dossiers": inbox_page(user=request.user, box=box, limit=settings.INBOX_PAGE_SIZE),
-        "is_desk": _desk_of(request.user) is not None,
+        "dossiers": inbox_page(actor=actor, box=box, limit=settings.INBOX_PAGE_SIZE),
+        "is_desk": access.desk_of(actor) is not None,
     }
     return render(request, "dossiers/inbox.html", context)
 
@@ -86,7 +83,8 @@ def _small_int(raw, default: int) -> int:
 @login_required
 def receive(request):
     """The desk's receiving page: pick a procedure, then type the dossier in and decide."""
-    desk = _desk_of(request.user)
+    actor = access.request_actor(request)
+    desk = access.desk_of(actor)
     if desk is None:
         raise PermissionDenied(_("Chỉ cán bộ một cửa mới tiếp nhận hồ sơ."))
     code = request.GET.get("thu_tuc", "")
@@ -96,8 +94,7 @@ def receive(request):
         result = procedure_search(query=query, limit=15)
         return render(request, "dossiers/receive_pick.html", {"query": query, "result": result})
 
-    province = desk.agency.parent or desk.agency
-    agencies = [desk.agency, *Agency.objects.filter(parent=province).exclude(pk=desk.agency_id)]
+    agencies = deciding_agencies_for(agency=desk.agency)
     form = ReceiveForm(
         request.POST or None, agencies=agencies, initial={"deciding_agency": desk.agency.pk}
     )
@@ -108,7 +105,7 @@ def receive(request):
                 dossier = dossier_receive(
                     desk=desk,
                     procedure_version=version,
-                    actor=request.user,
+                    actor=actor,
                     deciding_agency=_chosen(agencies, form.cleaned_data["deciding_agency"]),
                     receipt=Receipt(
                         applicant=form.applicant(),
@@ -126,7 +123,7 @@ def receive(request):
                 messages.success(
                     request, _("Đã tiếp nhận hồ sơ %(code)s. In giấy hẹn.") % {"code": dossier.code}
                 )
-                return redirect("dossiers:detail", code=dossier.code)
+                return redirect("dossiers:detail", ref=dossier.ref)
             notice = desk_notice_create(
                 kind=DeskNotice.Kind.COMPLETE if outcome == "complete" else DeskNotice.Kind.REFUSE,
                 desk=desk,
@@ -134,7 +131,7 @@ def receive(request):
                 applicant=form.applicant(),
                 items=form.cleaned_data["items"].splitlines(),
                 reason=form.cleaned_data["reason"],
-                officer=request.user,
+                actor=actor,
             )
             return redirect("dossiers:notice_paper", pk=notice.pk)
         except AlreadyReceived as earlier:  # a second click, or the page sent again
@@ -143,7 +140,7 @@ def receive(request):
                 _("Hồ sơ này đã được tiếp nhận trước đó, mã %(code)s.")
                 % {"code": earlier.dossier.code},
             )
-            return redirect("dossiers:detail", code=earlier.dossier.code)
+            return redirect("dossiers:detail", ref=earlier.dossier.ref)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 target = field.replace("applicant.", "applicant_")
@@ -164,7 +161,7 @@ def receive(request):
     )
 
 
-def _chosen(agencies, pk: str) -> Agency:
+def _chosen(agencies, pk: str):
     """The deciding agency picked in the form (its choices are ``agencies``); the desk's own
     agency, listed first, when none was picked."""
     return next((a for a in agencies if str(a.pk) == pk), agencies[0])
@@ -177,48 +174,41 @@ def _desk_submission(request, form) -> SubmissionKey | None:
     )
 
 
-def _get_dossier(request, code) -> Dossier:
-    dossier = dossier_get_for_user(user=request.user, code=code)
+def _get_dossier(request, ref: str, *, what: str) -> Dossier:
+    """The dossier if the request's actor may see it (404 otherwise); an overseer's read of
+    its personal data is recorded."""
+    actor = access.request_actor(request)
+    dossier = access.dossier_get_visible(actor, ref=ref)
     if dossier is None:
         raise Http404
+    access.personal_data_read(actor, dossier, what=what)
     return dossier
 
 
 @login_required
-def detail(request, code):
-    dossier = _get_dossier(request, code)
-    actions = allowed_actions(request.user, dossier)
-    now = timezone.now()
+def detail(request, ref):
+    dossier = _get_dossier(request, ref, what="page")
+    actor = access.request_actor(request)
+    allowed = access.allowed_actions(actor, dossier)
+    main = [a for a in allowed if SPECS[a].main]
     context = {
         "dossier": dossier,
-        # Issue #3: flagged from 1 working day before the appointment.
-        "due_soon": dossier.is_open and now <= dossier.due_at <= add_working_time(now, days=1),
+        "due_soon": deadlines.is_due_soon(dossier, now=clock.now()),
         "events": dossier.events.select_related("actor").order_by("seq"),
         "documents": dossier.documents.all(),
         "attachments": dossier.attachments.all(),
-        "actions": [(a, ACTION_LABELS[a]) for a in actions],
+        "actions": [(a, SPECS[a]) for a in main + [a for a in allowed if a not in main]],
         "action_labels": ACTION_LABELS,
         "steps": dossier.procedure_version.steps.all(),
-        "papers": _papers_for(dossier),
+        "papers": papers.papers_for(dossier),
     }
     return render(request, "dossiers/detail.html", context)
 
 
-def _papers_for(dossier) -> list[tuple[str, str]]:
-    forms = ["01", "06"]
-    if dossier.is_extended:
-        forms.append("04")
-    if dossier.status in ("withdrawn", "stopped"):
-        forms.append("05")
-    if dossier.status == "rejected":
-        forms.append("03")
-    return [(f, papers.FORMS[f]) for f in sorted(forms)]
-
-
 @login_required
 @require_POST
-def act(request, code):
-    dossier = _get_dossier(request, code)
+def act(request, ref):
+    dossier = _get_dossier(request, ref, what="action")
     form = ActionForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -226,16 +216,16 @@ def act(request, code):
             _("Dữ liệu thao tác không hợp lệ: ")
             + "; ".join(e for errors in form.errors.values() for e in errors),
         )
-        return redirect("dossiers:detail", code=code)
+        return redirect("dossiers:detail", ref=dossier.ref)
     data = form.cleaned_data
     new_due = data.get("new_due_at")
     if new_due is not None:
         new_due = new_due.astimezone(VN_TZ) if new_due.tzinfo else new_due.replace(tzinfo=VN_TZ)
     try:
-        dossier_apply(
+        dossier = dossier_apply(
             dossier_id=dossier.pk,
             action=data["action"],
-            actor=request.user,
+            actor=access.request_actor(request),
             expected_version=data["version"],
             note=data["note"],
             new_due_at=new_due,
@@ -251,12 +241,12 @@ def act(request, code):
     else:
         label = ACTION_LABELS.get(data["action"], "")
         messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": label})
-    return redirect("dossiers:detail", code=code)
+    return redirect("dossiers:detail", ref=dossier.ref)
 
 
 @login_required
-def attachment(request, code, pk):
-    dossier = _get_dossier(request, code)
+def attachment(request, ref, pk):
+    dossier = _get_dossier(request, ref, what=f"file {pk}")
     item = get_object_or_404(dossier.attachments, pk=pk)
     return FileResponse(
         item.file.open("rb"),
@@ -278,9 +268,9 @@ def _paper_response(request, template, context, filename):
 
 
 @login_required
-def paper(request, code, form):
-    dossier = _get_dossier(request, code)
-    if form not in dict(_papers_for(dossier)):
+def paper(request, ref, form):
+    dossier = _get_dossier(request, ref, what=f"paper {form}"[:40])
+    if form not in dict(papers.papers_for(dossier)):
         raise Http404
     context = {
         "dossier": dossier,
@@ -288,7 +278,7 @@ def paper(request, code, form):
         "title": papers.FORMS[form],
         "qr": papers.dossier_qr(dossier, form),
         "documents": dossier.documents.all(),
-        "rows": _control_rows(dossier) if form == "06" else [],
+        "rows": papers.control_rows(dossier) if form == "06" else [],
         "now": datetime.now(VN_TZ),
     }
     return _paper_response(
@@ -296,27 +286,10 @@ def paper(request, code, form):
     )
 
 
-def _control_rows(dossier) -> list[dict]:
-    """Form 06: a row per hand-over, with the outcome of each step against its budget."""
-    from motcua.workcalendar.calendar import deadline_outcome
-
-    rows, events = [], list(dossier.events.order_by("seq"))
-    for previous, event in pairwise(events):
-        due = event.data.get("step_due_at")
-        rows.append(
-            {
-                "event": event,
-                "given_by": previous.actor_name,
-                "due": due,
-                "outcome": deadline_outcome(event.at, datetime.fromisoformat(due)) if due else None,
-            }
-        )
-    return rows
-
-
 @login_required
 def notice_paper(request, pk):
-    notice = get_object_or_404(DeskNotice, pk=pk, desk__in=request.user.memberships.values("desk"))
+    visible = access.desk_notices_visible(access.request_actor(request))
+    notice = get_object_or_404(DeskNotice.objects.filter(visible), pk=pk)
     form = "02" if notice.kind == DeskNotice.Kind.COMPLETE else "03"
     context = {
         "notice": notice,
@@ -336,32 +309,30 @@ def notice_paper(request, pk):
 
 @login_required
 def register(request):
-    """Form 07: the register of the officer's desk, one field at a time, for a period."""
-    desk = _desk_of(request.user)
-    fields = Field.objects.order_by("name")
-    form = RegisterFilterForm(request.GET or None, fields=fields)
-    qs = dossiers_visible_to(user=request.user)
-    if desk:
-        qs = qs.filter(receiving_desk=desk)
-    if form.is_valid():
-        if form.cleaned_data["start"]:
-            qs = qs.filter(
-                received_at__gte=datetime.combine(form.cleaned_data["start"], time.min, VN_TZ)
-            )
-        if form.cleaned_data["end"]:
-            qs = qs.filter(
-                received_at__lte=datetime.combine(form.cleaned_data["end"], time.max, VN_TZ)
-            )
-        if form.cleaned_data["field"]:
-            qs = qs.filter(procedure_version__fields__code=form.cleaned_data["field"])
-    rows = list(
-        qs.select_related("procedure_version", "deciding_agency").order_by("received_at")[:2000]
+    """Form 07: the register of the officer's desk, one field at a time, for a period, page by
+    page; the CSV holds every row."""
+    actor = access.request_actor(request)
+    desk = access.desk_of(actor)
+    form = RegisterFilterForm(request.GET or None, fields=Field.objects.order_by("name"))
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = register_queryset(
+        actor=actor,
+        desk=desk,
+        start=filters.get("start"),
+        end=filters.get("end"),
+        field_code=filters.get("field", ""),
     )
     if request.GET.get("csv"):
-        return _register_csv(rows)
+        return _register_csv(qs)
+    page = register_page(qs, number=request.GET.get("trang"), per_page=REGISTER_PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("trang", None)
     context = {
         "form": form,
-        "rows": rows,
+        "page": page,
+        "rows": page.object_list,
+        "first_number": page.start_index(),
+        "query": query.urlencode(),
         "desk": desk,
         "title": papers.FORMS["07"],
         "form_no": "07",
@@ -370,38 +341,45 @@ def register(request):
     return _paper_response(request, "dossiers/forms/form07.html", context, "so-theo-doi")
 
 
-def _register_csv(rows) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "STT",
-            "Mã hồ sơ",
-            "Thủ tục",
-            "Chủ hồ sơ",
-            "Địa chỉ, điện thoại",
-            "Cơ quan giải quyết",
-            "Ngày nhận",
-            "Hẹn trả",
-            "Ngày trả",
-            "Hình thức nhận kết quả",
-        ]
-    )
-    for i, d in enumerate(rows, start=1):
-        writer.writerow(
-            [
-                i,
-                d.code,
-                d.procedure_version.name,
-                d.applicant_name,
-                f"{d.applicant_address} {d.applicant_phone}".strip(),
-                d.deciding_agency.name,
-                f"{d.received_at.astimezone(VN_TZ):%d/%m/%Y %H:%M}",
-                f"{d.due_at.astimezone(VN_TZ):%d/%m/%Y %H:%M}",
-                f"{d.returned_at.astimezone(VN_TZ):%d/%m/%Y %H:%M}" if d.returned_at else "",
-                d.get_result_delivery_display(),
-            ]
-        )
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _register_csv(qs) -> StreamingHttpResponse:
+    """Every row of the register, streamed (a year of a busy desk does not fit in memory)."""
+    writer = csv.writer(_Echo())
+    header = [
+        "STT",
+        "Mã hồ sơ",
+        "Thủ tục",
+        "Chủ hồ sơ",
+        "Địa chỉ, điện thoại",
+        "Cơ quan giải quyết",
+        "Ngày nhận",
+        "Hẹn trả",
+        "Ngày trả",
+        "Hình thức nhận kết quả",
+    ]
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for i, d in enumerate(qs.iterator(chunk_size=1000), start=1):
+            yield writer.writerow(
+                [
+                    i,
+                    d.code,
+                    d.procedure_version.name,
+                    d.applicant_name,
+                    f"{d.applicant_address} {d.applicant_phone}".strip(),
+                    d.deciding_agency.name,
+                    f"{d.received_at.astimezone(VN_TZ):%d/%m/%Y %H:%M}",
+                    f"{d.due_at.astimezone(VN_TZ):%d/%m/%Y %H:%M}",
+                    f"{d.returned_at.astimezone(VN_TZ):%d/%m/%Y %H:%M}" if d.returned_at else "",
+                    d.get_result_delivery_display(),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="so-theo-doi-ho-so.csv"'
     return response

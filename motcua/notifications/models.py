@@ -1,10 +1,15 @@
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    """A message to an applicant, written to this outbox in the same transaction as the change
-    it reports, then delivered by the worker (``manage.py send_notifications``)."""
+    """A message to a person (SMS or e-mail), written to this outbox in the same transaction
+    as the change it reports, then delivered by the worker (``manage.py send_notifications``).
+
+    The outbox stores and sends; what a message says is written by the app it is about
+    (dossiers, payments, tickets…), which names it in ``about`` (e.g. ``dossier:<uid>``)."""
 
     class Medium(models.TextChoices):
         SMS = "sms", "SMS"
@@ -15,13 +20,10 @@ class Notification(models.Model):
         SENT = "sent", _("Đã gửi")
         FAILED = "failed", _("Gửi lỗi")
 
-    dossier = models.ForeignKey(
-        "dossiers.Dossier",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
+    #: Passed to the gateway with each attempt, so a retry after a crash is not sent twice
+    #: by a gateway that honours it.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    about = models.CharField(max_length=80, blank=True, db_index=True)
     kind = models.CharField(max_length=40)
     medium = models.CharField(max_length=10, choices=Medium.choices)
     recipient = models.CharField(max_length=255)

@@ -1,63 +1,51 @@
-"""The outbox: enqueue inside the caller's transaction, deliver from a worker."""
+"""The outbox: messages are put in the caller's transaction and delivered by a worker.
 
+Generic on purpose: the app a message is about writes what it says (``dossiers.messages``,
+later payments and tickets) and names itself in ``about``; this module only stores and sends.
+"""
+
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.catalog.text import strip_diacritics
 from motcua.notifications.models import Notification
-from motcua.workcalendar.calendar import VN_TZ
 
 MAX_ATTEMPTS = 8
 
-TEXTS = {
-    "received": "Ho so {code} ({procedure}) da duoc tiep nhan. Hen tra: {due}.",
-    "supplement_requested": "Ho so {code} can bo sung giay to. Vui long xem phieu yeu cau "
-    "hoac tra cuu: {url}",
-    "payment_requested": "Ho so {code}: vui long thuc hien nghia vu tai chinh. Tra cuu: {url}",
-    "extended": "Ho so {code} se tra cham. Xin loi ong/ba. Hen tra moi: {due}.",
-    "result_ready": "Ho so {code} da co ket qua. Moi ong/ba den nhan theo hinh thuc da dang ky.",
-}
+
+@dataclass(frozen=True)
+class Contact:
+    medium: str  # Notification.Medium
+    recipient: str
+    subject: str = ""
 
 
-def _render(dossier, kind: str) -> str:
-    from motcua.dossiers.selectors import lookup_url
-
-    text = TEXTS[kind]
-    due = dossier.due_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
-    procedure = strip_diacritics(dossier.procedure_version.name)[:60]
-    url = lookup_url(dossier) if "{url}" in text else ""
-    return text.format(code=dossier.code, procedure=procedure, due=due, url=url)
-
-
-def notification_enqueue(*, dossier, kind: str) -> list[Notification]:
-    """One message per contact the applicant gave; must run inside the change's transaction."""
-    return Notification.objects.bulk_create(notification_rows(dossier=dossier, kind=kind))
-
-
-def notification_rows(*, dossier, kind: str) -> list[Notification]:
-    """The unsaved messages of ``notification_enqueue`` (for a caller that writes them in its
-    own statement)."""
-    body = _render(dossier, kind)
+def outbox_rows(*, about: str, kind: str, body: str, contacts: list[Contact]) -> list[Notification]:
+    """The unsaved messages, one per contact with an address (for a caller that writes them
+    in its own statement)."""
     now = timezone.now()
-    contacts = [
-        ("sms", dossier.applicant_phone, ""),
-        ("email", dossier.applicant_email, f"Hồ sơ {dossier.code}"),
-    ]
     return [
         Notification(
-            dossier=dossier,
+            about=about,
             kind=kind,
-            medium=medium,
-            recipient=recipient,
-            subject=subject,
+            medium=c.medium,
+            recipient=c.recipient,
+            subject=c.subject,
             body=body,
             next_attempt_at=now,
         )
-        for medium, recipient, subject in contacts
-        if recipient
+        for c in contacts
+        if c.recipient
     ]
+
+
+def outbox_put(*, about: str, kind: str, body: str, contacts: list[Contact]) -> list[Notification]:
+    """Write the messages; call inside the transaction of the change they report."""
+    return Notification.objects.bulk_create(
+        outbox_rows(about=about, kind=kind, body=body, contacts=contacts)
+    )
 
 
 def notifications_deliver(*, channel, batch: int = 100) -> tuple[int, int]:

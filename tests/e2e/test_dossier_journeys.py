@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import expect
 
+from motcua import clock as domain_clock
 from motcua.demodata.province import DEMO_PASSWORD
-from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.workcalendar.calendar import VN_TZ
 
@@ -18,9 +18,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 @pytest.fixture
 def clock(monkeypatch):
-    """The services' clock, shared with the live server thread."""
+    """The domain's clock, shared with the live server thread."""
     state = {"now": datetime(2026, 11, 10, 9, 0, tzinfo=VN_TZ)}
-    monkeypatch.setattr(services, "_now", lambda: state["now"])
+    monkeypatch.setattr(domain_clock, "now", lambda: state["now"])
     return state
 
 

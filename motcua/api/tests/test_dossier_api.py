@@ -11,6 +11,14 @@ from motcua.dossiers.tests.factories import PDF, four_step_procedure
 URL = "/api/v1/dossiers"
 
 
+@pytest.fixture(autouse=True)
+def _today(clock):
+    """The bodies below were received on 9/11/2026; the API is called the next morning."""
+    from motcua.dossiers.tests.factories import vn
+
+    clock(vn(2026, 11, 10, 9))
+
+
 @pytest.fixture
 def key(commune, desk_officer, levels):
     four_step_procedure()

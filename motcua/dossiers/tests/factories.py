@@ -5,7 +5,15 @@ from datetime import datetime
 from motcua.agencies.models import Unit
 from motcua.catalog.models import Procedure
 from motcua.catalog.tests.factories import procedure_record, publish
-from motcua.dossiers.services import Applicant, IncomingFile, Receipt, dossier_receive
+from motcua.dossiers.access import SYSTEM, actor_for_user
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import (
+    Applicant,
+    IncomingFile,
+    Receipt,
+    dossier_apply,
+    dossier_receive,
+)
 from motcua.workcalendar.calendar import VN_TZ
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -50,11 +58,18 @@ def applicant(**overrides) -> Applicant:
     return Applicant(**data)
 
 
+def as_actor(who):
+    """A named test user as the actor it is (an officer, a citizen); actors pass through."""
+    if who is None:
+        return SYSTEM
+    return actor_for_user(who) if hasattr(who, "is_authenticated") else who
+
+
 def receive(desk, version, *, actor=None, at=None, files=(), **receipt):
     return dossier_receive(
         desk=desk,
         procedure_version=version,
-        actor=actor,
+        actor=as_actor(actor),
         receipt=Receipt(
             applicant=receipt.pop("applicant", applicant()),
             received_at=at,
@@ -68,3 +83,15 @@ def tu_phap_unit(agency):
     return Unit.objects.get_or_create(
         agency=agency, code="tu-phap", defaults={"name": "Tư pháp", "function": "tu-phap"}
     )[0]
+
+
+def act(dossier, action, who, **kw):
+    """``dossier_apply`` as ``who`` on the version of the dossier as it is now."""
+    fresh = Dossier.objects.get(pk=dossier.pk)
+    return dossier_apply(
+        dossier_id=dossier.pk,
+        action=action,
+        actor=as_actor(who),
+        expected_version=fresh.version,
+        **kw,
+    )

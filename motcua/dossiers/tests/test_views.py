@@ -180,7 +180,7 @@ def test_register_exports_csv(client, dossier, desk_officer):
     client.force_login(desk_officer)
     response = client.get(reverse("dossiers:register"), {"csv": 1})
     assert response["Content-Type"].startswith("text/csv")
-    assert dossier.code in response.content.decode("utf-8-sig")
+    assert dossier.code in b"".join(response.streaming_content).decode("utf-8-sig")
 
 
 def test_inbox_query_count_does_not_grow(
@@ -227,16 +227,15 @@ def test_public_lookup_is_rate_limited(client, dossier, settings):
 
 
 def test_dossier_due_within_a_working_day_is_flagged(client, version, desk, desk_officer):
-    from django.utils import timezone
-
+    from motcua import clock
     from motcua.workcalendar.calendar import add_working_time
 
     soon = receive(desk, version)  # received now: due in 3 working days
-    Dossier.objects.filter(pk=soon.pk).update(due_at=add_working_time(timezone.now(), hours=4))
+    Dossier.objects.filter(pk=soon.pk).update(due_at=add_working_time(clock.now(), hours=4))
     client.force_login(desk_officer)
     page = client.get(reverse("dossiers:detail", args=[soon.code]))
     assert "Sắp đến hạn" in page.text
-    Dossier.objects.filter(pk=soon.pk).update(due_at=add_working_time(timezone.now(), days=3))
+    Dossier.objects.filter(pk=soon.pk).update(due_at=add_working_time(clock.now(), days=3))
     assert "Sắp đến hạn" not in client.get(reverse("dossiers:detail", args=[soon.code])).text
 
 

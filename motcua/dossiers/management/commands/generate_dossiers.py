@@ -70,14 +70,16 @@ class Command(BaseCommand):
           FROM generate_series(%s::bigint + 1, %s::bigint + %s) AS n
         )
         INSERT INTO dossiers_dossier (
-          code, procedure_version_id, receiving_desk_id, receiving_agency_id, deciding_agency_id,
+          uid, state_hash, code, procedure_version_id, receiving_desk_id, receiving_agency_id,
+          deciding_agency_id,
           channel, status, applicant_type, applicant_name, applicant_id_number, applicant_phone,
           applicant_email, applicant_address, authorised_name, authorised_id_number,
           result_delivery, delivery_address, sets_received, fee_amount, received_at, due_at,
           original_due_at, returned_at, supplement_count, current_step_id, "current_role",
           current_unit_id, step_started_at, step_due_at, extension_reason, returned_to,
           postal_tracking, closing_note, version)
-        SELECT 'G' || lpad(n::text, 9, '0') || '-' || to_char(received, 'YYMMDD'),
+        SELECT gen_random_uuid(), '',
+          'G' || lpad(n::text, 9, '0') || '-' || to_char(received, 'YYMMDD'),
           version, desk, agency, agency, 1 + n %% 3, status, 1, 'Người dân ' || n,
           lpad((n * 37)::text, 12, '0'), '09' || lpad((n %% 100000000)::text, 8, '0'), '', '',
           '', '', 'desk', '', 1, 0, received, received + interval '3 days',
@@ -89,9 +91,10 @@ class Command(BaseCommand):
           CASE WHEN status IN ('processing', 'waiting_applicant') THEN unit END,
           received, received + interval '1 day', '', '', '', '', 1
         FROM g;
-        INSERT INTO dossiers_dossierevent (dossier_id, seq, action, actor_name, at, status_before,
-          status_after, unit_name, note, data, prev_hash, hash)
-        SELECT id, 1, 'receive', 'Bench', received_at, '', 'received', '', '', '{{}}',
+        INSERT INTO dossiers_dossierevent (uid, format, dossier_id, seq, action, actor_name, at,
+          status_before, status_after, unit_name, note, data, prev_hash, hash)
+        SELECT gen_random_uuid(), 2, id, 1, 'receive', 'Bench', received_at, '', 'received', '',
+          '', '{{}}',
           repeat('0', 64), md5(code) || md5(code)
         FROM dossiers_dossier WHERE code LIKE 'G%%' AND id > %s;
         """

@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import audit_verify
+from motcua.dossiers.trace import audit_verify
 
 
 class Command(BaseCommand):

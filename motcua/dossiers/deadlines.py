@@ -1,0 +1,132 @@
+"""Where a dossier's due times come from (SPEC §6): open this file first to answer "why is
+this dossier due then".
+
+- At receipt, ``due_at`` is the procedure's processing time counted on the deciding
+  agency's working calendar from the receipt (``receipt_due_at``).
+- Each internal step gets its own budget from the moment it starts (``step_due_at``); for a
+  procedure counted in calendar days a step is never due after the dossier.
+- Waiting for the applicant or for payment stops the clock: on return both due times move
+  later by the working time waited (``after_wait``).
+- An extension (form 04) sets a later ``due_at`` once (``extension_errors``).
+- "Due soon" is within one working day of the due time (``due_soon_until``).
+- A dossier finishes early, on time or late against ``due_at`` to the minute
+  (``finish_outcome``).
+
+The arithmetic itself is ``motcua.workcalendar.calendar`` (pure functions).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import ProcedureVersion, ProcessStep
+from motcua.workcalendar.calendar import (
+    Outcome,
+    TimeUnit,
+    WorkCalendar,
+    add_working_time,
+    compute_due_at,
+    deadline_outcome,
+    working_time_between,
+)
+from motcua.workcalendar.selectors import calendar_get
+
+#: SPEC §12: a receipt time may be this far in the past (unless a data migration files it).
+BACKDATING_LIMIT = timedelta(days=30)
+#: Clocks of other systems differ a little: a receipt time this far ahead is still "now".
+CLOCK_SKEW = timedelta(minutes=5)
+#: "Due soon": within this many working days of the due time.
+DUE_SOON_WORKING_DAYS = 1
+
+
+def calendar_of(dossier) -> WorkCalendar:
+    """The calendar a dossier's times are counted on: its deciding agency's."""
+    return calendar_get(agency=dossier.deciding_agency)
+
+
+def receipt_due_at(
+    *, version: ProcedureVersion, received_at: datetime, calendar: WorkCalendar
+) -> datetime:
+    return compute_due_at(received_at, version.processing_time, version.time_unit, calendar)
+
+
+def step_due_at(
+    *,
+    step: ProcessStep,
+    start: datetime,
+    calendar: WorkCalendar,
+    dossier_due_at: datetime | None,
+    time_unit: str,
+) -> datetime:
+    """The step's budget counted in working hours from ``start``. For a procedure counted in
+    calendar days, working hours can run past the dossier's own due time: the step is due no
+    later than the dossier."""
+    due = add_working_time(start, hours=step.budget_hours, calendar=calendar)
+    if time_unit == TimeUnit.CALENDAR_DAYS and dossier_due_at is not None:
+        due = min(due, dossier_due_at)
+    return due
+
+
+def after_wait(
+    *,
+    due_at: datetime,
+    step_due_at: datetime | None,
+    paused_at: datetime,
+    resumed_at: datetime,
+    calendar: WorkCalendar,
+) -> tuple[datetime, datetime | None, float]:
+    """Due time and step due time moved later by the working time between ``paused_at`` and
+    ``resumed_at`` (never earlier); and the hours waited."""
+    waited = working_time_between(paused_at, resumed_at, calendar)
+    hours = max(waited.total_seconds(), 0) / 3600
+    if hours <= 0:
+        return due_at, step_due_at, 0.0
+    due_at = add_working_time(due_at, hours=hours, calendar=calendar)
+    if step_due_at is not None:
+        step_due_at = add_working_time(step_due_at, hours=hours, calendar=calendar)
+    return due_at, step_due_at, hours
+
+
+def extension_errors(*, due_at: datetime, new_due_at: datetime | None) -> dict[str, str]:
+    """What is wrong with a new appointment (form 04); empty when it may be set."""
+    if new_due_at is None or new_due_at.tzinfo is None:
+        return {"new_due_at": _("Chọn ngày giờ hẹn trả mới.")}
+    if new_due_at <= due_at:
+        return {"new_due_at": _("Ngày hẹn mới phải sau ngày hẹn hiện tại.")}
+    return {}
+
+
+def received_at_errors(
+    *, received_at: datetime, now: datetime, may_backdate: bool = False
+) -> dict[str, str]:
+    """SPEC §12: not in the future, nor more than 30 days in the past unless a data
+    migration files it."""
+    if received_at.tzinfo is None:
+        return {"received_at": _("Thời điểm tiếp nhận phải kèm múi giờ (+07:00).")}
+    if received_at > now + CLOCK_SKEW:
+        return {"received_at": _("Thời điểm tiếp nhận không được ở tương lai.")}
+    if not may_backdate and received_at < now - BACKDATING_LIMIT:
+        return {
+            "received_at": _(
+                "Thời điểm tiếp nhận không được sớm hơn 30 ngày trước (hồ sơ cũ cần khóa API "
+                "dùng để chuyển dữ liệu)."
+            )
+        }
+    return {}
+
+
+def due_soon_until(*, calendar: WorkCalendar, now: datetime) -> datetime:
+    """Dossiers due between ``now`` and this instant are "due soon"."""
+    return add_working_time(now, days=DUE_SOON_WORKING_DAYS, calendar=calendar)
+
+
+def is_due_soon(dossier, *, now: datetime) -> bool:
+    if not dossier.is_open or dossier.due_at is None:
+        return False
+    return now <= dossier.due_at <= due_soon_until(calendar=calendar_of(dossier), now=now)
+
+
+def finish_outcome(*, finished_at: datetime, due_at: datetime) -> Outcome:
+    return deadline_outcome(finished_at, due_at)

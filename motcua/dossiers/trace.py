@@ -1,0 +1,154 @@
+"""The dossier's trace (SPEC §4): append-only events, hash-chained per dossier, and the
+dossier row chained to its last event.
+
+- Each event carries the SHA-256 of its own canonical form, which includes the previous
+  event's hash: a changed, deleted or reordered event breaks the chain.
+- The dossier row carries ``state_hash``, over its last event's hash and the fields of
+  ``STATE_FIELDS``: a row edited behind the services' back (a due time moved, a status set,
+  the last event deleted and the row rolled back) no longer matches.
+- ``audit_verify`` checks both for every dossier (``manage.py verify_audit``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from motcua.dossiers.access import Actor, actor_name, actor_user
+from motcua.dossiers.models import Dossier, DossierEvent
+
+GENESIS_HASH = "0" * 64
+
+#: The dossier fields its state hash covers: what the trace proves about the row. (The code
+#: is made inside the receipt's statement on PostgreSQL, after the hash: it is left out.)
+STATE_FIELDS = (
+    "uid",
+    "status",
+    "procedure_version_id",
+    "receiving_desk_id",
+    "deciding_agency_id",
+    "channel",
+    "applicant_type",
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+    "result_delivery",
+    "fee_amount",
+    "received_at",
+    "due_at",
+    "original_due_at",
+    "paused_at",
+    "finished_at",
+    "returned_at",
+    "extended_at",
+    "supplement_count",
+    "current_step_id",
+    "current_role",
+    "current_unit_id",
+    "current_assignee_id",
+    "step_due_at",
+    "version",
+)
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if value is None or isinstance(value, int | str):
+        return value
+    return str(value)
+
+
+def state_hash(dossier: Dossier, last_event_hash: str) -> str:
+    state = {name: _plain(getattr(dossier, name)) for name in STATE_FIELDS}
+    state["last_event"] = last_event_hash
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+
+def event_build(
+    dossier: Dossier,
+    *,
+    action: str,
+    actor: Actor,
+    at: datetime,
+    status_before: str,
+    step_before: int | None,
+    unit_name: str = "",
+    note: str = "",
+    data: dict | None = None,
+    after: tuple[int, str] | None = None,
+) -> DossierEvent:
+    """The next event of ``dossier``'s chain, hashed, not saved; ``after`` is the (seq, hash)
+    of the last event, None for a new dossier, whose chain starts at the genesis hash. Also
+    sets the dossier's ``state_hash`` to follow it (the caller saves the dossier)."""
+    seq, prev_hash = (after[0] + 1, after[1]) if after else (1, GENESIS_HASH)
+    user = actor_user(actor)
+    event = DossierEvent(
+        dossier=dossier,
+        seq=seq,
+        action=action,
+        actor=user if user is not None and user.pk else None,
+        actor_name=actor_name(actor),
+        at=at,
+        status_before=status_before,
+        status_after=dossier.status,
+        step_before=step_before,
+        step_after=dossier.current_step.order if dossier.current_step_id else None,
+        unit_name=unit_name,
+        note=note,
+        data=data or {},
+        prev_hash=prev_hash,
+    )
+    event.hash = event.compute_hash()
+    dossier.state_hash = state_hash(dossier, event.hash)
+    return event
+
+
+def event_append(dossier: Dossier, **event) -> DossierEvent:
+    """Append an event to the chain of a dossier already saved (see ``event_build``); the
+    caller holds the dossier's row lock and saves the dossier after."""
+    last = (
+        DossierEvent.objects.filter(dossier=dossier)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
+    row = event_build(dossier, after=last, **event)
+    row.save()
+    return row
+
+
+def audit_verify(*, dossier_ids=None) -> list[str]:
+    """Codes (or uids, for a dossier not yet received) of the dossiers whose trace does not
+    hold: an event changed, deleted or reordered, or the row changed behind the trace."""
+    broken: list[str] = []
+    dossiers = Dossier.objects.order_by("pk")
+    if dossier_ids is not None:
+        dossiers = dossiers.filter(pk__in=dossier_ids)
+    events = DossierEvent.objects.order_by("dossier_id", "seq").select_related("dossier")
+    if dossier_ids is not None:
+        events = events.filter(dossier_id__in=dossier_ids)
+    chains: dict[int, tuple[bool, str]] = {}  # dossier id → (chain holds, last hash)
+    current, prev_hash, expected_seq, ok = None, GENESIS_HASH, 1, True
+    for event in events.iterator(chunk_size=2000):
+        if event.dossier_id != current:
+            if current is not None:
+                chains[current] = (ok, prev_hash)
+            current, prev_hash, expected_seq, ok = event.dossier_id, GENESIS_HASH, 1, True
+        if ok and (
+            event.seq != expected_seq
+            or event.prev_hash != prev_hash
+            or event.compute_hash() != event.hash
+        ):
+            ok = False
+        prev_hash, expected_seq = event.hash, event.seq + 1
+    if current is not None:
+        chains[current] = (ok, prev_hash)
+    for dossier in dossiers.iterator(chunk_size=2000):
+        ok, last_hash = chains.get(dossier.pk, (False, GENESIS_HASH))  # no events: broken
+        if not ok or dossier.state_hash != state_hash(dossier, last_hash):
+            broken.append(dossier.code or str(dossier.uid))
+    return broken

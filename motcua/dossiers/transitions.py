@@ -1,0 +1,268 @@
+"""What can happen to a dossier, from which status, to which status, and who does it
+(SPEC §4). The one transition table: pages, the API and the docs are drawn from it, and
+``actions.dossier_apply`` refuses anything it does not allow.
+
+Open this file first to answer "which statuses can follow 'processing'" or "who may extend a
+dossier". *Who* is a set of ``Relation``s — how the person stands to this dossier right now;
+``access.relations`` works them out for an actor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers import process
+from motcua.dossiers.models import OPEN_STATUSES, Status
+
+
+class Action(StrEnum):
+    RECEIVE = "receive"  # a dossier's first event (at the desk, or from a peer system)…
+    SUBMIT = "submit"  # …or submitted online, to be accepted (not in the table: first events)
+    ACCEPT = "accept"
+    REFUSE = "refuse"
+    FORWARD = "forward"
+    SEND_BACK = "send_back"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    SUPPLEMENT_RECEIVED = "supplement_received"
+    REQUEST_PAYMENT = "request_payment"
+    PAYMENT_RECEIVED = "payment_received"
+    APPROVE = "approve"
+    RESULT_READY = "result_ready"
+    EXTEND = "extend"
+    REJECT = "reject"
+    STOP = "stop"
+    WITHDRAW = "withdraw"
+    RETURN_RESULT = "return_result"
+
+
+class Relation(StrEnum):
+    """How an actor stands to a dossier now (``access.relations``)."""
+
+    #: A desk officer of the desk that received it (bộ phận một cửa).
+    DESK = "desk"
+    #: Holds the current step: its role in its unit (specialist / head of unit), at the
+    #: receiving desk, or as leader of the deciding agency — and the step is not assigned to
+    #: someone else; or is the step's assignee.
+    HOLDER = "holder"
+    #: Head of the unit holding the current step (lãnh đạo phòng).
+    UNIT_HEAD = "unit_head"
+    #: A leader of the deciding agency (lãnh đạo cơ quan).
+    LEADER = "leader"
+    #: The system itself (a data migration, a scheduled job): every relation at once.
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition beyond the status, with the message given when it does not hold."""
+
+    name: str
+    holds: Callable[..., bool]
+    refusal: Promise
+
+
+NOT_EXTENDED = Guard(
+    "not_extended",
+    lambda d: d.extended_at is None,
+    _("Hồ sơ đã được gia hạn một lần; không được gia hạn lần nữa."),
+)
+BEFORE_DECISION = Guard(
+    "before_decision_step",
+    process.is_before_decision_step,
+    _("Bước này là bước quyết định: phê duyệt hoặc báo đã có kết quả, không chuyển tiếp."),
+)
+DECISION_BY_LEADER = Guard(
+    "decision_by_leader",
+    lambda d: process.is_at_decision_step(d) and process.decision_by_leader(d),
+    _("Chỉ phê duyệt ở bước ký duyệt của lãnh đạo."),
+)
+DECISION_BY_OFFICER = Guard(
+    "decision_by_officer",
+    lambda d: process.is_at_decision_step(d) and not process.decision_by_leader(d),
+    _("Chưa đến bước quyết định của quy trình, hoặc bước này do lãnh đạo phê duyệt."),
+)
+HAS_PREVIOUS_STEP = Guard(
+    "has_previous_step",
+    lambda d: process.previous_step(d) is not None,
+    _("Hồ sơ đang ở bước đầu tiên, không có bước trước."),
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the table: from the status of its key, ``action`` leads to ``target``,
+    for an actor with one of the relations ``who``, when ``guard`` holds."""
+
+    target: Status
+    who: frozenset[Relation]
+    guard: Guard | None = None
+
+
+def _who(*relations: Relation) -> frozenset[Relation]:
+    return frozenset(relations)
+
+
+DESK, HOLDER = _who(Relation.DESK), _who(Relation.HOLDER)
+S = Status
+
+#: (action, from status) → rule. Anything not here is refused.
+TABLE: dict[tuple[Action, Status], Rule] = {
+    # Online and postal dossiers: the desk checks them (SPEC §4) — the clock starts at accept.
+    (Action.ACCEPT, S.SUBMITTED): Rule(S.RECEIVED, DESK),
+    (Action.REFUSE, S.SUBMITTED): Rule(S.REFUSED, DESK),
+    # The internal process.
+    (Action.FORWARD, S.RECEIVED): Rule(S.PROCESSING, HOLDER, BEFORE_DECISION),
+    (Action.FORWARD, S.PROCESSING): Rule(S.PROCESSING, HOLDER, BEFORE_DECISION),
+    (Action.SEND_BACK, S.PROCESSING): Rule(S.PROCESSING, HOLDER, HAS_PREVIOUS_STEP),
+    (Action.APPROVE, S.PROCESSING): Rule(S.RESULT_READY, HOLDER, DECISION_BY_LEADER),
+    (Action.RESULT_READY, S.RECEIVED): Rule(S.RESULT_READY, HOLDER, DECISION_BY_OFFICER),
+    (Action.RESULT_READY, S.PROCESSING): Rule(S.RESULT_READY, HOLDER, DECISION_BY_OFFICER),
+    # Waiting for the applicant or for payment stops the clock (SPEC §6).
+    (Action.REQUEST_SUPPLEMENT, S.RECEIVED): Rule(S.WAITING_APPLICANT, HOLDER),
+    (Action.REQUEST_SUPPLEMENT, S.PROCESSING): Rule(S.WAITING_APPLICANT, HOLDER),
+    (Action.SUPPLEMENT_RECEIVED, S.WAITING_APPLICANT): Rule(
+        S.PROCESSING, _who(Relation.DESK, Relation.HOLDER)
+    ),
+    (Action.REQUEST_PAYMENT, S.PROCESSING): Rule(S.WAITING_PAYMENT, HOLDER),
+    (Action.PAYMENT_RECEIVED, S.WAITING_PAYMENT): Rule(
+        S.PROCESSING, _who(Relation.DESK, Relation.HOLDER)
+    ),
+    # Apology and a new appointment (form 04): the status stays, once only.
+    **{
+        (Action.EXTEND, status): Rule(
+            status, _who(Relation.HOLDER, Relation.UNIT_HEAD, Relation.LEADER), NOT_EXTENDED
+        )
+        for status in OPEN_STATUSES
+    },
+    # Endings before a result.
+    (Action.REJECT, S.RECEIVED): Rule(S.REJECTED, _who(Relation.LEADER, Relation.HOLDER)),
+    (Action.REJECT, S.PROCESSING): Rule(S.REJECTED, _who(Relation.LEADER, Relation.HOLDER)),
+    **{(Action.STOP, s): Rule(S.STOPPED, _who(Relation.LEADER)) for s in OPEN_STATUSES},
+    **{(Action.WITHDRAW, s): Rule(S.WITHDRAWN, DESK) for s in OPEN_STATUSES},
+    # The result goes back to the applicant.
+    (Action.RETURN_RESULT, S.RESULT_READY): Rule(S.RETURNED, DESK),
+}
+
+
+REASON = _("Lý do / nội dung")
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """How an action is presented and what it needs besides the table's row."""
+
+    label: Promise
+    #: The message when a note is required; None when the note is optional.
+    note_required: Promise | None = None
+    #: The label of the note field on the page; None when the page shows no note field.
+    note_label: Promise | None = REASON
+    #: Other inputs: "new_due_at", "returned_to" / "postal_tracking" (by the delivery chosen).
+    fields: tuple[str, ...] = ()
+    #: The applicant's message (``messages.TEXTS``) sent after it, if any.
+    message: str | None = None
+    #: The button is the dossier's main action (shown first, unfolded).
+    main: bool = False
+
+
+SPECS: dict[Action, ActionSpec] = {
+    Action.RECEIVE: ActionSpec(_("Tiếp nhận hồ sơ"), message="received"),
+    Action.SUBMIT: ActionSpec(_("Nộp hồ sơ trực tuyến"), message="submitted"),
+    Action.ACCEPT: ActionSpec(
+        _("Tiếp nhận hồ sơ trực tuyến"), note_label=None, message="received", main=True
+    ),
+    Action.REFUSE: ActionSpec(
+        _("Từ chối tiếp nhận"), note_required=_("Ghi rõ lý do từ chối tiếp nhận.")
+    ),
+    Action.FORWARD: ActionSpec(_("Chuyển bước tiếp theo"), note_label=None, main=True),
+    Action.SEND_BACK: ActionSpec(
+        _("Trả lại bước trước"), note_required=_("Ghi lý do trả lại bước trước.")
+    ),
+    Action.APPROVE: ActionSpec(
+        _("Phê duyệt, ký kết quả"),
+        note_label=_("Ý kiến phê duyệt"),
+        message="result_ready",
+        main=True,
+    ),
+    Action.RESULT_READY: ActionSpec(
+        _("Đã có kết quả"), note_label=_("Ghi chú"), message="result_ready", main=True
+    ),
+    Action.REQUEST_SUPPLEMENT: ActionSpec(
+        _("Yêu cầu bổ sung hồ sơ"),
+        note_required=_("Liệt kê giấy tờ cần bổ sung và lý do."),
+        message="supplement_requested",
+    ),
+    Action.SUPPLEMENT_RECEIVED: ActionSpec(
+        _("Nhận hồ sơ bổ sung"), note_label=_("Ghi chú"), main=True
+    ),
+    Action.REQUEST_PAYMENT: ActionSpec(
+        _("Yêu cầu thực hiện nghĩa vụ tài chính"),
+        note_required=_("Ghi khoản nghĩa vụ tài chính cần nộp."),
+        message="payment_requested",
+    ),
+    Action.PAYMENT_RECEIVED: ActionSpec(
+        _("Đã nhận chứng từ nộp nghĩa vụ tài chính"), note_label=_("Ghi chú"), main=True
+    ),
+    Action.EXTEND: ActionSpec(
+        _("Xin lỗi và gia hạn thời gian giải quyết"),
+        note_required=_("Ghi lý do chậm trễ và lời xin lỗi."),
+        note_label=_("Lý do chậm và lời xin lỗi"),
+        fields=("new_due_at",),
+        message="extended",
+    ),
+    Action.REJECT: ActionSpec(
+        _("Từ chối giải quyết"), note_required=_("Ghi rõ lý do từ chối giải quyết.")
+    ),
+    Action.STOP: ActionSpec(_("Dừng xử lý"), note_required=_("Ghi rõ lý do dừng xử lý.")),
+    Action.WITHDRAW: ActionSpec(
+        _("Công dân rút hồ sơ"),
+        note_required=_("Ghi nội dung đề nghị rút hồ sơ của công dân."),
+    ),
+    Action.RETURN_RESULT: ActionSpec(
+        _("Trả kết quả"), note_label=_("Ghi chú"), fields=("receiver",), main=True
+    ),
+}
+
+ACTION_LABELS: dict[str, Promise] = {action.value: spec.label for action, spec in SPECS.items()}
+
+
+class TransitionRefused(ValidationError):
+    """The table does not allow this action now; the message says why, in the user's words."""
+
+
+def rule_for(action: Action, status: Status) -> Rule | None:
+    return TABLE.get((Action(action), Status(status)))
+
+
+def actions_from(status: Status) -> list[Action]:
+    """The actions the table allows from ``status``, in the table's order."""
+    return [action for (action, source) in TABLE if source == status]
+
+
+def targets_from(status: Status) -> set[Status]:
+    """The statuses that can follow ``status``."""
+    return {rule.target for (action, source), rule in TABLE.items() if source == status}
+
+
+def transition_check(action: str, dossier) -> Rule:
+    """The row that lets ``action`` happen to ``dossier`` now (status and guard), or
+    ``TransitionRefused`` with the reason. Who may do it is ``access.may``'s question."""
+    try:
+        action = Action(action)
+    except ValueError:
+        raise TransitionRefused(_("Thao tác không tồn tại.")) from None
+    status = Status(dossier.status)
+    rule = TABLE.get((action, status))
+    if rule is None:
+        raise TransitionRefused(
+            _("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(status)s”.")
+            % {"action": str(SPECS[action].label).lower(), "status": status.label.lower()}
+        )
+    if rule.guard is not None and not rule.guard.holds(dossier):
+        raise TransitionRefused(rule.guard.refusal)
+    return rule
