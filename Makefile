@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export MOTCUA_DEBUG ?= 1
 
-.PHONY: run test lint unit postgres-tests e2e bench install messages clean
+.PHONY: run test lint unit postgres-tests e2e bench mutation install messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -45,6 +45,13 @@ bench: install
 	$(PY) scripts/ensure_apt.py wrk /usr/bin/wrk MOTCUA_REQUIRE_WRK
 	$(PY) bench/run.py
 	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/dossiers.py
+
+# Mutation testing of the rule modules (pyproject's [tool.mutmut]); long, not part of CI.
+mutation: install
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children 2 || true
+	$(VENV)/bin/mutmut results | tee var/mutation-results.txt
+	$(PY) scripts/mutation_summary.py var/mutation-results.txt
 
 messages: install
 	$(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=var

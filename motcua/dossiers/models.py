@@ -241,7 +241,7 @@ class Dossier(models.Model):
         verbose_name_plural = _("hồ sơ")
 
     def __str__(self):
-        return self.code
+        return self.ref
 
     @property
     def ref(self) -> str:

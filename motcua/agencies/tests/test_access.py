@@ -65,3 +65,27 @@ def test_agency_cannot_be_its_own_ancestor(province, commune):
     province.parent = commune
     with pytest.raises(ValidationError):
         province.full_clean()
+
+
+def test_a_desk_receives_for_any_agency_of_its_province_at_any_depth(levels, province):
+    """ND 118/2025: tỉnh → huyện → xã, not only the province's direct children."""
+    from motcua.agencies.models import Agency
+    from motcua.agencies.selectors import deciding_agencies_for
+
+    district = Agency.objects.create(
+        code="000.10.31.H99", name="UBND huyện Cam Lộ", level=levels["huyen"], parent=province
+    )
+    commune = Agency.objects.create(
+        code="000.11.31.H99", name="UBND xã Cam Thành", level=levels["xa"], parent=district
+    )
+    sibling = Agency.objects.create(
+        code="000.12.31.H99", name="UBND xã Cam Hiếu", level=levels["xa"], parent=district
+    )
+    elsewhere = Agency.objects.create(code="000.00.00.H98", name="UBND tỉnh khác",
+                                      level=levels["tinh"])  # fmt: skip
+    Agency.objects.create(code="000.13.31.H99", name="UBND xã đã sáp nhập", level=levels["xa"],
+                          parent=district, is_active=False)  # fmt: skip
+    choices = deciding_agencies_for(agency=commune)
+    assert choices[0] == commune
+    assert set(choices) == {commune, province, district, sibling}
+    assert elsewhere not in choices

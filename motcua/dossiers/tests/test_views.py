@@ -323,3 +323,24 @@ def test_errors_follow_the_officers_language(client, desk_officer, version, comm
     response = receive_post(client, version, deciding_agency=commune.pk, applicant_id_number="1")
     assert "A personal ID number (CCCD) has exactly 12 digits." in response.text
     assert "The dossier was not saved." in response.text and not Dossier.objects.exists()
+
+
+def test_the_register_pages_instead_of_stopping_and_its_csv_has_every_row(
+    client, desk_officer, version, desk, monkeypatch, clock
+):
+    from motcua.dossiers import views
+
+    monkeypatch.setattr(views, "REGISTER_PAGE_SIZE", 2)
+    clock(vn(2026, 11, 23, 9))
+    codes = [receive(desk, version, at=vn(2026, 11, 20, 8 + i)).code for i in range(5)]
+    client.force_login(desk_officer)
+    url = reverse("dossiers:register")
+    pages = [client.get(url, {"trang": n}) for n in (1, 2, 3)]
+    shown = [d.code for page in pages for d in page.context["rows"]]
+    assert shown == codes  # every row, in order of receipt, once
+    assert "Trang 3/3" in pages[2].text
+    numbers = pages[1].context["first_number"]
+    assert numbers == 3  # the register's row numbers go on from page to page
+    assert client.get(url, {"trang": "999999999999999999999"}).status_code == 200
+    csv_rows = b"".join(client.get(url, {"csv": 1}).streaming_content).decode("utf-8-sig")
+    assert all(code in csv_rows for code in codes)

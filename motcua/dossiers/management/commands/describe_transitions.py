@@ -1,0 +1,47 @@
+"""Write the transition table as Markdown (docs/transitions.md is this command's output)."""
+
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+from motcua.dossiers.models import DVCQG_STATUS, Status
+from motcua.dossiers.transitions import SPECS, TABLE, Relation
+
+WHO = {
+    Relation.DESK: "desk officer of the receiving desk",
+    Relation.HOLDER: "holder of the current step",
+    Relation.UNIT_HEAD: "head of the unit holding the step",
+    Relation.LEADER: "leader of the deciding agency",
+}
+
+
+class Command(BaseCommand):
+    help = "In bảng chuyển trạng thái hồ sơ dạng Markdown (docs/transitions.md)."
+
+    def handle(self, *args, **options):
+        with translation.override("vi"):
+            lines = [
+                "# Dossier transitions",
+                "",
+                "Written by `python manage.py describe_transitions > docs/transitions.md` from",
+                "`motcua/dossiers/transitions.py` (a test fails when this page and the table",
+                "disagree). Anything not listed is refused. The system itself (a management",
+                "command, a data migration) holds every relation.",
+                "",
+                "| action | from | to | who may | also needs | note required |",
+                "|---|---|---|---|---|---|",
+            ]
+            for (action, source), rule in TABLE.items():
+                spec = SPECS[action]
+                who = ", ".join(WHO[r] for r in Relation if r in rule.who)
+                guard = rule.guard.name.replace("_", " ") if rule.guard else ""
+                lines.append(
+                    f"| `{action}` {spec.label} | {_status(source)} | {_status(rule.target)} "
+                    f"| {who} | {guard} | {'yes' if spec.note_required else ''} |"
+                )
+            lines += ["", "Statuses and their DVCQG codes (SPEC §4):", ""]
+            lines += [f"- `{s.value}` {s.label}: {DVCQG_STATUS[s]}" for s in Status]
+        self.stdout.write("\n".join(lines))
+
+
+def _status(status: Status) -> str:
+    return f"`{status.value}`"

@@ -1,0 +1,270 @@
+"""Who sees a dossier and who may act on it (SPEC §3): every named actor against every page
+and every action of a dossier, at each point of its life. The expectations are written out
+here by hand, from SPEC §3 and the transition table's "who" column, so that a rule dropped or
+widened in ``access`` or ``transitions`` makes this test fail."""
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from motcua.api.models import ApiKey
+from motcua.dossiers import access
+from motcua.dossiers.models import Dossier, DossierEvent, PersonalDataRead
+from motcua.dossiers.services import dossier_apply
+from motcua.dossiers.tests.factories import PDF, act, receive, vn
+from motcua.dossiers.transitions import Action
+
+OFFICERS = ["alice", "bob", "hung", "linh", "quantri", "root", "dan", "charlie"]
+
+#: What each named actor may do at each point (SPEC §3 and the transition table).
+#: alice: desk officer · bob: specialist of Tư pháp · hung: head of Tư pháp · linh: leader
+#: quantri: the commune's administrator · root: superuser · dan: a citizen · charlie: the
+#: desk officer of another commune.
+ALLOWED = {
+    "received": {  # at step 1, the desk's
+        "alice": ["forward", "request_supplement", "extend", "reject", "withdraw"],
+        "linh": ["extend", "reject", "stop"],
+    },
+    "at_specialist": {  # step 2, Tư pháp
+        "alice": ["withdraw"],
+        "bob": [
+            "forward",
+            "send_back",
+            "request_supplement",
+            "request_payment",
+            "extend",
+            "reject",
+        ],
+        "hung": ["extend"],
+        "linh": ["extend", "reject", "stop"],
+    },
+    "at_leader": {  # step 3, the leader's approval
+        "alice": ["withdraw"],
+        "linh": [
+            "send_back",
+            "approve",
+            "request_supplement",
+            "request_payment",
+            "extend",
+            "reject",
+            "stop",
+        ],
+    },
+    "waiting_applicant": {  # asked by the specialist at step 2
+        "alice": ["supplement_received", "withdraw"],
+        "bob": ["supplement_received", "extend"],
+        "hung": ["extend"],
+        "linh": ["extend", "stop"],
+    },
+    "result_ready": {"alice": ["return_result"]},
+    "returned": {},
+}
+
+#: Who sees the dossier's pages at each point (everyone else: 404).
+SEES = {
+    "received": {"alice", "linh", "root"},
+    "at_specialist": {"alice", "bob", "hung", "linh", "root"},
+    "at_leader": {"alice", "bob", "linh", "root"},  # bob handled it before; hung did not
+    "waiting_applicant": {"alice", "bob", "hung", "linh", "root"},
+    "result_ready": {"alice", "bob", "linh", "root"},
+    "returned": {"alice", "bob", "linh", "root"},
+}
+
+PARAMS = {
+    "extend": {"new_due_at": vn(2026, 12, 30, 10)},
+    "return_result": {"returned_to": "Nguyễn Văn An"},
+}
+
+
+@pytest.fixture
+def people(desk_officer, specialist, unit_head, leader, commune_admin, admin_user, citizen,
+           other_agency_officer):  # fmt: skip
+    users = [desk_officer, specialist, unit_head, leader, commune_admin, admin_user, citizen,
+             other_agency_officer]  # fmt: skip
+    return {u.username: u for u in users}
+
+
+def dossier_in(state, desk, version, people) -> Dossier:
+    p = people
+    dossier = receive(desk, version, actor=p["alice"], files=[("to-khai.pdf", PDF)])
+    if state == "received":
+        return dossier
+    dossier = act(dossier, "forward", p["alice"])
+    if state == "at_specialist":
+        return dossier
+    if state == "waiting_applicant":
+        return act(dossier, "request_supplement", p["bob"], note="Thiếu giấy chứng sinh")
+    dossier = act(dossier, "forward", p["bob"])
+    if state == "at_leader":
+        return dossier
+    dossier = act(dossier, "approve", p["linh"])
+    if state == "result_ready":
+        return dossier
+    return act(dossier, "return_result", p["alice"], returned_to="Nguyễn Văn An")
+
+
+class Rollback(Exception):
+    pass
+
+
+def try_action(dossier, action, actor) -> bool:
+    """Whether ``actor`` may do ``action`` now; nothing stays changed either way."""
+    before = Dossier.objects.values().get(pk=dossier.pk)
+    events = DossierEvent.objects.filter(dossier=dossier).count()
+    done = False
+    try:
+        with transaction.atomic():
+            dossier_apply(
+                dossier_id=dossier.pk, action=action, actor=actor,
+                expected_version=dossier.version, note="Lý do", **PARAMS.get(action, {}),
+            )  # fmt: skip
+            done = True
+            raise Rollback
+    except Rollback:
+        pass
+    except Exception as refused:  # refused: it must have changed nothing
+        assert type(refused).__name__ in (
+            "PermissionDenied", "TransitionRefused", "ValidationError"
+        ), refused  # fmt: skip
+    assert Dossier.objects.values().get(pk=dossier.pk) == before
+    assert DossierEvent.objects.filter(dossier=dossier).count() == events
+    return done
+
+
+@pytest.mark.parametrize("state", list(ALLOWED))
+def test_every_actor_against_every_action(state, desk, version, people):
+    dossier = dossier_in(state, desk, version, people)
+    for name in OFFICERS:
+        actor = access.actor_for_user(people[name])
+        expected = ALLOWED[state].get(name, [])
+        assert access.allowed_actions(actor, dossier) == expected, (state, name)
+        actions = [a for a in Action if a not in (Action.RECEIVE, Action.SUBMIT)]
+        done = {a for a in actions if try_action(dossier, a, actor)}
+        assert done == set(expected), (state, name)
+
+
+@pytest.mark.parametrize("state", list(ALLOWED))
+def test_every_actor_against_every_page(state, client, desk, version, people):
+    dossier = dossier_in(state, desk, version, people)
+    attachment = dossier.attachments.get()
+    pages = [
+        reverse("dossiers:detail", args=[dossier.code]),
+        reverse("dossiers:attachment", args=[dossier.code, attachment.pk]),
+        reverse("dossiers:paper", args=[dossier.code, "01"]),
+        reverse("dossiers:paper", args=[dossier.code, "06"]),
+    ]
+    for name in OFFICERS:
+        client.force_login(people[name])
+        expected = 200 if name in SEES[state] else 404
+        for url in pages:
+            assert client.get(url).status_code == expected, (state, name, url)
+        posted = client.post(
+            reverse("dossiers:act", args=[dossier.code]),
+            {"action": "accept", "version": dossier.version, "note": "x"},
+        )
+        assert posted.status_code == (302 if expected == 200 else 404), (state, name)
+        assert Dossier.objects.get(pk=dossier.pk).status == dossier.status
+    client.logout()
+    for url in pages:  # anonymous: to the log-in page
+        response = client.get(url)
+        assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def test_peer_systems_see_their_agencys_dossiers_and_those_below(
+    client, desk, version, people, commune, province, other_commune
+):
+    dossier = dossier_in("at_specialist", desk, version, people)
+    keys = {
+        "commune": (commune, 200),
+        "province": (province, 200),  # the parent: a province key files and reads for communes
+        "other": (other_commune, 404),
+    }
+    for agency, expected in keys.values():
+        raw = ApiKey.issue(name=f"Hệ thống {agency.code}", agency=agency)[1]
+        response = client.get(
+            f"/api/v1/dossiers/{dossier.code}", headers={"Authorization": f"Bearer {raw}"}
+        )
+        assert response.status_code == expected, agency
+
+
+def test_handled_before_is_seen_after_it_moved_on_but_not_by_a_colleague(
+    client, desk, version, people, commune
+):
+    from conftest import _staff
+
+    colleague = _staff("binh", commune, "specialist", unit=people["bob"].memberships.get().unit)
+    dossier = dossier_in("at_leader", desk, version, people)
+    url = reverse("dossiers:detail", args=[dossier.code])
+    client.force_login(people["bob"])
+    assert client.get(url).status_code == 200  # bob forwarded it
+    client.force_login(colleague)
+    assert client.get(url).status_code == 404  # same unit, never touched it
+
+
+def test_a_superusers_reads_of_personal_data_are_recorded(client, desk, version, people):
+    dossier = dossier_in("at_specialist", desk, version, people)
+    client.force_login(people["root"])
+    client.get(reverse("dossiers:detail", args=[dossier.code]))
+    client.get(reverse("dossiers:paper", args=[dossier.code, "01"]))
+    reads = list(PersonalDataRead.objects.values_list("user__username", "what"))
+    assert reads == [("root", "page"), ("root", "paper 01")]
+    with pytest.raises(Exception):  # noqa: B017 - append-only, whatever the error class
+        PersonalDataRead.objects.first().delete()
+    client.force_login(people["alice"])  # handlers' reads are their work, not recorded
+    client.get(reverse("dossiers:detail", args=[dossier.code]))
+    assert PersonalDataRead.objects.count() == 2
+
+
+def test_the_inbox_lists_only_what_waits_at_ones_posts(client, desk, version, people):
+    at_specialist = dossier_in("at_specialist", desk, version, people)
+    received = dossier_in("received", desk, version, people)
+    expected = {
+        "alice": {received.code},
+        "bob": {at_specialist.code},
+        "hung": {at_specialist.code},
+        "linh": set(),
+        "quantri": set(),
+        "root": set(),
+        "dan": set(),
+        "charlie": set(),
+    }
+    for name, codes in expected.items():
+        actor = access.actor_for_user(people[name])
+        from motcua.dossiers.selectors import inbox_queryset
+
+        listed = set(inbox_queryset(actor=actor, box="unit").values_list("code", flat=True))
+        assert listed == codes, name
+
+
+def test_none_is_not_an_actor(desk, version, people):
+    dossier = dossier_in("received", desk, version, people)
+    for call in (
+        lambda: access.dossier_scope(None),
+        lambda: access.relations(None, dossier),
+        lambda: access.allowed_actions(None, dossier),
+    ):
+        with pytest.raises(TypeError):
+            call()
+
+
+def test_due_soon_uses_the_agencys_own_hours(desk, version, people, commune, clock):
+    """Khe Sanh-like summer hours (13:30–17:30): a dossier due at 17:15 on Tuesday is due
+    within a working day of Monday 17:20 on the agency's calendar (the standard calendar
+    closes at 17:00 and would count Monday as over)."""
+    from motcua.dossiers.selectors import inbox_queryset
+    from motcua.workcalendar.models import OfficeHoursSeason
+    from motcua.workcalendar.selectors import calendar_cache_clear
+
+    OfficeHoursSeason.objects.create(
+        agency=commune, name="Cả năm", start_month=1, start_day=1, end_month=12, end_day=31,
+        morning_start="07:30", morning_end="11:30", afternoon_start="13:30",
+        afternoon_end="17:30",
+    )  # fmt: skip
+    calendar_cache_clear()
+    clock(vn(2026, 11, 23, 9))
+    dossier = dossier_in("received", desk, version, people)
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=vn(2026, 11, 24, 17, 25))
+    clock(vn(2026, 11, 23, 17, 26))
+    alice = access.actor_for_user(people["alice"])
+    listed = inbox_queryset(actor=alice, box="due_soon").values_list("code", flat=True)
+    assert list(listed) == [dossier.code]

@@ -1,0 +1,91 @@
+"""Random sequences of actions by random actors at random times (hypothesis): whatever
+happens, the trace verifies, a refused action changes nothing, a done one lands where the
+table says, the appointment never moves earlier, and the DVCQG code follows the status."""
+
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+
+from motcua import clock as domain_clock
+from motcua.dossiers.access import SYSTEM, actor_for_user
+from motcua.dossiers.models import DVCQG_STATUS, Dossier, DossierEvent
+from motcua.dossiers.selectors import dossier_public_status
+from motcua.dossiers.services import dossier_apply
+from motcua.dossiers.tests.factories import receive, vn
+from motcua.dossiers.trace import audit_verify
+from motcua.dossiers.transitions import TABLE, Action
+from motcua.workcalendar.calendar import add_working_time
+
+ACTIONS = [a for a in Action if a not in (Action.RECEIVE, Action.SUBMIT)]
+
+
+@pytest.mark.django_db
+def test_random_lives_of_dossiers(
+    monkeypatch, version, desk, desk_officer, specialist, unit_head, leader, other_agency_officer
+):
+    actors = [SYSTEM] + [
+        actor_for_user(u) for u in (desk_officer, specialist, unit_head, leader,
+                                    other_agency_officer)
+    ]  # fmt: skip
+    now = {"t": vn(2026, 11, 9, 8)}
+    monkeypatch.setattr(domain_clock, "now", lambda: now["t"])
+
+    class Lives(RuleBasedStateMachine):
+        dossiers = Bundle("dossiers")
+
+        @rule(target=dossiers)
+        def receive_one(self):
+            return receive(desk, version, actor=desk_officer).pk
+
+        @rule(
+            pk=dossiers,
+            action=st.sampled_from(ACTIONS),
+            who=st.integers(0, len(actors) - 1),
+            hours=st.sampled_from([0, 0.5, 3, 8, 30]),
+            extend_by=st.sampled_from([-8, 8, 40]),
+        )
+        def act(self, pk, action, who, hours, extend_by):
+            now["t"] = add_working_time(now["t"], hours=hours)
+            before = Dossier.objects.values().get(pk=pk)
+            events = DossierEvent.objects.filter(dossier_id=pk).count()
+            params = {"returned_to": "Nguyễn Văn An"}
+            if before["due_at"] is not None:
+                params["new_due_at"] = before["due_at"] + timedelta(hours=extend_by)
+            try:
+                done = dossier_apply(
+                    dossier_id=pk, action=action, actor=actors[who],
+                    expected_version=before["version"], note="Lý do", **params,
+                )  # fmt: skip
+            except Exception as refused:
+                assert type(refused).__name__ in (
+                    "PermissionDenied", "TransitionRefused", "ValidationError"
+                ), refused  # fmt: skip
+                assert Dossier.objects.values().get(pk=pk) == before
+                assert DossierEvent.objects.filter(dossier_id=pk).count() == events
+                return
+            assert done.status == TABLE[(action, before["status"])].target
+            assert done.version == before["version"] + 1
+            if before["due_at"] is not None:
+                assert done.due_at >= before["due_at"]  # no rule moves it earlier
+
+        @invariant()
+        def trace_holds(self):
+            assert audit_verify() == []
+
+        @invariant()
+        def dvcqg_follows_the_status(self):
+            for code, status in Dossier.objects.values_list("code", "status"):
+                public = dossier_public_status(code=code, verify="5678")
+                assert public["dvcqg_status"] == DVCQG_STATUS[status]
+
+    Lives.TestCase.settings = settings(
+        max_examples=12,
+        stateful_step_count=20,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        derandomize=True,
+    )
+    Lives.TestCase().runTest()
