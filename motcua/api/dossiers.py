@@ -17,6 +17,7 @@ from motcua.agencies.models import Agency
 from motcua.agencies.selectors import intake_desk
 from motcua.api.errors import FieldErrors
 from motcua.api.models import ApiKey
+from motcua.api.revocation import CredentialCache
 from motcua.catalog.selectors import (
     procedure_version_for_receipt,
     procedure_version_for_receipt_forget,
@@ -33,14 +34,14 @@ from motcua.dossiers.services import (
     dossier_receive,
 )
 from motcua.ratelimit import public_lookup_allowed
-from motcua.ttlcache import TTLCache
 from motcua.workcalendar.calendar import VN_TZ
 
 router = Router(tags=["dossiers"])
 
 
-#: A key is trusted for a minute per process: a revocation takes effect within that time.
-_keys: TTLCache[ApiKey] = TTLCache(seconds=60)
+#: A key is trusted for a minute per process, but forgotten by every process as soon as any
+#: key is revoked (the revocation signal is checked on each request).
+_keys: CredentialCache[ApiKey] = CredentialCache(seconds=60)
 
 
 def _active_key(digest: str) -> ApiKey | None:
