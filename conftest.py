@@ -8,10 +8,13 @@ from motcua.agencies.models import Agency, AgencyLevel, Desk, Membership, Role, 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
+    from django.core.cache import cache
+
     from motcua import ttlcache
     from motcua.dossiers.process import version_facts_clear
 
     ttlcache.clear_all()  # ids are reused between tests; cached rows must not be
+    cache.clear()  # counters, when a test puts them in Django's cache
     version_facts_clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,7 +1,9 @@
 -- wrk script for bench/dossiers.py: one request shape per run, read from environment-free
 -- arguments: wrk -s bench/wrk.lua URL -- MODE FILE RUNID
 --   MODE "post": POST the JSON body in FILE with a fresh Idempotency-Key per request
---   MODE "get":  GET each path listed in FILE (one per line), round robin
+--   MODE "get":  GET each path listed in FILE (one per line), round robin; a line
+--                "PATH<TAB>ADDRESS" is sent with "X-Forwarded-For: ADDRESS" (a client behind
+--                the reverse proxy)
 local threads = {}
 
 function setup(thread)
@@ -16,8 +18,12 @@ function init(args)
   if mode == "post" then
     body = f:read("*a")
   else
-    paths = {}
-    for line in f:lines() do paths[#paths + 1] = line end
+    paths, headers = {}, {}
+    for line in f:lines() do
+      local path, address = line:match("^([^\t]*)\t?(.*)$")
+      paths[#paths + 1] = path
+      if address ~= "" then headers[#paths] = {["X-Forwarded-For"] = address} end
+    end
   end
   f:close()
 end
@@ -28,7 +34,8 @@ function request()
     wrk.headers["Idempotency-Key"] = run .. "-" .. tid .. "-" .. n
     return wrk.format("POST", nil, nil, body)
   end
-  return wrk.format("GET", paths[(n * 7919 + tid) % #paths + 1])
+  local i = (n * 7919 + tid) % #paths + 1
+  return wrk.format("GET", paths[i], headers[i])
 end
 
 function done(summary, latency, requests)

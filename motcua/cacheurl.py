@@ -1,43 +1,52 @@
-"""``MOTCUA_CACHE_URL``: where counters shared between server processes live (the public
-look-up's rate limit). Read by settings, before Django is set up.
+"""``MOTCUA_CACHE_URL``: where counters shared between server processes live (the rate limits
+of the public look-up). Read by settings, before Django is set up.
 
-- empty or ``locmem://``: each process counts alone (zero set-up; a limit of N per minute
-  becomes N per minute per process);
-- ``file:///var/cache/motcua``: shared by the processes of one machine (Django's file cache;
-  counts may run a little low under heavy concurrency, never high);
-- ``redis://host:6379/0``: shared by several machines (needs the ``redis`` package:
-  ``pip install 'motcua[redis]'``);
-- ``memcached://host:11211``: the same with memcached (needs ``pymemcache``).
+- empty or ``db://`` (the default): a table of the project's database, shared by every
+  process that uses that database — ``make run``, gunicorn's workers on one server, and
+  several servers too. Each hit is one atomic ``INSERT … ON CONFLICT DO UPDATE`` (an
+  ``UNLOGGED`` table on PostgreSQL); ``motcua/ratelimit/store.py``;
+- ``redis://host:6379/0``: a redis server, to take the writes off the database on a busy
+  site (needs the ``redis`` package: ``pip install 'motcua[redis]'``);
+- ``memcached://host:11211``: the same with memcached (needs ``pymemcache``);
+- ``locmem://``: each process counts alone (a limit of N becomes N per process): tests and
+  experiments only.
+
+``file://`` is refused: Django's file cache reads, adds one and writes back, so processes
+counting at once lose hits — a brute-force bound it cannot keep.
 """
 
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-BACKENDS = {
+CACHE_BACKENDS = {
     "locmem": "django.core.cache.backends.locmem.LocMemCache",
-    "file": "django.core.cache.backends.filebased.FileBasedCache",
     "redis": "django.core.cache.backends.redis.RedisCache",
     "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
 }
 
 
-def cache_from_url(url: str) -> dict:
-    """Django's ``CACHES["default"]`` for ``url``."""
-    parts = urlsplit(url.strip() or "locmem://")
-    if parts.scheme not in BACKENDS:
+def counters_from_url(url: str) -> tuple[str, dict]:
+    """(``"database"`` or ``"cache"``: where the counters live, Django's
+    ``CACHES["default"]``) for ``url``."""
+    parts = urlsplit(url.strip() or "db://")
+    if parts.scheme == "db":
+        return "database", {"BACKEND": CACHE_BACKENDS["locmem"]}
+    if parts.scheme == "file":
         raise ImproperlyConfigured(
-            f"MOTCUA_CACHE_URL: không hỗ trợ “{parts.scheme}://”; dùng một trong "
-            + ", ".join(f"{name}://" for name in BACKENDS)
+            "MOTCUA_CACHE_URL: file:// không còn được dùng: bộ nhớ đệm tệp của Django không "
+            "tăng bộ đếm một cách nguyên tử giữa các tiến trình, nên giới hạn tần suất bị đếm "
+            "thiếu. Bỏ trống biến này (bộ đếm nằm trong cơ sở dữ liệu) hoặc dùng redis://."
+        )
+    if parts.scheme not in CACHE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"MOTCUA_CACHE_URL: không hỗ trợ “{parts.scheme}://”; dùng db://, "
+            + ", ".join(f"{name}://" for name in CACHE_BACKENDS)
             + "."
         )
-    config = {"BACKEND": BACKENDS[parts.scheme]}
-    if parts.scheme == "file":
-        if not parts.path:
-            raise ImproperlyConfigured("MOTCUA_CACHE_URL: file:// cần một thư mục tuyệt đối.")
-        config["LOCATION"] = parts.path
-    elif parts.scheme == "redis":
+    config = {"BACKEND": CACHE_BACKENDS[parts.scheme]}
+    if parts.scheme == "redis":
         config["LOCATION"] = url.strip()
     elif parts.scheme == "memcached":
         config["LOCATION"] = parts.netloc
-    return config
+    return "cache", config

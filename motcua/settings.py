@@ -12,7 +12,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from motcua.cacheurl import cache_from_url
+from motcua.cacheurl import counters_from_url
+from motcua.clientaddress import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.portal",
     "motcua.api",
+    "motcua.ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -137,8 +139,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
-# Shared counters (the public look-up's rate limit): see motcua/cacheurl.py.
-CACHES = {"default": cache_from_url(env_str("CACHE_URL"))}
+# Counters shared by every process (rate limits): the database by default, see
+# motcua/cacheurl.py. Django's own cache ("default") is per process unless redis/memcached.
+COUNTER_STORE, _cache = counters_from_url(env_str("CACHE_URL"))
+CACHES = {"default": _cache}
+
+# The reverse proxies in front of the server (addresses or CIDRs): only from them is
+# X-Forwarded-For believed, to find the client's address (motcua/clientaddress.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+parse_networks(TRUSTED_PROXIES)  # a bad entry stops start-up here, with its message
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -163,6 +172,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The same client address as our rate limits: behind the proxy, the client's, not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "motcua.clientaddress.client_address"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -227,7 +238,8 @@ CATALOG_PAGE_SIZE = env_int("CATALOG_PAGE_SIZE", 20)
 ATTACHMENT_MAX_MB = env_int("ATTACHMENT_MAX_MB", 20)
 ATTACHMENT_MAX_COUNT = env_int("ATTACHMENT_MAX_COUNT", 30)
 INBOX_PAGE_SIZE = env_int("INBOX_PAGE_SIZE", 50)
-# Public look-ups per address per minute before 429 (SPEC §12).
+# Public look-ups per address per minute before 429 (SPEC §12); the per-dossier limit (10
+# wrong verification values per code per hour) is SPEC's, in motcua/dossiers/public_lookup.py.
 PUBLIC_LOOKUP_PER_MINUTE = env_int("PUBLIC_LOOKUP_PER_MINUTE", 30)
 # Where the receipt's QR code points: this site's public address.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")

@@ -16,13 +16,15 @@ from motcua.agencies.models import Agency
 from motcua.agencies.selectors import intake_desk
 from motcua.api.errors import FieldErrors
 from motcua.api.models import ApiKey
+from motcua.api.revocation import CredentialCache
 from motcua.catalog.selectors import (
     procedure_version_for_receipt,
     procedure_version_for_receipt_forget,
 )
+from motcua.clientaddress import client_address, rate_limit_key
 from motcua.dossiers import access
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.selectors import dossier_public_status
+from motcua.dossiers.public_lookup import TooManyLookups, dossier_public_lookup
 from motcua.dossiers.services import (
     AlreadyReceived,
     Applicant,
@@ -32,15 +34,14 @@ from motcua.dossiers.services import (
     dossier_already_received,
     dossier_receive,
 )
-from motcua.ratelimit import public_lookup_allowed
-from motcua.ttlcache import TTLCache
 from motcua.workcalendar.calendar import VN_TZ
 
 router = Router(tags=["dossiers"])
 
 
-#: A key is trusted for a minute per process: a revocation takes effect within that time.
-_keys: TTLCache[ApiKey] = TTLCache(seconds=60)
+#: A key is trusted for a minute per process, but forgotten by every process as soon as any
+#: key is revoked (the revocation signal is checked on each request).
+_keys: CredentialCache[ApiKey] = CredentialCache(seconds=60)
 
 
 def _active_key(digest: str) -> ApiKey | None:
@@ -299,10 +300,14 @@ def dossier_get(request: HttpRequest, code: str):
 @router.get("/public/dossiers/{code}", response=PublicDossier, summary="Tra cứu công khai")
 def dossier_public(request: HttpRequest, code: str, verify: str = ""):
     """No personal data, no internal notes; the same 404 for a wrong code and a wrong
-    verification value; rate-limited per address (429)."""
-    if not public_lookup_allowed(request):
-        raise HttpError(429, "Tra cứu quá nhiều lần; thử lại sau một phút.")
-    status = dossier_public_status(code=code, verify=verify)
+    verification value; rate-limited per address and per dossier (429 with Retry-After)."""
+    status = dossier_public_lookup(
+        address=rate_limit_key(client_address(request)), code=code, verify=verify
+    )
+    if isinstance(status, TooManyLookups):
+        refused = JsonResponse({"detail": status.message()}, status=429)
+        refused["Retry-After"] = str(status.retry_after)
+        return refused
     if status is None:
         raise HttpError(404, "Không tìm thấy hồ sơ.")
     # The busiest endpoint: the selector already gives exactly the documented fields, so the

@@ -38,3 +38,19 @@ class ApiKey(models.Model):
         raw = "mc_" + secrets.token_urlsafe(32)
         key = cls.objects.create(name=name, agency=agency, prefix=raw[:10], key_hash=cls.hash(raw))
         return key, raw
+
+
+class RevocationSignal(models.Model):
+    """One row whose ``generation`` goes up with every revocation of a credential (API keys;
+    personal tokens later, SPEC §12.2). Each process reads it on every authenticated request
+    and drops the credentials it kept when it changed (``motcua/api/revocation.py``)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    generation = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tín hiệu thu hồi")
+        verbose_name_plural = _("tín hiệu thu hồi")
+
+    def __str__(self):
+        return str(self.generation)

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_POST
 from motcua.agencies.models import AgencyLevel
 from motcua.agencies.selectors import agency_tree
 from motcua.catalog.selectors import fields_in_use, procedure_get_published, procedure_search
-from motcua.dossiers.selectors import dossier_public_status
+from motcua.clientaddress import client_address, rate_limit_key
+from motcua.dossiers.public_lookup import TooManyLookups, dossier_public_lookup
 from motcua.portal.context_processors import TEXT_SIZES
-from motcua.ratelimit import public_lookup_allowed
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -86,16 +86,20 @@ def display_settings(request):
 
 def lookup(request):
     """Public status of one dossier, by code and verification value or by the receipt's QR.
-    A wrong code and a wrong verification value get the same answer (SPEC §3, §12)."""
+    A wrong code and a wrong verification value get the same answer; limited per address and
+    per dossier like the API (SPEC §3, §12; ``dossiers/public_lookup.py``)."""
     code = request.GET.get("code", "").strip()[:60]
     verify = request.GET.get("verify", "").strip()[:10]
     token = request.GET.get("t", "").strip()[:200]
     context = {"code": code, "verify": verify}
     if code or token:
-        if not public_lookup_allowed(request):
-            context["error"] = "Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau một phút."
-            return render(request, "portal/lookup.html", context, status=429)
-        dossier = dossier_public_status(code=code, verify=verify, token=token)
+        address = rate_limit_key(client_address(request))
+        dossier = dossier_public_lookup(address=address, code=code, verify=verify, token=token)
+        if isinstance(dossier, TooManyLookups):
+            context["error"] = dossier.message()
+            response = render(request, "portal/lookup.html", context, status=429)
+            response["Retry-After"] = str(dossier.retry_after)
+            return response
         if dossier is None:
             context["error"] = (
                 "Không tìm thấy hồ sơ với mã và số xác minh này. Kiểm tra lại mã hồ sơ trên "

@@ -190,5 +190,5 @@ def test_a_revoked_key_stops_working(client, key, commune, monkeypatch):
 
     assert post(client, key, body(commune)).status_code == 201
     ApiKey.objects.update(revoked_at=timezone.now())
-    monkeypatch.setattr(dossiers._keys, "seconds", 0)  # as a minute later
+    monkeypatch.setattr(dossiers._keys._entries, "seconds", 0)  # as a minute later
     assert post(client, key, body(commune), idem="after").status_code == 401

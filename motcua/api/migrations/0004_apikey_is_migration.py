@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("api", "0002_receipt_keys_moved_to_dossiers")]
+    dependencies = [("api", "0003_revocation_signal")]
 
     operations = [
         migrations.AddField(
