@@ -6,6 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export MOTCUA_DEBUG ?= 1
 
+E2E_NODE := tests/e2e/node_modules/.installed
 .PHONY: run test lint unit postgres-tests e2e bench mutation install messages clean
 
 $(STAMP): pyproject.toml
@@ -34,7 +35,12 @@ unit: install
 postgres-tests: install
 	$(PY) scripts/with_postgres.py $(PY) -m pytest -m "not e2e"
 
-e2e: install
+# axe-core for the journeys' accessibility checks, from the npm registry at the locked version.
+$(E2E_NODE): tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund
+	@touch $(E2E_NODE)
+
+e2e: install $(E2E_NODE)
 	$(PY) scripts/ensure_apt.py chromium /usr/bin/chromium MOTCUA_REQUIRE_BROWSER
 	$(PY) -m pytest -m e2e tests/e2e
 
@@ -58,4 +64,4 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var/screenshots .pytest_cache
+	rm -rf $(VENV) var/screenshots .pytest_cache tests/e2e/node_modules

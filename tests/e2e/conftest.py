@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from . import a11y
+
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
@@ -19,6 +21,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.journey_failed = report.failed
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
@@ -27,7 +37,9 @@ def browser():
         pytest.skip(f"{CHROMIUM} không có")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Every page any journey opens gets the accessibility checks of a11y.py.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        a11y.install(patch)
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
@@ -44,11 +56,13 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
-    context.close()
+    if getattr(request.node, "journey_failed", True):
+        a11y.disable(context)  # one failure is enough; the last page is not checked again
+    context.close()  # checks the page left open last
 
 
 @pytest.fixture
