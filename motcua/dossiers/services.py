@@ -43,6 +43,7 @@ from motcua.workcalendar.calendar import (
     VN_TZ,
     add_working_time,
     compute_due_at,
+    in_calendar_range,
     to_local,
     working_time_between,
 )
@@ -403,7 +404,25 @@ def applicant_errors(applicant: Applicant) -> dict[str, str]:
         errors["applicant.email"] = _("Địa chỉ thư điện tử không hợp lệ.")
     if applicant.type not in (1, 2, 3, 4):
         errors["applicant.type"] = _("Loại chủ hồ sơ phải là 1, 2, 3 hoặc 4.")
+    for name, column in _APPLICANT_COLUMNS.items():  # as PostgreSQL would, on every database
+        value, limit = getattr(applicant, name), Dossier._meta.get_field(column).max_length
+        if "\x00" in value:
+            errors.setdefault(f"applicant.{name}", _("Không được chứa ký tự NUL."))
+        elif len(value.strip()) > limit:
+            errors.setdefault(f"applicant.{name}", _("Dài quá %(n)s ký tự.") % {"n": limit})
     return errors
+
+
+#: The dossier's column for each applicant detail (its length is the limit).
+_APPLICANT_COLUMNS = {
+    "name": "applicant_name",
+    "id_number": "applicant_id_number",
+    "phone": "applicant_phone",
+    "email": "applicant_email",
+    "address": "applicant_address",
+    "authorised_name": "authorised_name",
+    "authorised_id_number": "authorised_id_number",
+}
 
 
 def _store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list[str]):
@@ -479,6 +498,8 @@ def dossier_receive(
         errors["received_at"] = _("Thời điểm tiếp nhận phải kèm múi giờ (+07:00).")
     elif received_at > _now() + timedelta(minutes=5):
         errors["received_at"] = _("Thời điểm tiếp nhận không được ở tương lai.")
+    elif not in_calendar_range(received_at):
+        errors["received_at"] = _("Lịch làm việc chỉ tính thời gian từ năm 1976 đến hết năm 2100.")
     if errors:
         raise ValidationError(errors)
 

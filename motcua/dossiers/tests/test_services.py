@@ -76,6 +76,41 @@ def test_bad_applicant_is_refused_and_nothing_is_stored(version, desk):
     assert not Dossier.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [
+        ("name", 255),
+        ("id_number", 20),
+        ("phone", 20),
+        ("email", 254),
+        ("address", 500),
+        ("authorised_name", 255),
+        ("authorised_id_number", 20),
+    ],
+)
+def test_applicant_details_longer_than_their_column_are_refused(version, desk, field, limit):
+    """PostgreSQL would refuse them with a 500, SQLite would keep them: both refuse here."""
+    value = "1" * (limit + 1) if field != "email" else "a" * limit + "@b"
+    with pytest.raises(ValidationError) as exc:
+        receive(desk, version, applicant=applicant(**{field: value}))
+    assert f"applicant.{field}" in exc.value.message_dict
+    assert not Dossier.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["name", "address", "email", "authorised_name"])
+def test_applicant_details_with_a_nul_byte_are_refused(version, desk, field):
+    with pytest.raises(ValidationError) as exc:
+        receive(desk, version, applicant=applicant(**{field: "Thôn\x001@b"}))
+    assert "NUL" in exc.value.message_dict[f"applicant.{field}"][0]
+    assert not Dossier.objects.exists()
+
+
+def test_a_receipt_time_outside_the_calendar_is_refused(version, desk):
+    with pytest.raises(ValidationError) as exc:
+        receive(desk, version, at=vn(1975, 6, 2, 10))
+    assert "1976" in exc.value.message_dict["received_at"][0]
+
+
 def test_business_needs_a_tax_code(version, desk):
     with pytest.raises(ValidationError, match="Mã số thuế"):
         receive(desk, version, applicant=applicant(type=2, id_number="079123456789"))
