@@ -1,5 +1,6 @@
 """A fixed-window rate limit per client address, kept in Django's cache."""
 
+import math
 import time
 
 from django.conf import settings
@@ -28,3 +29,14 @@ def public_lookup_allowed(request) -> bool:
     return allow(
         scope="lookup", key=client_address(request), per_minute=settings.PUBLIC_LOOKUP_PER_MINUTE
     )
+
+
+def window_seconds_left() -> int:
+    """Seconds until the current one-minute window ends (1 to 60)."""
+    return 60 - int(time.time()) % 60
+
+
+def with_retry_after(response, seconds: float):
+    """A 429 answer with ``Retry-After`` (RFC 9110 §10.2.3): whole seconds, at least one."""
+    response["Retry-After"] = str(max(1, math.ceil(seconds)))
+    return response
