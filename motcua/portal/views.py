@@ -9,7 +9,7 @@ from motcua.agencies.selectors import agency_tree
 from motcua.catalog.selectors import fields_in_use, procedure_get_published, procedure_search
 from motcua.dossiers.selectors import dossier_public_status
 from motcua.portal.context_processors import TEXT_SIZES
-from motcua.ratelimit import public_lookup_allowed
+from motcua.ratelimit import public_lookup_allowed, window_seconds_left, with_retry_after
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -19,9 +19,14 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+#: Far beyond any catalog's last page, and an offset every database can count to.
+MAX_PAGE = 100_000
+
+
 def _page_number(raw: str | None) -> int:
+    """The page asked for, between 1 and ``MAX_PAGE``; 1 when it is not a number."""
     try:
-        return max(1, int(raw or 1))
+        return min(max(1, int(raw or 1)), MAX_PAGE)
     except ValueError:
         return 1
 
@@ -94,7 +99,8 @@ def lookup(request):
     if code or token:
         if not public_lookup_allowed(request):
             context["error"] = "Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau một phút."
-            return render(request, "portal/lookup.html", context, status=429)
+            response = render(request, "portal/lookup.html", context, status=429)
+            return with_retry_after(response, window_seconds_left())
         dossier = dossier_public_status(code=code, verify=verify, token=token)
         if dossier is None:
             context["error"] = (
