@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "motcua.nulbytes.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -2,23 +2,40 @@
 never rename them. Endpoints parse input, call one selector or service and shape the answer."""
 
 from datetime import datetime
-from decimal import Decimal
+from typing import Literal
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.errors import HttpError
 
-from motcua.agencies.models import Agency
+from motcua.agencies.models import Agency, AgencyLevel
 from motcua.agencies.selectors import agency_tree
-from motcua.api.errors import FieldErrors
-from motcua.catalog.models import ProcedureVersion
+from motcua.api.errors import (
+    FieldErrors,
+    document_errors,
+    error_responses,
+    install_error_handlers,
+)
+from motcua.api.inputs import CalendarMoment, Number, column, number_in, text
+from motcua.catalog.models import Field as CatalogField
+from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.selectors import procedure_get_published, procedure_search
-from motcua.workcalendar.calendar import VN_TZ, TimeUnit, compute_due_at
+from motcua.workcalendar.calendar import FIRST_DAY, LAST_DAY, VN_TZ, TimeUnit, compute_due_at
 from motcua.workcalendar.selectors import calendar_get
 
-api = NinjaAPI(
+
+class MotcuaAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return document_errors(super().get_openapi_schema(*args, **kwargs))
+
+    def get_openapi_operation_id(self, operation) -> str:
+        """The endpoint's name (``calendar_due``), which generated clients name their calls by."""
+        return operation.view_func.__name__
+
+
+api = MotcuaAPI(
     title="Motcua API",
     version="1",
     description=(
@@ -29,38 +46,7 @@ api = NinjaAPI(
     docs_decorator=csp_update({"style-src": [UNSAFE_INLINE]}),
     urls_namespace="api",
 )
-
-
-@api.exception_handler(ValidationError)
-def validation_error(request, exc: ValidationError):
-    """422 with one Vietnamese message per field."""
-    errors = {}
-    for error in exc.errors:
-        name = ".".join(str(part) for part in error.get("loc", [])[1:]) or "body"
-        errors[name] = _vietnamese_message(error)
-    return api.create_response(
-        request, {"detail": "Dữ liệu không hợp lệ.", "errors": errors}, status=422
-    )
-
-
-@api.exception_handler(FieldErrors)
-def field_errors(request, exc: FieldErrors):
-    return api.create_response(
-        request, {"detail": "Dữ liệu không hợp lệ.", "errors": exc.errors}, status=422
-    )
-
-
-def _vietnamese_message(error: dict) -> str:
-    kind = error.get("type", "")
-    if kind == "missing":
-        return "Thiếu giá trị bắt buộc."
-    if kind.startswith("datetime"):
-        return "Phải là thời điểm ISO 8601, ví dụ 2026-11-23T10:00:00+07:00."
-    if kind.startswith(("decimal", "float", "int")):
-        return "Phải là một số."
-    if "greater_than" in kind or "less_than" in kind:
-        return "Giá trị nằm ngoài khoảng cho phép."
-    return error.get("msg", "Giá trị không hợp lệ.")
+install_error_handlers(api)
 
 
 # --- schemas -----------------------------------------------------------------------------
@@ -78,7 +64,7 @@ class ProcedureOut(Schema):
     name: str
     field: list[str]
     agency_levels: list[str]
-    processing_days: Decimal
+    processing_days: Number
     time_unit: str
     online_level: str
     fee: int
@@ -97,7 +83,7 @@ class StepOut(Schema):
     name: str
     role: str
     unit_function: str
-    budget_hours: Decimal
+    budget_hours: Number
 
 
 class ProcedureDetailOut(ProcedureOut):
@@ -129,7 +115,7 @@ class DueOut(Schema):
     due_at: datetime
     start: datetime
     agency: str | None
-    days: Decimal
+    days: Number
     time_unit: str
 
 
@@ -159,29 +145,47 @@ def _procedure_out(version: ProcedureVersion) -> dict:
 # --- endpoints ---------------------------------------------------------------------------
 
 
+#: Paging of the catalog: far beyond any catalog, and within what every database counts.
+MAX_OFFSET = 1_000_000
+MAX_LIMIT = 200
+
+ProcedureCode = column(Procedure, "code", min_length=1)
+
+
 class ProcedureFilter(Schema):
-    q: str = ""
-    field: str = ""
-    level: str = ""
-    offset: int = 0
-    limit: int = 50
+    q: text(200) = ""
+    field: column(CatalogField, "code") = ""
+    level: column(AgencyLevel, "code") = ""
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
 
 
-@api.get("/procedures", response=ProcedurePage, tags=["catalog"], summary="Tra cứu thủ tục")
+@api.get(
+    "/procedures",
+    response={200: ProcedurePage, **error_responses(422)},
+    tags=["catalog"],
+    summary="Tra cứu thủ tục",
+)
 def procedures(request: HttpRequest, filters: Query[ProcedureFilter]):
-    """Published procedures matching ``q`` (diacritics optional), best first."""
+    """Published procedures matching ``q`` (diacritics optional), best first; ``offset``
+    0 to 1,000,000 and ``limit`` 1 to 200 (beyond the last one, an empty page)."""
     result = procedure_search(
-        query=filters.q[:200],
+        query=filters.q,
         field_code=filters.field,
         level_code=filters.level,
-        offset=max(0, filters.offset),
-        limit=min(max(1, filters.limit), 200),
+        offset=filters.offset,
+        limit=filters.limit,
     )
     return {"count": result.total, "results": [_procedure_out(v) for v in result.versions]}
 
 
-@api.get("/procedures/{code}", response=ProcedureDetailOut, tags=["catalog"], summary="Một thủ tục")
-def procedure(request: HttpRequest, code: str):
+@api.get(
+    "/procedures/{code}",
+    response={200: ProcedureDetailOut, **error_responses(404, 422)},
+    tags=["catalog"],
+    summary="Một thủ tục",
+)
+def procedure(request: HttpRequest, code: Path[ProcedureCode]):
     version = procedure_get_published(code=code)
     if version is None:
         raise HttpError(404, "Không tìm thấy thủ tục.")
@@ -225,21 +229,33 @@ def agencies(request: HttpRequest):
     return [_agency_node(node) for node in agency_tree()]
 
 
+#: ``unit`` as a plain enumeration of strings, which every generated client can pass.
+UnitName = Literal[tuple(unit.value for unit in TimeUnit)]
+
+
 class DueQuery(Schema):
-    start: datetime
-    days: Decimal
-    agency: str | None = None
-    unit: TimeUnit = TimeUnit.WORKING_DAYS
+    start: CalendarMoment = Field(
+        description=(
+            f"Thời điểm nhận, ISO 8601 kèm độ lệch múi giờ, từ {FIRST_DAY.year} đến hết "
+            f"{LAST_DAY.year}."
+        )
+    )
+    days: number_in(0, 3650) = Field(description="Thời hạn, từ 0 đến 3650.")
+    agency: column(Agency, "code") = Field("", description="Mã cơ quan; để trống: lịch chuẩn.")
+    unit: UnitName = TimeUnit.WORKING_DAYS.value
 
 
-@api.get("/calendar/due", response=DueOut, tags=["calendar"], summary="Tính ngày hẹn trả")
+@api.get(
+    "/calendar/due",
+    response={200: DueOut, **error_responses(404, 422)},
+    tags=["calendar"],
+    summary="Tính ngày hẹn trả",
+)
 def calendar_due(request: HttpRequest, params: Query[DueQuery]):
     """The due time of ``days`` of processing time received at ``start`` (SPEC §6), on the
-    agency's calendar, or the standard one when ``agency`` is left out."""
-    if params.start.tzinfo is None:
-        raise HttpError(422, "Thời điểm “start” phải kèm độ lệch múi giờ, ví dụ +07:00.")
-    if params.days < 0 or params.days > 3650:
-        raise HttpError(422, "“days” phải từ 0 đến 3650.")
+    agency's calendar, or the standard one when ``agency`` is left out. The calendar counts
+    from 1976 to 2100 (Viet Nam on +07:00 all year, national holidays known): a ``start``
+    outside, or a due time past 2100, is a 422. Times are answered with +07:00."""
     agency = None
     if params.agency:
         agency = Agency.objects.filter(code=params.agency).first()
@@ -247,12 +263,12 @@ def calendar_due(request: HttpRequest, params: Query[DueQuery]):
             raise HttpError(404, "Không tìm thấy cơ quan.")
     try:
         due = compute_due_at(params.start, params.days, params.unit, calendar_get(agency=agency))
-    except ValueError as exc:
-        raise HttpError(422, str(exc)) from exc
+    except ValueError as exc:  # a fractional number of calendar days, a due time past 2100
+        raise FieldErrors({"days": str(exc)}) from exc
     return {
         "due_at": due,
         "start": params.start.astimezone(VN_TZ),
-        "agency": params.agency,
+        "agency": params.agency or None,
         "days": params.days,
         "time_unit": params.unit,
     }

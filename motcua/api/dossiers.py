@@ -4,26 +4,29 @@ import base64
 import binascii
 import hashlib
 from datetime import datetime
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
-from ninja import Header, Router, Schema, Status
+from ninja import Header, Path, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import intake_desk
-from motcua.api.errors import FieldErrors
+from motcua.api.errors import FieldErrors, RateLimited, error_responses
+from motcua.api.inputs import CalendarMoment, column, text
 from motcua.api.models import ApiKey
 from motcua.api.revocation import CredentialCache
+from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import (
     procedure_version_for_receipt,
     procedure_version_for_receipt_forget,
 )
 from motcua.clientaddress import client_address, rate_limit_key
 from motcua.dossiers import access
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Attachment, Dossier, DossierDocument, ReceiptKey
 from motcua.dossiers.public_lookup import TooManyLookups, dossier_public_lookup
 from motcua.dossiers.services import (
     AlreadyReceived,
@@ -58,27 +61,32 @@ class ApiKeyAuth(HttpBearer):
         return _keys.get(digest, lambda: _active_key(digest))
 
 
+# Strings are as long as the columns they go to (or are compared with), on every database.
+DossierCode = column(Dossier, "code", min_length=1)
+IdempotencyKey = column(ReceiptKey, "key")
+
+
 class ApplicantIn(Schema):
     type: int = 1
-    name: str
-    id_number: str
-    phone: str = ""
-    email: str = ""
-    address: str = ""
+    name: column(Dossier, "applicant_name")
+    id_number: column(Dossier, "applicant_id_number")
+    phone: column(Dossier, "applicant_phone") = ""
+    email: column(Dossier, "applicant_email") = ""
+    address: column(Dossier, "applicant_address") = ""
 
 
 class DocumentIn(Schema):
-    name: str
-    filename: str
+    name: column(DossierDocument, "name")
+    filename: column(Attachment, "original_name")
     content_base64: str
 
 
 class DossierIn(Schema):
-    procedure: str
-    agency: str
+    procedure: column(Procedure, "code")
+    agency: column(Agency, "code")
     applicant: ApplicantIn
     channel: int = 1
-    received_at: datetime | None = None
+    received_at: CalendarMoment | None = None
     documents: list[DocumentIn] = []
 
 
@@ -140,7 +148,16 @@ def _created(dossier: Dossier) -> dict:
 
 
 def _unprocessable(errors: dict[str, str]):
-    raise FieldErrors(errors)
+    raise FieldErrors({_request_path(name): message for name, message in errors.items()})
+
+
+def _request_path(name: str) -> str:
+    """A service's field name as the field of this request: its files are ``documents``."""
+    if name == "files":
+        return "documents"
+    if name.startswith("files."):
+        return f"documents.{name.removeprefix('files.')}.content_base64"
+    return name
 
 
 def _decode_documents(documents: list[DocumentIn], submission) -> list[IncomingFile]:
@@ -161,21 +178,21 @@ def _decode_documents(documents: list[DocumentIn], submission) -> list[IncomingF
 
 @router.post(
     "/dossiers",
-    response={201: DossierCreated, 200: DossierCreated},
+    response={201: DossierCreated, 200: DossierCreated, **error_responses(400, 401, 413, 422)},
     auth=ApiKeyAuth(),
     summary="Nhận hồ sơ từ hệ thống khác",
 )
 def dossier_create(
     request: HttpRequest,
     payload: DossierIn,
-    idempotency_key: str = Header(..., alias="Idempotency-Key"),
+    idempotency_key: Annotated[IdempotencyKey, Header(alias="Idempotency-Key")],
 ):
-    """Receive a dossier from a peer system. The same ``Idempotency-Key`` returns the same
-    dossier, never a second one; a validation error is a 422 with a message per field, and
-    nothing is stored."""
+    """Receive a dossier from a peer system. The same ``Idempotency-Key`` (at most 200
+    characters, never cut) returns the same dossier, never a second one; a validation error
+    is a 422 with a message per field, and nothing is stored."""
     api_key: ApiKey = request.auth
     actor = access.actor_for_api_key(api_key)
-    key = idempotency_key.strip()[:200]
+    key = idempotency_key.strip()
     if not key:
         _unprocessable({"Idempotency-Key": "Thiếu tiêu đề Idempotency-Key."})
     submission = SubmissionKey(
@@ -187,7 +204,8 @@ def dossier_create(
         dossier = _receive(actor, payload, submission)
     except AlreadyReceived as earlier:
         if not earlier.same_request:
-            raise HttpError(422, "Idempotency-Key này đã dùng cho một yêu cầu khác.") from None
+            message = "Idempotency-Key này đã dùng cho một yêu cầu khác."
+            raise FieldErrors({"Idempotency-Key": message}) from None
         return Status(200, _created(earlier.dossier))
     return Status(201, _created(dossier))
 
@@ -261,9 +279,12 @@ def _refuse(errors: dict[str, str], submission: SubmissionKey):
 
 
 @router.get(
-    "/dossiers/{code}", response=DossierOut, auth=ApiKeyAuth(), summary="Một hồ sơ và lịch sử xử lý"
+    "/dossiers/{code}",
+    response={200: DossierOut, **error_responses(401, 404, 422)},
+    auth=ApiKeyAuth(),
+    summary="Một hồ sơ và lịch sử xử lý",
 )
-def dossier_get(request: HttpRequest, code: str):
+def dossier_get(request: HttpRequest, code: Path[DossierCode]):
     dossier = access.dossier_get_visible(access.actor_for_api_key(request.auth), ref=code)
     if dossier is None:
         raise HttpError(404, "Không tìm thấy hồ sơ.")
@@ -297,17 +318,19 @@ def dossier_get(request: HttpRequest, code: str):
     }
 
 
-@router.get("/public/dossiers/{code}", response=PublicDossier, summary="Tra cứu công khai")
-def dossier_public(request: HttpRequest, code: str, verify: str = ""):
+@router.get(
+    "/public/dossiers/{code}",
+    response={200: PublicDossier, **error_responses(404, 422, 429)},
+    summary="Tra cứu công khai",
+)
+def dossier_public(request: HttpRequest, code: Path[DossierCode], verify: text(20) = ""):
     """No personal data, no internal notes; the same 404 for a wrong code and a wrong
-    verification value; rate-limited per address and per dossier (429 with Retry-After)."""
+    verification value; rate-limited per address and per dossier (429, with ``Retry-After``)."""
     status = dossier_public_lookup(
         address=rate_limit_key(client_address(request)), code=code, verify=verify
     )
     if isinstance(status, TooManyLookups):
-        refused = JsonResponse({"detail": status.message()}, status=429)
-        refused["Retry-After"] = str(status.retry_after)
-        return refused
+        raise RateLimited(status.message(), retry_after=status.retry_after)
     if status is None:
         raise HttpError(404, "Không tìm thấy hồ sơ.")
     # The busiest endpoint: the selector already gives exactly the documented fields, so the

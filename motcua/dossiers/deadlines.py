@@ -29,6 +29,7 @@ from motcua.workcalendar.calendar import (
     add_working_time,
     compute_due_at,
     deadline_outcome,
+    in_calendar_range,
     working_time_between,
 )
 from motcua.workcalendar.selectors import calendar_get
@@ -107,6 +108,8 @@ def received_at_errors(
         return {"received_at": _("Thời điểm tiếp nhận phải kèm múi giờ (+07:00).")}
     if received_at > now + CLOCK_SKEW:
         return {"received_at": _("Thời điểm tiếp nhận không được ở tương lai.")}
+    if not in_calendar_range(received_at):
+        return {"received_at": _("Lịch làm việc chỉ tính thời gian từ năm 1976 đến hết năm 2100.")}
     if not may_backdate and received_at < now - BACKDATING_LIMIT:
         return {
             "received_at": _(

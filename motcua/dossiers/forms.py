@@ -3,8 +3,13 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers.models import ApplicantType, ResultDelivery
+from motcua.dossiers.models import ApplicantType, Dossier, ResultDelivery
 from motcua.dossiers.services import Applicant
+
+
+def _length(column: str) -> int:
+    """The dossier column's length: a longer value is a form error, never a database one."""
+    return Dossier._meta.get_field(column).max_length
 
 
 class ApplicantForm(forms.Form):
@@ -13,18 +18,31 @@ class ApplicantForm(forms.Form):
     applicant_type = forms.TypedChoiceField(
         label=_("Loại chủ hồ sơ"), choices=ApplicantType.choices, coerce=int, initial=1
     )
-    applicant_name = forms.CharField(label=_("Họ tên / tên tổ chức"), max_length=255)
-    applicant_id_number = forms.CharField(
-        label=_("Số định danh cá nhân (12 số) hoặc mã số thuế"), max_length=20
+    applicant_name = forms.CharField(
+        label=_("Họ tên / tên tổ chức"), max_length=_length("applicant_name")
     )
-    applicant_phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
-    applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
+    applicant_id_number = forms.CharField(
+        label=_("Số định danh cá nhân (12 số) hoặc mã số thuế"),
+        max_length=_length("applicant_id_number"),
+    )
+    applicant_phone = forms.CharField(
+        label=_("Điện thoại"), max_length=_length("applicant_phone"), required=False
+    )
+    applicant_email = forms.EmailField(
+        label=_("Thư điện tử"), max_length=_length("applicant_email"), required=False
+    )
+    applicant_address = forms.CharField(
+        label=_("Địa chỉ"), max_length=_length("applicant_address"), required=False
+    )
     authorised_name = forms.CharField(
-        label=_("Người được ủy quyền (nếu có)"), max_length=255, required=False
+        label=_("Người được ủy quyền (nếu có)"),
+        max_length=_length("authorised_name"),
+        required=False,
     )
     authorised_id_number = forms.CharField(
-        label=_("Số định danh người được ủy quyền"), max_length=20, required=False
+        label=_("Số định danh người được ủy quyền"),
+        max_length=_length("authorised_id_number"),
+        required=False,
     )
 
     def applicant(self) -> Applicant:
@@ -49,7 +67,9 @@ class ReceiveForm(ApplicantForm):
         label=_("Hình thức nhận kết quả"), choices=ResultDelivery.choices, initial="desk"
     )
     delivery_address = forms.CharField(
-        label=_("Địa chỉ nhận kết quả qua bưu chính"), max_length=500, required=False
+        label=_("Địa chỉ nhận kết quả qua bưu chính"),
+        max_length=_length("delivery_address"),
+        required=False,
     )
     sets_received = forms.IntegerField(label=_("Số bộ hồ sơ"), min_value=1, max_value=20, initial=1)
     items = forms.CharField(

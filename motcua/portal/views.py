@@ -19,9 +19,14 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+#: Far beyond any catalog's last page, and an offset every database can count to.
+MAX_PAGE = 100_000
+
+
 def _page_number(raw: str | None) -> int:
+    """The page asked for, between 1 and ``MAX_PAGE``; 1 when it is not a number."""
     try:
-        return max(1, int(raw or 1))
+        return min(max(1, int(raw or 1)), MAX_PAGE)
     except ValueError:
         return 1
 

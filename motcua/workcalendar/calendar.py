@@ -28,6 +28,14 @@ SAME_DAY_CUTOFF = time(15, 0)
 #: A calendar with no working day in this many consecutive days is broken, not slow.
 _MAX_IDLE_DAYS = 800
 
+#: The days the calendar counts on. Viet Nam has kept +07:00 all year only since 13 June
+#: 1975 (the zone's history gives +08:00 before that and local mean time, +07:06:30, before
+#: 1906), and the `holidays` package knows the national (lunar) holidays up to 2100: a
+#: moment outside these years is refused, never counted with a wrong offset or without Tết.
+FIRST_DAY = date(1976, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+OUT_OF_RANGE = "Lịch làm việc chỉ tính thời gian từ năm 1976 đến hết năm 2100."
+
 
 class TimeUnit(enum.StrEnum):
     """How a procedure's processing time is counted."""
@@ -155,6 +163,8 @@ class WorkCalendar:
     def next_working_day(self, day: date) -> date:
         for _ in range(_MAX_IDLE_DAYS):
             day += timedelta(days=1)
+            if day > LAST_DAY:
+                raise ValueError(OUT_OF_RANGE)
             if self.sessions_on(day):
                 return day
         raise ValueError("Lịch làm việc không có ngày làm việc nào.")
@@ -162,11 +172,21 @@ class WorkCalendar:
 
 STANDARD_CALENDAR = WorkCalendar()
 
+_FIRST_MOMENT = datetime.combine(FIRST_DAY, time(0), tzinfo=VN_TZ)
+_END_MOMENT = datetime.combine(LAST_DAY + timedelta(days=1), time(0), tzinfo=VN_TZ)
+
+
+def in_calendar_range(moment: datetime) -> bool:
+    """Whether an aware ``moment`` falls on a day the calendar counts (1976 to 2100)."""
+    return _FIRST_MOMENT <= moment < _END_MOMENT
+
 
 def to_local(moment: datetime) -> datetime:
     """``moment`` as a naive wall-clock time in Vietnam; naive input is refused."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("Thời điểm phải kèm múi giờ (ISO 8601 có độ lệch, ví dụ +07:00).")
+    if not in_calendar_range(moment):
+        raise ValueError(OUT_OF_RANGE)
     return moment.astimezone(VN_TZ).replace(tzinfo=None)
 
 
@@ -179,6 +199,8 @@ def _sessions_from(local: datetime, calendar: WorkCalendar):
     day = local.date()
     idle = 0
     while True:
+        if day > LAST_DAY:
+            raise ValueError(OUT_OF_RANGE)
         sessions = calendar.sessions_on(day)
         if sessions:
             idle = 0
@@ -247,7 +269,10 @@ def add_calendar_days(start: datetime, days: int, calendar: WorkCalendar = STAND
     2015 arts. 147–148)."""
     if days < 0 or int(days) != days:
         raise ValueError("Số ngày theo lịch phải là số nguyên không âm.")
-    return end_of_working_day(to_local(start).date() + timedelta(days=int(days)), calendar)
+    first = to_local(start).date()
+    if days > (LAST_DAY - first).days:
+        raise ValueError(OUT_OF_RANGE)
+    return end_of_working_day(first + timedelta(days=int(days)), calendar)
 
 
 def same_day_due(start: datetime, calendar: WorkCalendar = STANDARD_CALENDAR) -> datetime:

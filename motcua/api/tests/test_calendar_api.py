@@ -36,7 +36,7 @@ def test_unknown_agency_is_404(client):
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({"start": "2026-11-09T10:00:00", "days": 1}, None),  # no offset
+        ({"start": "2026-11-09T10:00:00", "days": 1}, "start"),  # no offset
         ({"start": "hôm qua", "days": 1}, "start"),
         ({"start": "2026-11-09T10:00:00+07:00", "days": "ba"}, "days"),
         ({"days": 1}, "start"),
@@ -45,8 +45,4 @@ def test_unknown_agency_is_404(client):
 def test_bad_input_is_422_in_vietnamese(client, params, field):
     response = client.get(URL, params)
     assert response.status_code == 422
-    body = response.json()
-    if field:
-        assert field in body["errors"]
-    else:
-        assert "múi giờ" in body["detail"]
+    assert field in response.json()["errors"]

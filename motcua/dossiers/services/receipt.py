@@ -144,7 +144,25 @@ def applicant_errors(applicant: Applicant) -> dict[str, str]:
         errors["applicant.email"] = _("Địa chỉ thư điện tử không hợp lệ.")
     if applicant.type not in (1, 2, 3, 4):
         errors["applicant.type"] = _("Loại chủ hồ sơ phải là 1, 2, 3 hoặc 4.")
+    for name, column in _APPLICANT_COLUMNS.items():  # as PostgreSQL would, on every database
+        value, limit = getattr(applicant, name), Dossier._meta.get_field(column).max_length
+        if "\x00" in value:
+            errors.setdefault(f"applicant.{name}", _("Không được chứa ký tự NUL."))
+        elif len(value.strip()) > limit:
+            errors.setdefault(f"applicant.{name}", _("Dài quá %(n)s ký tự.") % {"n": limit})
     return errors
+
+
+#: The dossier's column for each applicant detail (its length is the limit).
+_APPLICANT_COLUMNS = {
+    "name": "applicant_name",
+    "id_number": "applicant_id_number",
+    "phone": "applicant_phone",
+    "email": "applicant_email",
+    "address": "applicant_address",
+    "authorised_name": "authorised_name",
+    "authorised_id_number": "authorised_id_number",
+}
 
 
 def _receipt_errors(receipt: Receipt, version: ProcedureVersion) -> dict[str, str]:

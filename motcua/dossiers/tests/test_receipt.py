@@ -188,19 +188,58 @@ def test_a_receipt_time_over_30_days_ago_needs_a_migration_key(version, desk, co
     )
 
 
-def test_a_code_a_century_apart_never_clashes(version, desk, commune, clock):
-    """One backdated receipt (1926) must not take 2026's codes (issue: one request blocked an
-    agency's receipts for a day)."""
-    clock(vn(2026, 11, 23, 9))
+def test_a_code_a_century_apart_never_clashes(desk, commune):
+    """1926 and 2026 write the same YYMMDD: one counter row for both (a backdated receipt once
+    took 2026's codes and blocked an agency's receipts for a day)."""
+    from datetime import date
+
+    from motcua.dossiers.codes import code_allocate, code_day
+
+    assert code_day(date(1926, 11, 23)) == code_day(date(2026, 11, 23)) == "261123"
+    # Serials a 1926 receipt took for "261123" (an import, under the migration key)…
+    DossierCodeCounter.objects.create(agency=commune, code_day="261123", last=7)
+    # …are never given again on 23/11/2026.
+    assert code_allocate(agency=commune, received_at=vn(2026, 11, 23, 8)).endswith("-0008")
+
+
+def test_a_receipt_time_outside_the_calendar_is_refused(version, desk, commune):
     migration = PeerSystem(
         key_id=1, name="Chuyển dữ liệu", agency_id=commune.pk,
         agency_ids=frozenset({commune.pk}), may_backdate=True,
     )  # fmt: skip
-    old = receive(desk, version, actor=migration, at=vn(1926, 11, 23, 10))
-    assert old.code.endswith("-261123-0001")
-    today = [receive(desk, version, at=vn(2026, 11, 23, 8 + i)) for i in range(2)]
-    assert [d.code[-4:] for d in today] == ["0002", "0003"]
-    assert DossierCodeCounter.objects.get().last == 3
+    with pytest.raises(ValidationError) as exc:
+        receive(desk, version, actor=migration, at=vn(1926, 11, 23, 10))
+    assert "1976" in exc.value.message_dict["received_at"][0]
+    assert not Dossier.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [
+        ("name", 255),
+        ("id_number", 20),
+        ("phone", 20),
+        ("email", 254),
+        ("address", 500),
+        ("authorised_name", 255),
+        ("authorised_id_number", 20),
+    ],
+)
+def test_applicant_details_longer_than_their_column_are_refused(version, desk, field, limit):
+    """PostgreSQL would refuse them with a 500, SQLite would keep them: both refuse here."""
+    value = "1" * (limit + 1) if field != "email" else "a" * limit + "@b"
+    with pytest.raises(ValidationError) as exc:
+        receive(desk, version, applicant=applicant(**{field: value}))
+    assert f"applicant.{field}" in exc.value.message_dict
+    assert not Dossier.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["name", "address", "email", "authorised_name"])
+def test_applicant_details_with_a_nul_byte_are_refused(version, desk, field):
+    with pytest.raises(ValidationError) as exc:
+        receive(desk, version, applicant=applicant(**{field: "Thôn\x001@b"}))
+    assert "NUL" in exc.value.message_dict[f"applicant.{field}"][0]
+    assert not Dossier.objects.exists()
 
 
 def imported(like: Dossier, code: str) -> Dossier:

@@ -60,6 +60,26 @@ def test_bad_id_number_shows_a_vietnamese_message_and_saves_nothing(
     assert not Dossier.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("applicant_name", "N" * 256),
+        ("applicant_address", "Đ" * 501),
+        ("applicant_email", "a" * 250 + "@b.vn"),
+        ("applicant_name", "Trần\x00Bích"),
+        ("applicant_address", "Xóm\x002"),
+    ],
+)
+def test_overlong_or_nul_fields_are_form_errors_and_save_nothing(
+    client, desk_officer, version, commune, field, value
+):
+    client.force_login(desk_officer)
+    response = receive_post(client, version, deciding_agency=commune.pk, **{field: value})
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [field]
+    assert not Dossier.objects.exists()
+
+
 def test_incomplete_dossier_gives_form_02_and_receives_nothing(
     client, desk_officer, version, commune
 ):

@@ -56,6 +56,42 @@ def test_page_past_the_end_shows_the_last_page(client, catalog, settings):
     assert response.context["page_number"] == 1
 
 
+@pytest.mark.parametrize("page", ["999999999999999999999", "1" * 5000, "-3", "1e9"])
+def test_any_page_number_gives_a_page(client, catalog, settings, page):
+    settings.CATALOG_PAGE_SIZE = 2
+    for criteria in ({}, {"q": "dang ky"}):  # the whole catalog, or a search
+        response = client.get(reverse("portal:procedure_list"), {**criteria, "trang": page})
+        assert response.status_code == 200
+        assert response.context["page_number"] in (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/thu-tuc/", {"linh_vuc": "ho-tich\x00"}),
+        ("/thu-tuc/", {"q\x00": "x"}),
+        ("/tra-cuu/", {"code": "X\x00", "verify": "1234"}),
+        ("/thu-tuc/1.001\x00193/", {}),
+    ],
+)
+def test_a_nul_byte_in_an_address_is_400_not_a_database_error(client, catalog, path, params):
+    response = client.get(path, params)
+    assert response.status_code == 400
+    assert "NUL" in response.text
+
+
+def test_the_look_ups_429_says_when_to_come_back(client, db, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PUBLIC_LOOKUP_PER_MINUTE = 1
+    url = reverse("portal:lookup")
+    client.get(url, {"code": "X-1", "verify": "1234"})
+    response = client.get(url, {"code": "X-1", "verify": "1234"})
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+
+
 def test_text_size_and_contrast_are_kept_in_cookies(client, db):
     response = client.post(
         reverse("portal:display_settings"),

@@ -14,6 +14,7 @@ from motcua.workcalendar.calendar import (
     Outcome,
     Season,
     Session,
+    TimeUnit,
     WorkCalendar,
     add_calendar_days,
     add_working_time,
@@ -107,6 +108,41 @@ def test_times_in_other_zones_are_read_as_the_same_instant():
 def test_naive_times_are_refused():
     with pytest.raises(ValueError, match="múi giờ"):
         add_working_time(datetime(2026, 11, 9, 10), days=1)
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        datetime(1, 1, 1, 10, tzinfo=UTC),
+        datetime(1900, 1, 3, 10, tzinfo=VN_TZ),  # +07:06:30 (local mean time) in the zone
+        datetime(1975, 6, 2, 10, tzinfo=UTC),  # +08:00 in the zone until 13 June 1975
+        datetime(1975, 12, 31, 16, 59, tzinfo=UTC),  # 23:59 on 31/12/1975 in Vietnam
+        datetime(2101, 1, 3, 10, tzinfo=VN_TZ),
+        datetime(9999, 12, 31, 10, tzinfo=UTC),
+    ],
+)
+def test_moments_outside_1976_to_2100_are_refused(start):
+    for unit in TimeUnit:
+        with pytest.raises(ValueError, match="1976"):
+            compute_due_at(start, 1, unit)
+
+
+def test_the_calendar_counts_from_1976_with_plus_seven():
+    # 00:00 on 1/1/1976 in Vietnam, New Year's Day: counted from the opening of 2/1.
+    due = add_working_time(datetime(1975, 12, 31, 17, 0, tzinfo=UTC), days=1)
+    assert due == vn(1976, 1, 2, 17) and due.utcoffset() == timedelta(hours=7)
+
+
+@pytest.mark.parametrize(("unit", "amount"), [(u, 30) for u in TimeUnit if u != "same_day"])
+def test_a_due_time_past_2100_is_refused(unit, amount):
+    with pytest.raises(ValueError, match="2100"):
+        compute_due_at(vn(2100, 12, 20, 10), amount * (10 if unit == "working_hours" else 1), unit)
+
+
+def test_a_same_day_due_past_2100_is_refused():
+    with pytest.raises(ValueError, match="2100"):
+        same_day_due(vn(2100, 12, 31, 16))  # after 15:00 on the last working day
+    assert same_day_due(vn(2100, 12, 31, 10)) == vn(2100, 12, 31, 17)
 
 
 def test_very_long_durations_are_not_truncated():
