@@ -128,3 +128,8 @@ def admin_user(province):
 @pytest.fixture
 def commune_admin(commune):
     return _staff("quantri", commune, Role.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
+def other_commune_admin(other_commune):
+    return _staff("quantri2", other_commune, Role.ADMINISTRATOR, is_staff=True)

@@ -4,6 +4,7 @@ A superuser (the province's IT team) sees everything; an administrator of a comm
 edits only the rows of the agencies they administer, and picks only those in forms."""
 
 from django.contrib import admin
+from django.http import Http404
 
 from motcua.agencies.models import Agency, Desk, Unit
 from motcua.agencies.selectors import agencies_administered_by, user_is_administrator
@@ -33,6 +34,10 @@ class AgencyScopeMixin:
             elif db_field.related_model in (Unit, Desk):
                 kwargs["queryset"] = db_field.related_model.objects.filter(agency__in=scope)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the list; an outsider gets 404 like everywhere else (SPEC §3).
+        raise Http404
 
     def _allowed(self, request) -> bool:
         return request.user.is_superuser or user_is_administrator(user=request.user)

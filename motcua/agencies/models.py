@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -183,3 +184,118 @@ class Membership(models.Model):
             raise ValidationError(
                 {"unit": _("Chuyên viên và lãnh đạo phòng phải thuộc một đơn vị.")}
             )
+
+
+class AccountHome(models.Model):
+    """The agency an account belongs to: the one whose administrator created it. An agency's
+    administrator manages the accounts homed in, or working only in, their agencies; an
+    account with neither (a home elsewhere, or none) is the superusers' alone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="account_home",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan quản lý tài khoản"),
+        on_delete=models.CASCADE,  # the account is then the superusers' alone
+        related_name="homed_accounts",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("thời điểm tạo"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cơ quan quản lý tài khoản")
+        verbose_name_plural = _("cơ quan quản lý tài khoản")
+
+    def __str__(self):
+        return f"{self.user_id} → {self.agency}"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Nhật ký tài khoản và phân quyền chỉ được ghi thêm, không được sửa.")
+
+    def delete(self):
+        raise AppendOnlyError("Nhật ký tài khoản và phân quyền không được xóa.")
+
+
+class AccountEvent(models.Model):
+    """One change to a staff account or its roles (ND 13/2023: who gave whom access to what):
+    who, when, which account, which agency, the role before and after. Append-only."""
+
+    class Action(models.TextChoices):
+        ACCOUNT_CREATED = "account_created", _("Tạo tài khoản")
+        PASSWORD_SET = "password_set", _("Đặt lại mật khẩu")
+        ACTIVATED = "activated", _("Mở khóa tài khoản")
+        DEACTIVATED = "deactivated", _("Khóa tài khoản")
+        HOME_CHANGED = "home_changed", _("Đổi cơ quan quản lý tài khoản")
+        MEMBERSHIP_GRANTED = "membership_granted", _("Giao vai trò")
+        MEMBERSHIP_CHANGED = "membership_changed", _("Sửa phân công")
+        MEMBERSHIP_REMOVED = "membership_removed", _("Thu hồi vai trò")
+
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("người thực hiện"), max_length=255)
+    action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.PROTECT,
+        related_name="account_events",
+    )
+    account_username = models.CharField(_("tên đăng nhập"), max_length=150)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account_events",
+    )
+    role_before = models.CharField(
+        _("vai trò trước"), max_length=20, choices=Role.choices, blank=True
+    )
+    role_after = models.CharField(_("vai trò sau"), max_length=20, choices=Role.choices, blank=True)
+    note = models.TextField(_("chi tiết"), blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("nhật ký tài khoản và phân quyền")
+        verbose_name_plural = _("nhật ký tài khoản và phân quyền")
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_action_display()} {self.account_username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError(
+                "Nhật ký tài khoản và phân quyền chỉ được ghi thêm, không được sửa."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Nhật ký tài khoản và phân quyền không được xóa.")

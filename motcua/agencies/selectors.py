@@ -1,8 +1,9 @@
 """Who sees what (SPEC §3): an officer sees only the agencies they belong to."""
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 
-from motcua.agencies.models import Agency, Desk, Membership, Role
+from motcua.agencies.models import AccountEvent, Agency, Desk, Membership, Role
 from motcua.ttlcache import TTLCache
 
 
@@ -93,6 +94,32 @@ def deciding_agencies_for(*, agency: Agency) -> list[Agency]:
         .order_by("level__rank", "name")
     )
     return [agency, *others]
+
+
+def accounts_managed_by(*, user) -> QuerySet:
+    """The accounts ``user`` may see and edit as an administrator: a superuser, every one; an
+    agency's administrator, those homed in or working in their agencies, but never a superuser
+    and never one that also works in an agency they do not administer."""
+    User = get_user_model()
+    if user.is_superuser:
+        return User.objects.all()
+    scope = agencies_administered_by(user=user)
+    inside = Membership.objects.filter(agency__in=scope).values("user_id")
+    elsewhere = Membership.objects.exclude(agency__in=scope).values("user_id")
+    return (
+        User.objects.filter(is_superuser=False)
+        .filter(Q(account_home__agency__in=scope) | Q(pk__in=inside))
+        .exclude(pk__in=elsewhere)
+    )
+
+
+def account_events_visible_to(*, user) -> QuerySet[AccountEvent]:
+    """The account and role log: a superuser reads all of it, an administrator the rows of
+    their own agencies."""
+    events = AccountEvent.objects.all()
+    if user.is_superuser:
+        return events
+    return events.filter(agency__in=agencies_administered_by(user=user))
 
 
 def person_name(user) -> str:

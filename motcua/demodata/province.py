@@ -7,7 +7,14 @@ from datetime import time
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from motcua.actors import SYSTEM
 from motcua.agencies.models import Agency, AgencyLevel, Desk, Membership, Role, Unit
+from motcua.agencies.services import (
+    account_create,
+    account_update,
+    membership_change,
+    membership_grant,
+)
 from motcua.catalog.services import catalog_import
 from motcua.demodata.catalog import catalog_records
 from motcua.workcalendar.models import CalendarOverride, OfficeHoursSeason
@@ -296,34 +303,46 @@ def _units_and_desks(agencies: dict[str, Agency]) -> None:
 
 
 def _users(agencies: dict[str, Agency]) -> list[tuple[str, str, str]]:
+    """Demo accounts, homed in their agency, their roles granted through the services so the
+    account log shows them (as done by the system)."""
     User = get_user_model()
     logins = []
     for username, full_name, agency_code, role, unit_code, desk, title in USERS:
         agency = agencies[agency_code]
         last, first = full_name.rsplit(" ", 1)
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "email": f"{username}@demo.motcua.vn",
-            },
-        )
+        user = User.objects.filter(username=username).first()
+        created = user is None
         if created:
+            user = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@demo.motcua.vn",
+            )
             user.set_password(DEMO_PASSWORD)
         user.is_staff = role == Role.ADMINISTRATOR
         user.is_superuser = username == "admin"
-        user.save()
-        Membership.objects.update_or_create(
-            user=user,
-            agency=agency,
-            role=role,
-            defaults={
-                "unit": agency.units.get(code=unit_code) if unit_code else None,
-                "desk": agency.desks.first() if desk else None,
-                "title": title,
-            },
-        )
+        if created:
+            account_create(actor=SYSTEM, user=user, home=agency)
+        else:
+            account_update(actor=SYSTEM, user=user)
+        placement = {
+            "unit": agency.units.get(code=unit_code) if unit_code else None,
+            "desk": agency.desks.first() if desk else None,
+            "title": title,
+        }
+        membership = Membership.objects.filter(user=user, agency=agency, role=role).first()
+        if membership is None:
+            membership_grant(actor=SYSTEM, user=user, agency=agency, role=role, **placement)
+        else:
+            membership_change(
+                actor=SYSTEM,
+                membership_id=membership.pk,
+                agency=agency,
+                role=role,
+                phone=membership.phone,
+                **placement,
+            )
         logins.append((username, full_name, f"{Role(role).label} – {agency.short_name}"))
     return logins
 

@@ -28,6 +28,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from motcua.actors import SYSTEM as SYSTEM
+from motcua.actors import SystemActor
 from motcua.agencies.models import Membership, Role
 from motcua.agencies.selectors import agency_subtree_ids, person_name
 from motcua.dossiers.models import Dossier, DossierEvent, PersonalDataRead, Status
@@ -83,19 +85,11 @@ class PeerSystem:
 
 
 @dataclass(frozen=True, eq=False)
-class SystemActor:
-    """Motcua itself: a management command, a scheduled job, a data migration."""
-
-    name: str = "Hệ thống"
-
-
-@dataclass(frozen=True, eq=False)
 class Anonymous:
     name: str = ""
 
 
 Actor = Officer | Citizen | PeerSystem | SystemActor | Anonymous
-SYSTEM = SystemActor()
 ANONYMOUS = Anonymous()
 
 _NOTHING = Q(pk__in=[])

@@ -9,7 +9,7 @@ def test_commune_admin_sees_only_own_agency(client, commune_admin, commune, othe
     assert response.status_code == 200
     assert commune.name in response.text and other_commune.name not in response.text
     url = f"/quan-tri/agencies/agency/{other_commune.pk}/change/"
-    assert client.get(url).status_code == 302  # not in their queryset: back to the list
+    assert client.get(url).status_code == 404  # not in their queryset
 
 
 def test_commune_admin_cannot_set_a_deployment_wide_day(client, commune_admin, commune):
@@ -43,7 +43,7 @@ def test_commune_admin_manages_only_own_staff(client, commune_admin, desk_office
     assert listing.status_code == 200
     assert "alice" in listing.text
     assert "charlie" not in listing.text and "root" not in listing.text
-    assert client.get(f"/quan-tri/auth/user/{other_agency_officer.pk}/change/").status_code == 302
+    assert client.get(f"/quan-tri/auth/user/{other_agency_officer.pk}/change/").status_code == 404
     page = client.get(f"/quan-tri/auth/user/{desk_officer.pk}/change/")
     assert page.status_code == 200
     assert "is_superuser" not in page.text and "user_permissions" not in page.text
@@ -59,7 +59,7 @@ def test_commune_admin_creates_an_account_and_assigns_it_in_own_commune(
     client.force_login(commune_admin)
     response = client.post("/quan-tri/auth/user/add/", {
         "username": "moi", "password1": "Mk-rat-dai-2026!", "password2": "Mk-rat-dai-2026!",
-        "usable_password": "true", "memberships-TOTAL_FORMS": "0",
+        "usable_password": "true", "home_agency": commune.pk, "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0", "memberships-MIN_NUM_FORMS": "0",
         "memberships-MAX_NUM_FORMS": "1000",
     })  # fmt: skip
@@ -72,7 +72,7 @@ def test_commune_admin_creates_an_account_and_assigns_it_in_own_commune(
     assert other_commune.name not in page.text  # cannot be picked in the membership inline
     data = {
         "username": "moi", "last_name": "Trần", "first_name": "Mới", "email": "",
-        "is_active": "on",
+        "is_active": "on", "home_agency": commune.pk,
         "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
         "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
         "memberships-0-agency": str(other_commune.pk), "memberships-0-role": "agency_leader",

@@ -180,7 +180,7 @@ def test_an_agency_administrator_revokes_the_keys_of_their_agency_only(
     client.force_login(commune_admin)
     listing = client.get(ADMIN)
     assert "Cổng xã khác" not in listing.text and "Cổng xã" in listing.text
-    assert client.get(f"{ADMIN}{theirs.pk}/change/").status_code == 302  # not theirs to see
+    assert client.get(f"{ADMIN}{theirs.pk}/change/").status_code == 404  # not theirs to see
     response = revoke_in_admin(client, mine, theirs)
     assert "Đã thu hồi 1 khóa" in response.text
     mine.refresh_from_db(), theirs.refresh_from_db()
