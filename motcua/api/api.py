@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
@@ -40,6 +42,21 @@ def validation_error(request, exc: ValidationError):
         errors[name] = _vietnamese_message(error)
     return api.create_response(
         request, {"detail": "Dữ liệu không hợp lệ.", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_big(request, exc: RequestDataTooBig):
+    """A body past DATA_UPLOAD_MAX_MEMORY_SIZE is refused before it is read (413)."""
+    mb = settings.ATTACHMENT_MAX_MB
+    return api.create_response(
+        request,
+        {
+            "detail": f"Yêu cầu quá lớn: tối đa {settings.API_BODY_MAX_BYTES / 2**20:.1f} MB, "
+            f"đủ cho một tệp {mb} MB đã mã hóa base64. Hãy giảm dung lượng tệp (quét với độ "
+            "phân giải thấp hơn hoặc nén lại)."
+        },
+        status=413,
     )
 
 

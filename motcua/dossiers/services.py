@@ -8,14 +8,12 @@ transaction. The desk, the API and the management commands all call these functi
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
@@ -24,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.agencies.models import Agency, Desk, Membership, Role, Unit
 from motcua.agencies.selectors import person_name
 from motcua.catalog.models import ProcedureVersion, ProcessStep
+from motcua.dossiers.files import IncomingFile
 from motcua.dossiers.models import (
     OPEN_STATUSES,
     Attachment,
@@ -365,12 +364,6 @@ class Applicant:
 
 
 @dataclass
-class IncomingFile:
-    name: str
-    content: bytes
-
-
-@dataclass
 class Receipt:
     """Everything the desk (or a peer system) hands over for one dossier."""
 
@@ -409,13 +402,11 @@ def applicant_errors(applicant: Applicant) -> dict[str, str]:
 def _store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list[str]):
     """Write the files to storage (names appended to ``saved`` at once, so a failure later
     can delete them) and return their unsaved ``Attachment`` rows."""
-    from motcua.dossiers.files import sniff_content_type
-
     rows = []
-    for incoming in files:
+    for incoming in files:  # copied from its temporary file in parts, named by its content
         name = default_storage.save(
-            f"dossiers/{dossier.received_at:%Y/%m}/{uuid.uuid4().hex}",
-            ContentFile(incoming.content),
+            f"dossiers/{dossier.received_at:%Y/%m}/{uuid.uuid4().hex}.{incoming.extension}",
+            incoming,
         )
         saved.append(name)
         rows.append(
@@ -423,9 +414,9 @@ def _store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list
                 dossier=dossier,
                 file=name,
                 original_name=incoming.name[:255],
-                content_type=sniff_content_type(incoming.content),
-                size=len(incoming.content),
-                sha256=hashlib.sha256(incoming.content).hexdigest(),
+                content_type=incoming.content_type,
+                size=incoming.size,
+                sha256=incoming.sha256,
                 uploaded_by=_user(actor),
             )
         )
