@@ -87,7 +87,6 @@ PDF_MAX_OBJECTS = 500_000  # more nodes than any real paper has: refused as unre
 
 def pdf_refusal(file) -> Refusal | None:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     if (what := _pdf_active_bytes(file)) is not None:
         return Refusal(PDF_ACTIVE, {"what": PDF_ACTIVE_NAMES[what]})
@@ -101,10 +100,6 @@ def pdf_refusal(file) -> Refusal | None:
             if len(reader.pages) < 1:
                 return Refusal(PDF_UNREADABLE)
             what = _pdf_active_objects(reader)
-    except PdfReadError as exc:
-        if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
-            return Refusal(PDF_PASSWORD)
-        return Refusal(PDF_UNREADABLE)
     except Exception:  # a damaged file may fail anywhere in the parser: it is unreadable
         return Refusal(PDF_UNREADABLE)
     return Refusal(PDF_ACTIVE, {"what": what}) if what is not None else None

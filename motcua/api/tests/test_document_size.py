@@ -82,7 +82,11 @@ def test_the_api_limit_fits_a_full_size_document_in_base64():
 
 def test_bad_base64_in_pieces_is_refused_as_a_whole_would_be(client, commune, key):
     good = base64.b64encode(pdf_bytes(padding=300_000)).decode()  # decoded in several pieces
-    for bad in ("YQ==" + good, good[:-1], good[:300_000] + "!" + good[300_001:]):
+    # Padding exactly at the end of the first piece (4 × 64 Ki characters): a piece alone
+    # would decode, the whole text would not.
+    padded_piece = base64.b64encode(b"\0" * (3 * 65536 - 1)).decode()
+    assert len(padded_piece) == 4 * 65536 and padded_piece.endswith("=")
+    for bad in (padded_piece + good, good[:-1], good[:300_000] + "!" + good[300_001:]):
         response = post(client, commune, key, text=bad)
         assert response.status_code == 422, bad[:10]
         assert "base64" in response.json()["errors"]["documents.0.content_base64"]
