@@ -56,10 +56,12 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 
+from motcua.dossiers.tests.factories import pdf_bytes  # noqa: E402
+
 CLIENTS = 8
 AGENCY = "000.01.31.H50"
 DOSSIERS = int(os.environ.get("BENCH_DOSSIERS", "1000000"))
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()  # a real one-page PDF: receipts parse every PDF they store
 
 
 def run_threads(n_threads, work):

@@ -245,13 +245,19 @@ PUBLIC_LOOKUP_PER_MINUTE = env_int("PUBLIC_LOOKUP_PER_MINUTE", 30)
 # Where the receipt's QR code points: this site's public address.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 NOTIFICATION_CHANNEL = env_str("NOTIFICATION_CHANNEL", "file")
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = (ATTACHMENT_MAX_MB + 5) * 1024 * 1024
+# Uploads stream to unnamed temporary files, hashed as they come and cut off past
+# ATTACHMENT_MAX_MB (motcua/dossiers/files.py): none is ever read whole into memory.
+FILE_UPLOAD_HANDLERS = ["motcua.dossiers.files.IncomingFileUploadHandler"]
+# The largest body read into memory: a JSON request to the API carrying one file of
+# ATTACHMENT_MAX_MB in base64 (4/3 of it) plus 1 MiB of other fields; larger gets 413.
+API_BODY_MAX_BYTES = 4 * -(-ATTACHMENT_MAX_MB * 1024 * 1024 // 3) + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_BODY_MAX_BYTES
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # pypdf warns about every oddity of the uploads it checks; a refusal already says enough.
+    "loggers": {"axes": {"level": "WARNING"}, "pypdf": {"level": "ERROR"}},
 }

@@ -1,6 +1,5 @@
 """Dossier endpoints of the public API (SPEC §12)."""
 
-import base64
 import binascii
 import hashlib
 from datetime import datetime
@@ -26,12 +25,12 @@ from motcua.catalog.selectors import (
 )
 from motcua.clientaddress import client_address, rate_limit_key
 from motcua.dossiers import access
+from motcua.dossiers.files import IncomingFile
 from motcua.dossiers.models import Attachment, Dossier, DossierDocument, ReceiptKey
 from motcua.dossiers.public_lookup import TooManyLookups, dossier_public_lookup
 from motcua.dossiers.services import (
     AlreadyReceived,
     Applicant,
-    IncomingFile,
     Receipt,
     SubmissionKey,
     dossier_already_received,
@@ -163,12 +162,8 @@ def _request_path(name: str) -> str:
 def _decode_documents(documents: list[DocumentIn], submission) -> list[IncomingFile]:
     files, errors = [], {}
     for i, doc in enumerate(documents):
-        try:
-            files.append(
-                IncomingFile(
-                    doc.filename or doc.name, base64.b64decode(doc.content_base64, validate=True)
-                )
-            )
+        try:  # decoded in parts into a temporary file, cut off past the size limit
+            files.append(IncomingFile.from_base64(doc.filename or doc.name, doc.content_base64))
         except (binascii.Error, ValueError):
             errors[f"documents.{i}.content_base64"] = "Nội dung tệp phải mã hóa base64 hợp lệ."
     if errors:

@@ -105,10 +105,13 @@ def install_error_handlers(api) -> None:
         return error_response(api, request, 404, "Không tìm thấy.")
 
     def too_big(request, exc: RequestDataTooBig):
-        megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
-        return error_response(
-            api, request, 413, f"Nội dung yêu cầu lớn quá {megabytes} MB, không được nhận."
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20
+        message = (
+            f"Yêu cầu quá lớn: tối đa {limit:.1f} MB, đủ cho một tệp "
+            f"{settings.ATTACHMENT_MAX_MB} MB đã mã hóa base64. Hãy giảm dung lượng tệp (quét "
+            "với độ phân giải thấp hơn hoặc nén lại)."
         )
+        return error_response(api, request, 413, message)
 
     def rate_limited(request, exc: RateLimited):
         response = error_response(api, request, 429, exc.message)

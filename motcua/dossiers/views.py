@@ -19,6 +19,7 @@ from motcua.agencies.selectors import deciding_agencies_for
 from motcua.catalog.models import Field
 from motcua.catalog.selectors import procedure_get_published, procedure_search
 from motcua.dossiers import access, deadlines, papers
+from motcua.dossiers.files import IncomingFile, download_name, served_type
 from motcua.dossiers.forms import ActionForm, ReceiveForm, RegisterFilterForm
 from motcua.dossiers.models import DeskNotice, Dossier
 from motcua.dossiers.selectors import (
@@ -30,7 +31,6 @@ from motcua.dossiers.selectors import (
 )
 from motcua.dossiers.services import (
     AlreadyReceived,
-    IncomingFile,
     Receipt,
     StaleDossier,
     SubmissionKey,
@@ -111,9 +111,7 @@ def receive(request):
                         applicant=form.applicant(),
                         channel=1,
                         documents=_checked_documents(request, version),
-                        files=[
-                            IncomingFile(f.name, f.read()) for f in request.FILES.getlist("files")
-                        ],
+                        files=[IncomingFile.of(f) for f in request.FILES.getlist("files")],
                         result_delivery=form.cleaned_data["result_delivery"],
                         delivery_address=form.cleaned_data["delivery_address"],
                         sets_received=form.cleaned_data["sets_received"],
@@ -248,12 +246,14 @@ def act(request, ref):
 def attachment(request, ref, pk):
     dossier = _get_dossier(request, ref, what=f"file {pk}")
     item = get_object_or_404(dossier.attachments, pk=pk)
-    return FileResponse(
+    response = FileResponse(  # always a download, named and typed by its content
         item.file.open("rb"),
         as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type,
+        filename=download_name(item.original_name, item.content_type),
+        content_type=served_type(item.content_type),
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _paper_response(request, template, context, filename):

@@ -10,10 +10,8 @@ from playwright.sync_api import expect
 from motcua import clock as domain_clock
 from motcua.demodata.province import DEMO_PASSWORD
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.factories import PDF, PNG
 from motcua.workcalendar.calendar import VN_TZ
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture

@@ -19,14 +19,12 @@ the same receipts through both on PostgreSQL and compares every row.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +41,7 @@ from motcua.dossiers.access import (
     may_receive_at,
     may_submit_to,
 )
+from motcua.dossiers.files import IncomingFile
 from motcua.dossiers.messages import message_rows
 from motcua.dossiers.models import (
     Attachment,
@@ -80,12 +79,6 @@ class Applicant:
     address: str = ""
     authorised_name: str = ""
     authorised_id_number: str = ""
-
-
-@dataclass
-class IncomingFile:
-    name: str
-    content: bytes
 
 
 @dataclass
@@ -235,13 +228,11 @@ def start_clock(dossier: Dossier, *, received_at: datetime) -> None:
 def _store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list[str]):
     """Write the files to storage (names appended to ``saved`` at once, so a failure later
     can delete them) and return their unsaved ``Attachment`` rows."""
-    from motcua.dossiers.files import sniff_content_type
-
     user = actor_user(actor)
     rows = []
-    for incoming in files:
+    for incoming in files:  # copied from its temporary file in parts, named by its content
         name = default_storage.save(
-            f"dossiers/{clock.now():%Y/%m}/{uuid.uuid4().hex}", ContentFile(incoming.content)
+            f"dossiers/{clock.now():%Y/%m}/{uuid.uuid4().hex}.{incoming.extension}", incoming
         )
         saved.append(name)
         rows.append(
@@ -249,9 +240,9 @@ def _store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list
                 dossier=dossier,
                 file=name,
                 original_name=incoming.name[:255],
-                content_type=sniff_content_type(incoming.content),
-                size=len(incoming.content),
-                sha256=hashlib.sha256(incoming.content).hexdigest(),
+                content_type=incoming.content_type,
+                size=incoming.size,
+                sha256=incoming.sha256,
                 uploaded_by=user if user is not None and user.pk else None,
             )
         )

@@ -1,5 +1,6 @@
 """Helpers to build a commune with a published procedure and receive dossiers into it."""
 
+import io
 from datetime import datetime
 
 from motcua.agencies.models import Unit
@@ -16,8 +17,46 @@ from motcua.dossiers.services import (
 )
 from motcua.workcalendar.calendar import VN_TZ
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+def pdf_bytes(*, catalog: str = "", objects: tuple[str, ...] = (), padding: int = 0) -> bytes:
+    """A real one-page PDF, written out by hand so tests can put anything in it: ``catalog``
+    adds entries to its catalog, ``objects`` adds objects numbered 5, 6, …, and ``padding``
+    bytes of comment in the page's content make it as large as wanted."""
+    content = b"% " + b"x" * padding + b"\n" if padding else b""
+    bodies = [
+        f"<< /Type /Catalog /Pages 2 0 R {catalog}>>".encode(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%b\nendstream" % (len(content), content),
+        *(o.encode() for o in objects),
+    ]
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(bodies, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%b\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(bodies) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def image_bytes(fmt: str = "PNG", size=(40, 30)) -> bytes:
+    """A real image (Pillow decodes every file the desk accepts)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, fmt)
+    return out.getvalue()
+
+
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
 
 
 def vn(y, m, d, hh=0, mm=0):
