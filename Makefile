@@ -17,11 +17,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The server and the outbox worker together (the worker stops with the server); QR codes and
+# message links point at this port.
+run: export MOTCUA_PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo ""
 	@echo "Motcua đang chạy tại http://127.0.0.1:$(PORT)/  (quản trị: /quan-tri/, API: /api/v1/docs)"
+	@echo "Tin nhắn gửi cho người dân được ghi vào var/outbox/messages.jsonl."
+	@$(PY) manage.py send_notifications --loop & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install

@@ -244,7 +244,10 @@ INBOX_PAGE_SIZE = env_int("INBOX_PAGE_SIZE", 50)
 PUBLIC_LOOKUP_PER_MINUTE = env_int("PUBLIC_LOOKUP_PER_MINUTE", 30)
 # Where the receipt's QR code points: this site's public address.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Where messages go: "file" (var/outbox/, development), "console", or "http" (a gateway).
 NOTIFICATION_CHANNEL = env_str("NOTIFICATION_CHANNEL", "file")
+NOTIFICATION_GATEWAY_URL = env_str("NOTIFICATION_GATEWAY_URL")
+NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 300)
 # Uploads stream to unnamed temporary files, hashed as they come and cut off past
 # ATTACHMENT_MAX_MB (motcua/dossiers/files.py): none is ever read whole into memory.
 FILE_UPLOAD_HANDLERS = ["motcua.dossiers.files.IncomingFileUploadHandler"]

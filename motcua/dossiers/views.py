@@ -39,6 +39,7 @@ from motcua.dossiers.services import (
     dossier_receive,
 )
 from motcua.dossiers.transitions import ACTION_LABELS, SPECS
+from motcua.spreadsheet import csv_safe
 from motcua.workcalendar.calendar import VN_TZ
 
 REGISTER_PAGE_SIZE = 200
@@ -366,7 +367,8 @@ def _register_csv(qs) -> StreamingHttpResponse:
         yield "\ufeff" + writer.writerow(header)
         for i, d in enumerate(qs.iterator(chunk_size=1000), start=1):
             yield writer.writerow(
-                [
+                csv_safe(cell)
+                for cell in [
                     i,
                     d.code,
                     d.procedure_version.name,

@@ -17,6 +17,9 @@ class Notification(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("Chờ gửi")
+        #: Claimed by a worker until ``next_attempt_at`` (its lease): if the worker dies, the
+        #: message is claimed again after that, and sent again with the same ``key``.
+        SENDING = "sending", _("Đang gửi")
         SENT = "sent", _("Đã gửi")
         FAILED = "failed", _("Gửi lỗi")
 

@@ -192,3 +192,13 @@ def test_a_revoked_key_stops_working(client, key, commune, monkeypatch):
     ApiKey.objects.update(revoked_at=timezone.now())
     monkeypatch.setattr(dossiers._keys._entries, "seconds", 0)  # as a minute later
     assert post(client, key, body(commune), idem="after").status_code == 401
+
+
+def test_only_a_migration_key_files_a_dossier_received_long_ago(client, key, commune, capsys):
+    old = body(commune, received_at="2026-09-01T10:00:00+07:00")
+    refused = post(client, key, old, idem="old-1")
+    assert refused.status_code == 422 and "30 ngày" in refused.json()["errors"]["received_at"]
+    call_command("create_api_key", "Chuyển dữ liệu", "--agency", commune.code, "--migration")
+    migration_key = capsys.readouterr().out.strip()
+    accepted = post(client, migration_key, old, idem="old-1")
+    assert accepted.status_code == 201 and accepted.json()["code"].endswith("-260901-0001")

@@ -12,7 +12,7 @@ import pytest
 
 from motcua.api.models import ApiKey
 from motcua.dossiers.tests.factories import four_step_procedure, pdf_bytes
-from motcua.dossiers.tests.liveserver import (
+from motcua.tests.liveserver import (
     Client,
     gunicorn,
     manage,
@@ -20,7 +20,7 @@ from motcua.dossiers.tests.liveserver import (
     peak_rss_kib,
     server_env,
 )
-from motcua.dossiers.tests.liveserver import database_url as shared_database
+from motcua.tests.liveserver import database_url as shared_database
 
 MIB = 1024 * 1024
 PDF = pdf_bytes(padding=2000)

@@ -364,3 +364,20 @@ def test_the_register_pages_instead_of_stopping_and_its_csv_has_every_row(
     assert client.get(url, {"trang": "999999999999999999999"}).status_code == 200
     csv_rows = b"".join(client.get(url, {"csv": 1}).streaming_content).decode("utf-8-sig")
     assert all(code in csv_rows for code in codes)
+
+
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://x.vn","Bấm")', "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3"]
+)
+def test_the_register_csv_never_carries_a_formula(client, desk_officer, version, desk, name):
+    from motcua.dossiers.tests.factories import applicant
+
+    receive(desk, version, applicant=applicant(name=name, phone=""))
+    client.force_login(desk_officer)
+    response = client.get(reverse("dossiers:register"), {"csv": 1})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    import csv as csvlib
+
+    cells = [cell for row in csvlib.reader(io.StringIO(text)) for cell in row]
+    assert "'" + name in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
