@@ -61,6 +61,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Signs the trace's checkpoints (manage.py trace_checkpoint); by default derived from
+# SECRET_KEY. Keep it out of the database's backups, like SECRET_KEY.
+TRACE_SIGNING_KEY = env_str("TRACE_SIGNING_KEY")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:

@@ -456,3 +456,32 @@ class PersonalDataRead(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Nhật ký xem dữ liệu cá nhân không được xóa.")
+
+
+class TraceCheckpoint(models.Model):
+    """A signed digest of every dossier's chain head at one moment (``manage.py
+    trace_checkpoint``), each signature covering the previous one. Exported to a file kept
+    apart from the database, it shows that history before it was not rewritten later, even by
+    someone who recomputed every hash after the change (``verify_audit --checkpoint``)."""
+
+    taken_at = models.DateTimeField()
+    dossiers = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64)
+    previous = models.CharField(max_length=64, blank=True)
+    signature = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["taken_at"]
+        verbose_name = _("điểm chốt nhật ký")
+        verbose_name_plural = _("điểm chốt nhật ký")
+
+    def __str__(self):
+        return f"{self.taken_at:%Y-%m-%d %H:%M} ({self.dossiers})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Điểm chốt nhật ký chỉ được ghi thêm.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Điểm chốt nhật ký không được xóa.")

@@ -152,3 +152,95 @@ def audit_verify(*, dossier_ids=None) -> list[str]:
         if not ok or dossier.state_hash != state_hash(dossier, last_hash):
             broken.append(dossier.code or str(dossier.uid))
     return broken
+
+
+# --- checkpoints -------------------------------------------------------------------------------
+
+CHECKPOINT_SALT = "motcua.trace.checkpoint"
+
+
+def _heads():
+    """(uid, last seq, last event hash, state hash) of every dossier, by uid."""
+    from django.db.models import OuterRef, Subquery
+
+    last = DossierEvent.objects.filter(dossier=OuterRef("pk")).order_by("-seq")
+    rows = (
+        Dossier.objects.annotate(
+            last_seq=Subquery(last.values("seq")[:1]),
+            last_hash=Subquery(last.values("hash")[:1]),
+        )
+        .order_by("uid")
+        .values_list("uid", "last_seq", "last_hash", "state_hash")
+    )
+    for uid, seq, event_hash, state in rows.iterator(chunk_size=5000):
+        yield [str(uid), seq or 0, event_hash or "", state]
+
+
+def _sign(*parts) -> str:
+    from django.conf import settings
+    from django.utils.crypto import salted_hmac
+
+    secret = settings.TRACE_SIGNING_KEY or settings.SECRET_KEY
+    message = "|".join(str(p) for p in parts)
+    return salted_hmac(CHECKPOINT_SALT, message, secret=secret, algorithm="sha256").hexdigest()
+
+
+def checkpoint_take() -> dict:
+    """Record a signed checkpoint of every chain head; returns it, heads included, as the
+    document to export and keep apart from the database."""
+    from motcua import clock
+    from motcua.dossiers.models import TraceCheckpoint
+
+    heads = list(_heads())
+    digest = hashlib.sha256(
+        "".join(f"{u} {s} {h} {st}\n" for u, s, h, st in heads).encode()
+    ).hexdigest()
+    previous = TraceCheckpoint.objects.order_by("-taken_at", "-pk").first()
+    taken_at = clock.now().isoformat(timespec="seconds")
+    prev_signature = previous.signature if previous else ""
+    signature = _sign(taken_at, len(heads), digest, prev_signature)
+    TraceCheckpoint.objects.create(
+        taken_at=clock.now(),
+        dossiers=len(heads),
+        digest=digest,
+        previous=prev_signature,
+        signature=signature,
+    )
+    return {
+        "taken_at": taken_at,
+        "dossiers": len(heads),
+        "digest": digest,
+        "previous": prev_signature,
+        "signature": signature,
+        "heads": heads,
+    }
+
+
+def checkpoint_verify(document: dict) -> list[str]:
+    """What no longer matches an exported checkpoint: its signature, then every head it
+    recorded (the event at that seq must still have that hash; a dossier with no event since
+    must still have that state). Codes (or uids) of the dossiers rewritten since, or a
+    message about the document itself; empty when all holds."""
+    heads = document.get("heads", [])
+    digest = hashlib.sha256(
+        "".join(f"{u} {s} {h} {st}\n" for u, s, h, st in heads).encode()
+    ).hexdigest()
+    signed = _sign(
+        document.get("taken_at"), document.get("dossiers"), digest, document.get("previous", "")
+    )
+    if digest != document.get("digest") or signed != document.get("signature"):
+        return ["Tệp điểm chốt không khớp chữ ký: đã bị sửa, hoặc ký bằng khóa khác."]
+    problems = []
+    by_uid = {str(d.uid): d for d in Dossier.objects.only("uid", "code", "state_hash")}
+    for uid, seq, event_hash, state in heads:
+        dossier = by_uid.get(uid)
+        if dossier is None:
+            problems.append(uid)
+            continue
+        at_seq = DossierEvent.objects.filter(dossier=dossier, seq=seq).values_list(
+            "hash", flat=True
+        )
+        newer = DossierEvent.objects.filter(dossier=dossier, seq__gt=seq).exists()
+        if list(at_seq) != [event_hash] or (not newer and dossier.state_hash != state):
+            problems.append(dossier.code or uid)
+    return problems

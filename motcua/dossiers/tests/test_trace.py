@@ -78,3 +78,82 @@ def test_every_action_keeps_the_trace_whole(version, desk, desk_officer, special
     dossier = act(act(receive(desk, version), "forward", desk_officer), "forward", specialist)
     act(act(dossier, "approve", leader), "return_result", desk_officer, returned_to="An")
     assert audit_verify() == []
+
+
+def rewrite_history(dossier, *, seq: int, note: str) -> None:
+    """What someone with write access to the database and this code could do: change one
+    event and recompute every hash after it, and the row's state hash — a chain that
+    verifies again."""
+    from motcua.dossiers.trace import state_hash
+
+    events = list(DossierEvent.objects.filter(dossier=dossier).order_by("seq"))
+    prev = events[seq - 2].hash if seq > 1 else "0" * 64
+    for event in events[seq - 1 :]:
+        if event.seq == seq:
+            event.note = note
+        event.prev_hash = prev
+        event.hash = event.compute_hash()
+        DossierEvent.objects.filter(pk=event.pk).update(
+            note=event.note, prev_hash=event.prev_hash, hash=event.hash
+        )
+        prev = event.hash
+    row = Dossier.objects.get(pk=dossier.pk)
+    Dossier.objects.filter(pk=dossier.pk).update(state_hash=state_hash(row, prev))
+
+
+def test_a_rewrite_with_every_hash_recomputed_is_caught_by_a_checkpoint(
+    version, desk, desk_officer, specialist, tmp_path, capsys
+):
+    import json
+
+    from motcua.dossiers.trace import checkpoint_take, checkpoint_verify
+
+    dossier = act(act(receive(desk, version), "forward", desk_officer), "forward", specialist)
+    other = act(receive(desk, version), "forward", desk_officer)
+    document = checkpoint_take()
+    assert checkpoint_verify(document) == []
+    act(other, "forward", specialist)  # life goes on after the checkpoint: still fine
+    assert checkpoint_verify(document) == []
+    rewrite_history(dossier, seq=2, note="ý kiến khác, viết lại sau")
+    assert audit_verify() == []  # the chain alone cannot tell
+    assert checkpoint_verify(document) == [dossier.code]
+    path = tmp_path / "checkpoint.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(SystemExit):
+        call_command("verify_audit", "--checkpoint", str(path))
+    assert (
+        f"HỎNG so với điểm chốt {document['taken_at']}: {dossier.code}" in capsys.readouterr().out
+    )
+
+
+def test_a_checkpoint_file_edited_or_signed_with_another_key_is_refused(version, desk, settings):
+    from motcua.dossiers.trace import checkpoint_take, checkpoint_verify
+
+    receive(desk, version)
+    document = checkpoint_take()
+    forged = {**document, "heads": [[h[0], h[1], "0" * 64, h[3]] for h in document["heads"]]}
+    assert "chữ ký" in checkpoint_verify(forged)[0]
+    settings.TRACE_SIGNING_KEY = "another key"
+    assert "chữ ký" in checkpoint_verify(document)[0]
+
+
+def test_checkpoints_are_chained_and_append_only(version, desk):
+    from motcua.dossiers.models import TraceCheckpoint
+    from motcua.dossiers.trace import checkpoint_take
+
+    receive(desk, version)
+    first, second = checkpoint_take(), checkpoint_take()
+    assert second["previous"] == first["signature"]
+    with pytest.raises(AppendOnlyError):
+        TraceCheckpoint.objects.first().delete()
+
+
+def test_trace_checkpoint_writes_a_file_to_keep_apart(version, desk, tmp_path):
+    import json
+    from io import StringIO
+
+    receive(desk, version)
+    out = StringIO()
+    call_command("trace_checkpoint", "--out", str(tmp_path / "c.json"), stdout=out)
+    document = json.loads((tmp_path / "c.json").read_text())
+    assert document["dossiers"] == 1 and "Đã chốt 1 hồ sơ" in out.getvalue()
