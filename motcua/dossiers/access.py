@@ -19,7 +19,8 @@ Anyone else gets 404, never a hint that the dossier exists.
 
 from __future__ import annotations
 
-import contextlib
+import functools
+import operator
 import uuid
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -195,9 +196,6 @@ def dossiers_visible(actor: Actor) -> QuerySet[Dossier]:
 def dossier_get_visible(actor: Actor, *, ref: str) -> Dossier | None:
     """One dossier by its code (or its uid, before it has a code) if ``actor`` may see it,
     else None (the caller answers 404)."""
-    by_ref = Q(code=ref)
-    with contextlib.suppress(ValueError):
-        by_ref |= Q(uid=uuid.UUID(hex=ref), code__isnull=True)
     return (
         dossiers_visible(actor)
         .select_related(
@@ -209,9 +207,18 @@ def dossier_get_visible(actor: Actor, *, ref: str) -> Dossier | None:
             "current_unit",
             "current_assignee",
         )
-        .filter(by_ref)
+        .filter(_by_ref(ref))
         .first()
     )
+
+
+def _by_ref(ref: str) -> Q:
+    """A code names a received dossier; 32 hex digits name one not yet received (a code is
+    never 32 hex digits: it carries its agency's dotted code and dashes)."""
+    try:
+        return Q(uid=uuid.UUID(hex=ref), code__isnull=True)
+    except ValueError:
+        return Q(code=ref)
 
 
 def waiting_at_posts(actor: Actor) -> Q:
@@ -220,17 +227,19 @@ def waiting_at_posts(actor: Actor) -> Q:
     — the "my unit" inbox. Each branch matches one partial inbox index."""
     if not isinstance(actor, Officer):
         return _NOTHING
-    q = _NOTHING
-    if desks := actor.ids(Role.DESK_OFFICER, "desk_id"):
-        q |= Q(current_role=Role.DESK_OFFICER, receiving_desk_id__in=desks)
-        q |= Q(status=Status.WAITING_APPLICANT, receiving_desk_id__in=desks)
-        q |= Q(status=Status.SUBMITTED, receiving_desk_id__in=desks)
+    desks = actor.ids(Role.DESK_OFFICER, "desk_id")
     units = actor.ids(Role.SPECIALIST, "unit_id") | actor.ids(Role.UNIT_HEAD, "unit_id")
-    if units:
-        q |= Q(current_role__in=[Role.SPECIALIST, Role.UNIT_HEAD], current_unit_id__in=units)
-    if led := actor.ids(Role.AGENCY_LEADER, "agency_id"):
-        q |= Q(current_role=Role.AGENCY_LEADER, deciding_agency_id__in=led)
-    return q
+    led = actor.ids(Role.AGENCY_LEADER, "agency_id")
+    at_desk = Q(current_role=Role.DESK_OFFICER) | Q(
+        status__in=[Status.WAITING_APPLICANT, Status.SUBMITTED]
+    )
+    branches = [
+        # current_unit is set only at a specialist's or head of unit's step
+        Q(current_unit_id__in=units) if units else None,
+        (at_desk & Q(receiving_desk_id__in=desks)) if desks else None,
+        Q(current_role=Role.AGENCY_LEADER, deciding_agency_id__in=led) if led else None,
+    ]
+    return functools.reduce(operator.or_, [b for b in branches if b is not None], _NOTHING)
 
 
 def assigned_to(actor: Actor) -> Q:

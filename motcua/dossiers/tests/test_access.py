@@ -268,3 +268,67 @@ def test_due_soon_uses_the_agencys_own_hours(desk, version, people, commune, clo
     alice = access.actor_for_user(people["alice"])
     listed = inbox_queryset(actor=alice, box="due_soon").values_list("code", flat=True)
     assert list(listed) == [dossier.code]
+
+
+def test_the_desks_inbox_holds_its_dossiers_waiting_for_the_applicant_and_submitted_online(
+    desk, version, people, other_agency_officer
+):
+    from motcua.dossiers.selectors import inbox_queryset
+    from motcua.dossiers.services import Receipt, dossier_submit
+    from motcua.dossiers.tests.factories import applicant
+
+    waiting = dossier_in("waiting_applicant", desk, version, people)
+    online = dossier_submit(
+        desk=desk, procedure_version=version, actor=access.actor_for_user(people["dan"]),
+        receipt=Receipt(applicant=applicant(), channel=2),
+    )  # fmt: skip
+    at_specialist = dossier_in("at_specialist", desk, version, people)
+    alice = access.actor_for_user(people["alice"])
+    listed = set(inbox_queryset(actor=alice, box="unit").values_list("pk", flat=True))
+    assert listed == {waiting.pk, online.pk}
+    assert at_specialist.pk not in listed
+    charlie = access.actor_for_user(other_agency_officer)
+    assert not inbox_queryset(actor=charlie, box="unit").exists()
+
+
+def test_an_officer_with_two_posts_sees_what_waits_at_both(desk, version, people, commune):
+    """A commune civil servant may be desk officer and leader at once."""
+    from motcua.agencies.models import Membership, Role
+    from motcua.dossiers.selectors import inbox_queryset
+
+    Membership.objects.create(user=people["alice"], agency=commune, role=Role.AGENCY_LEADER)
+    received = dossier_in("received", desk, version, people)
+    at_leader = dossier_in("at_leader", desk, version, people)
+    at_specialist = dossier_in("at_specialist", desk, version, people)
+    alice = access.actor_for_user(people["alice"])
+    listed = set(inbox_queryset(actor=alice, box="unit").values_list("pk", flat=True))
+    assert listed == {received.pk, at_leader.pk}
+    assert at_specialist.pk not in listed  # at a unit's step: not at either of her posts
+
+
+def test_a_received_dossier_is_named_by_its_code_not_its_uid(client, desk, version, people):
+    from motcua.dossiers.services import Receipt, dossier_submit
+    from motcua.dossiers.tests.factories import applicant
+
+    received = dossier_in("received", desk, version, people)
+    online = dossier_submit(
+        desk=desk, procedure_version=version, actor=access.actor_for_user(people["dan"]),
+        receipt=Receipt(applicant=applicant(), channel=2),
+    )  # fmt: skip
+    client.force_login(people["alice"])
+    assert client.get(reverse("dossiers:detail", args=[received.uid.hex])).status_code == 404
+    assert client.get(reverse("dossiers:detail", args=[online.uid.hex])).status_code == 200
+    assert client.get(reverse("dossiers:detail", args=[received.code])).status_code == 200
+
+
+def test_the_dossier_page_costs_the_same_queries_however_long_its_life(
+    client, desk, version, people, django_assert_max_num_queries
+):
+    short = dossier_in("received", desk, version, people)
+    long = dossier_in("returned", desk, version, people)
+    client.force_login(people["alice"])
+    # Session, user, memberships, the dossier with everything it shows beside it (one join),
+    # two menu counters, the checklist, files, steps and trace: eleven, whatever its length.
+    for dossier in (short, long):
+        with django_assert_max_num_queries(11):
+            client.get(reverse("dossiers:detail", args=[dossier.code]))
