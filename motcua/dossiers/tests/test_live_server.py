@@ -22,6 +22,8 @@ from motcua.tests.liveserver import (
 )
 from motcua.tests.liveserver import database_url as shared_database
 
+pytestmark = pytest.mark.processes
+
 MIB = 1024 * 1024
 PDF = pdf_bytes(padding=2000)
 
