@@ -5,12 +5,18 @@ Each figure stands beside the ceiling measured in the same run:
 - receiving: dossiers/s through ``dossier_receive`` and over HTTP (``POST /api/v1/dossiers``),
   beside the raw INSERT rate of the same two rows (dossier + event) with the same clients;
 - with 1,000,000 generated dossiers: inbox and public look-up latency over HTTP, and the
-  look-up rate beside a hello-world view (``/healthz``) on the same server. The look-up runs
+  look-up rate beside a hello-world view (``/healthz``) on the same server;
+- an officer's action (``forward``) through the staff API with a personal token beside the
+  same action through the staff page (session and CSRF form), p50/p95 — the API's cost over
+  the page's is its own parsing and answer, since both call ``dossier_apply``. The look-up runs
   with its limits and counter store as production has them (README): behind a trusted proxy
   (``X-Forwarded-For``, one client address per sampled dossier), per-address and per-dossier
   limits at their defaults, counters in the database.
 The server is gunicorn (gthread) on 127.0.0.1; HTTP load comes from wrk, the service and
-raw INSERT load from threads of this script.
+raw INSERT load and the actions (each on its own dossier) from threads of this script.
+
+``bench/dossiers.py --actions-only`` measures the actions alone, without the 1,000,000
+dossiers (``BENCH_ACTIONS`` per path, default 400), to check this part quickly.
 """
 
 import base64
@@ -19,7 +25,9 @@ import io
 import json
 import os
 import platform
+import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 if not os.environ.get("MOTCUA_DATABASE_URL", "").startswith("postgres"):
     sys.exit("Chạy qua scripts/with_postgres.py (cần PostgreSQL).")
-if not os.path.exists("/usr/bin/wrk"):
+ACTIONS_ONLY = "--actions-only" in sys.argv[1:]
+if not ACTIONS_ONLY and not os.path.exists("/usr/bin/wrk"):
     sys.exit("Cần wrk (gói Debian wrk): make bench tự cài khi chạy với quyền root.")
 SERVER_ENV = {
     "MOTCUA_DEBUG": "0",
@@ -61,6 +70,8 @@ from motcua.dossiers.tests.factories import pdf_bytes  # noqa: E402
 CLIENTS = 8
 AGENCY = "000.01.31.H50"
 DOSSIERS = int(os.environ.get("BENCH_DOSSIERS", "1000000"))
+ACTIONS = int(os.environ.get("BENCH_ACTIONS", "400"))
+WARM_UP = 32  # untimed actions first, so every server process has loaded both paths
 PDF = pdf_bytes()  # a real one-page PDF: receipts parse every PDF they store
 
 
@@ -228,6 +239,126 @@ def wrk_load(port, seconds, mode, lines, headers=(), clients=CLIENTS, threads=2)
     return int(requests) / (int(micros) / 1e6), float(p50), float(p95), int(errors)
 
 
+# --- an officer's action: the staff API beside the staff page -----------------------------
+
+
+def action_latencies(port: int, per_path: int, clients: int = 2) -> dict[str, tuple]:
+    """``forward`` by Khe Sanh's desk officer, each call on its own freshly received dossier,
+    through ``POST /api/v1/dossiers/{code}/actions`` (personal token) and through the page's
+    form ``POST /can-bo/ho-so/{code}/thao-tac/`` (session, CSRF); ``clients`` at a time.
+    Returns per path (p50 ms, p95 ms, calls/s); every call must have moved its dossier."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from motcua.agencies.models import Desk
+    from motcua.api.services import user_token_create
+    from motcua.catalog.models import Procedure
+    from motcua.dossiers.access import actor_for_user
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.services import Applicant, Receipt, dossier_receive
+
+    officer = get_user_model().objects.get(username="motcua.khesanh")
+    desk = Desk.objects.select_related("agency").get(agency__code=AGENCY)
+    version = Procedure.objects.get(code="1.004873").current_version
+    actor = actor_for_user(officer)
+    applicant = Applicant(name="Thao tác", id_number="079123456789", phone="0912345678")
+
+    def fresh_codes(n):
+        return [
+            dossier_receive(desk=desk, procedure_version=version, actor=actor,
+                            receipt=Receipt(applicant=applicant)).code
+            for _ in range(n)
+        ]  # fmt: skip
+
+    token = user_token_create(user=officer, name="bench")[1]
+    client = Client()
+    client.force_login(officer)
+    csrf = secrets.token_hex(16)  # a 32-character CSRF secret, sent as cookie and field
+    cookie = f"sessionid={client.cookies['sessionid'].value}; csrftoken={csrf}"
+    paths = {
+        "API": lambda code: (
+            f"/api/v1/dossiers/{code}/actions",
+            json.dumps({"action": "forward", "version": 1}),
+            {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            200,
+        ),
+        "page": lambda code: (
+            f"/can-bo/ho-so/{code}/thao-tac/",
+            f"csrfmiddlewaretoken={csrf}&action=forward&version=1&note=",
+            {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+            302,
+        ),
+    }
+
+    def send(name, codes, timings):
+        """Each code's action, ``clients`` at a time; the time of each call in ``timings``."""
+        request_for = paths[name]
+
+        def work(i):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            for code in codes[i::clients]:
+                url, body, headers, expected = request_for(code)
+                started = time.perf_counter()
+                conn.request("POST", url, body=body.encode(), headers=headers)
+                response = conn.getresponse()
+                response.read()
+                timings.append(time.perf_counter() - started)
+                assert response.status == expected, (name, response.status)
+            conn.close()
+
+        return run_threads(clients, work)
+
+    results = {}
+    for name in paths:
+        warm_up, codes = fresh_codes(WARM_UP), fresh_codes(per_path)
+        send(name, warm_up, [])  # every server process has served this path before timing
+        timings = []
+        elapsed = send(name, codes, timings)
+        moved = Dossier.objects.filter(code__in=codes, version=2, status="processing").count()
+        assert moved == len(codes), f"{name}: {len(codes) - moved} hồ sơ không được chuyển"
+        cuts = statistics.quantiles(timings, n=20)
+        results[name] = (statistics.median(timings) * 1000, cuts[18] * 1000, len(codes) / elapsed)
+        connections.close_all()
+    return results
+
+
+def action_rows(results: dict[str, tuple]) -> list[tuple]:
+    (api_p50, api_p95, api_rate), (page_p50, page_p95, page_rate) = (
+        results["API"], results["page"]
+    )  # fmt: skip
+    return [
+        (
+            "Thao tác “chuyển bước” qua API cán bộ POST /api/v1/dossiers/{code}/actions, 2 khách",
+            f"p50 {api_p50:.1f} ms, p95 {api_p95:.1f} ms ({api_rate:,.0f}/s)",
+            f"cùng thao tác qua trang: p50 {page_p50:.1f} ms, p95 {page_p95:.1f} ms "
+            f"({page_rate:,.0f}/s)",
+            f"p50 {api_p50 / page_p50:.0%} của trang",
+        )
+    ]
+
+
+def write_results(results):
+    lines = ["| đo | kết quả | trần đo cùng lượt | tỉ lệ |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in results]
+    print("\n".join(lines))
+    out = ROOT / "var" / "bench-dossiers.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def actions_only():
+    """The actions alone, on the demo data: a quick check of this part of the bench."""
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", stdout=io.StringIO())
+    port = free_port()
+    server = start_server(port)
+    try:
+        write_results(action_rows(action_latencies(port, ACTIONS)))
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 def main():
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=io.StringIO())
@@ -331,17 +462,14 @@ def main():
             f"hello-world /healthz: {hello2:,.0f}/s (p95 {hello2_p95:.1f} ms)",
             f"{lookup / hello2:.0%} của hello-world",
         ))  # fmt: skip
+
+        # With the 1,000,000 dossiers in place: each action finds its dossier among them.
+        results += action_rows(action_latencies(port, ACTIONS))
     finally:
         server.terminate()
         server.wait(10)
-
-    lines = ["| đo | kết quả | trần đo cùng lượt | tỉ lệ |", "|---|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in results]
-    print("\n".join(lines))
-    out = ROOT / "var" / "bench-dossiers.md"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_results(results)
 
 
 if __name__ == "__main__":
-    main()
+    actions_only() if ACTIONS_ONLY else main()

@@ -275,5 +275,7 @@ def calendar_due(request: HttpRequest, params: Query[DueQuery]):
 
 
 from motcua.api.dossiers import router as dossier_router  # noqa: E402
+from motcua.api.staff import router as staff_router  # noqa: E402
 
 api.add_router("", dossier_router)
+api.add_router("", staff_router)

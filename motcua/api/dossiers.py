@@ -7,24 +7,22 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
-from ninja import Header, Path, Router, Schema, Status
+from ninja import Field, Header, Path, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import HttpBearer
 
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import intake_desk
+from motcua.api.auth import ApiKeyAuth, StaffAuth
 from motcua.api.errors import FieldErrors, RateLimited, error_responses
 from motcua.api.inputs import CalendarMoment, column, text
 from motcua.api.models import ApiKey
-from motcua.api.revocation import CredentialCache
 from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import (
     procedure_version_for_receipt,
     procedure_version_for_receipt_forget,
 )
 from motcua.clientaddress import client_address, rate_limit_key
-from motcua.dossiers import access
+from motcua.dossiers import access, papers
 from motcua.dossiers.files import IncomingFile
 from motcua.dossiers.models import Attachment, Dossier, DossierDocument, ReceiptKey
 from motcua.dossiers.public_lookup import TooManyLookups, dossier_public_lookup
@@ -39,25 +37,6 @@ from motcua.dossiers.services import (
 from motcua.workcalendar.calendar import VN_TZ
 
 router = Router(tags=["dossiers"])
-
-
-#: A key is trusted for a minute per process, but forgotten by every process as soon as any
-#: key is revoked (the revocation signal is checked on each request).
-_keys: CredentialCache[ApiKey] = CredentialCache(seconds=60)
-
-
-def _active_key(digest: str) -> ApiKey | None:
-    key = ApiKey.objects.select_related("agency").filter(key_hash=digest, revoked_at__isnull=True)
-    key = key.first()
-    if key is not None:
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
-    return key
-
-
-class ApiKeyAuth(HttpBearer):
-    def authenticate(self, request, token):
-        digest = ApiKey.hash(token)
-        return _keys.get(digest, lambda: _active_key(digest))
 
 
 # Strings are as long as the columns they go to (or are compared with), on every database.
@@ -107,13 +86,30 @@ class EventOut(Schema):
     note: str
 
 
-class DossierOut(DossierCreated):
+class DossierOut(Schema):
+    code: str = Field(
+        description="Mã hồ sơ; hồ sơ nộp trực tuyến chưa được tiếp nhận thì chưa có mã: khi "
+        "đó là uid của hồ sơ (32 chữ số hex), mọi đường dẫn đều nhận."
+    )
+    status: str
+    dvcqg_status: int
+    received_at: datetime | None = Field(description="Chưa tiếp nhận (DVCQG 1, 3): null.")
+    due_at: datetime | None
     procedure: str
     procedure_version: int
     receiving_agency: str
     deciding_agency: str
     channel: int
     applicant: ApplicantIn
+    version: int = Field(description="Phiên bản: tăng sau mỗi thao tác; gửi kèm khi thao tác.")
+    allowed_actions: list[str] = Field(
+        description="Thao tác người gọi được làm với hồ sơ lúc này (khóa API: không có)."
+    )
+    assignee: str | None = Field(description="Tên đăng nhập của người được giao bước hiện tại.")
+    step: int | None = Field(description="Thứ tự bước hiện tại trong quy trình; null khi xong.")
+    step_name: str
+    step_due_at: datetime | None
+    forms: list[str] = Field(description="Các mẫu giấy tờ hồ sơ đang có (01…06), tải dạng PDF.")
     history: list[EventOut]
 
 
@@ -133,6 +129,11 @@ class PublicDossier(Schema):
     received_at: datetime
     due_at: datetime
     steps: list[PublicStep]
+
+
+def vn_time(moment: datetime | None) -> datetime | None:
+    """SPEC §6: times are given in Vietnam time, with their offset."""
+    return moment.astimezone(VN_TZ) if moment is not None else None
 
 
 def _created(dossier: Dossier) -> dict:
@@ -276,15 +277,26 @@ def _refuse(errors: dict[str, str], submission: SubmissionKey):
 @router.get(
     "/dossiers/{code}",
     response={200: DossierOut, **error_responses(401, 404, 422)},
-    auth=ApiKeyAuth(),
+    auth=StaffAuth(),
     summary="Một hồ sơ và lịch sử xử lý",
 )
 def dossier_get(request: HttpRequest, code: Path[DossierCode]):
-    dossier = access.dossier_get_visible(access.actor_for_api_key(request.auth), ref=code)
+    """The dossier with its history, for an API key of the receiving or deciding agency (or
+    one above them), or for an officer's personal token with the access of the staff pages
+    (SPEC §12.2): then ``allowed_actions`` says what they may do now, sent with ``version``
+    to ``POST /dossiers/{code}/actions``."""
+    actor = request.auth
+    dossier = access.dossier_get_visible(actor, ref=code)
     if dossier is None:
         raise HttpError(404, "Không tìm thấy hồ sơ.")
+    access.personal_data_read(actor, dossier, what="api")
+    step = dossier.current_step
     return {
-        **_created(dossier),
+        "code": dossier.ref,
+        "status": dossier.status,
+        "dvcqg_status": dossier.dvcqg_status,
+        "received_at": vn_time(dossier.received_at),
+        "due_at": vn_time(dossier.due_at),
         "procedure": dossier.procedure_version.procedure.code,
         "procedure_version": dossier.procedure_version.number,
         "receiving_agency": dossier.receiving_agency.code,
@@ -298,6 +310,13 @@ def dossier_get(request: HttpRequest, code: Path[DossierCode]):
             "email": dossier.applicant_email,
             "address": dossier.applicant_address,
         },
+        "version": dossier.version,
+        "allowed_actions": [str(a) for a in access.allowed_actions(actor, dossier)],
+        "assignee": dossier.current_assignee.username if dossier.current_assignee_id else None,
+        "step": step.order if step else None,
+        "step_name": step.name if step else "",
+        "step_due_at": vn_time(dossier.step_due_at),
+        "forms": [form for form, _title in papers.papers_for(dossier)],
         "history": [
             {
                 "at": e.at.astimezone(VN_TZ),

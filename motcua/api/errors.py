@@ -37,11 +37,16 @@ class ErrorOut(Schema):
 #: What each error status means here, for the OpenAPI document.
 STATUS_MEANINGS = {
     400: "Yêu cầu hỏng: nội dung không phải JSON đọc được.",
-    401: "Thiếu khóa API hoặc khóa sai, đã thu hồi (`Authorization: Bearer …`).",
+    401: (
+        "Thiếu khóa API / mã truy cập cá nhân, hoặc sai, đã thu hồi (`Authorization: Bearer …`)."
+    ),
     404: "Không tìm thấy.",
-    409: "Xung đột với trạng thái hiện tại.",
+    409: "Xung đột với trạng thái hiện tại (ví dụ: hồ sơ đã đổi phiên bản; đọc lại rồi làm lại).",
     413: "Nội dung yêu cầu lớn quá giới hạn.",
-    422: "Dữ liệu không hợp lệ; `errors` nêu từng trường. Không có gì được lưu.",
+    422: (
+        "Dữ liệu không hợp lệ, hoặc thao tác bị từ chối; `detail` nói vì sao, `errors` nêu "
+        "từng trường (khi có). Không có gì được lưu hay thay đổi."
+    ),
     429: "Quá nhiều yêu cầu; thử lại sau số giây trong tiêu đề `Retry-After`.",
 }
 
@@ -52,11 +57,12 @@ def error_responses(*statuses: int) -> dict[int, type[Schema]]:
 
 
 class FieldErrors(Exception):
-    """A 422 answer with one Vietnamese message per field; nothing was stored."""
+    """A 422 answer with one Vietnamese message per field (``errors`` may be empty when the
+    refusal names no field, ``detail`` then says it all); nothing was stored."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str], detail: str = INVALID):
         super().__init__(errors)
-        self.errors = errors
+        self.errors, self.detail = errors, detail
 
 
 class RateLimited(Exception):
@@ -82,7 +88,7 @@ def install_error_handlers(api) -> None:
         return error_response(api, request, 422, INVALID, errors)
 
     def field_errors(request, exc: FieldErrors):
-        return error_response(api, request, 422, INVALID, exc.errors)
+        return error_response(api, request, 422, exc.detail, exc.errors)
 
     def http_error(request, exc: HttpError):
         detail = str(exc)
@@ -96,7 +102,8 @@ def install_error_handlers(api) -> None:
             api,
             request,
             401,
-            "Thiếu khóa API hoặc khóa không hợp lệ (tiêu đề Authorization: Bearer …).",
+            "Thiếu khóa API hoặc mã truy cập, hoặc không hợp lệ, đã thu hồi (tiêu đề "
+            "Authorization: Bearer …).",
         )
         response["WWW-Authenticate"] = "Bearer"
         return response

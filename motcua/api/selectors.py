@@ -1,8 +1,8 @@
 """Reads of the API app."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
-from motcua.api.models import ApiKey
+from motcua.api.models import ApiKey, UserToken
 
 
 def api_keys_matching(*, text: str) -> QuerySet[ApiKey]:
@@ -13,4 +13,11 @@ def api_keys_matching(*, text: str) -> QuerySet[ApiKey]:
         return ApiKey.objects.none()
     return ApiKey.objects.select_related("agency").filter(
         Q(name=text) | Q(prefix=text) | Q(key_hash=ApiKey.hash(text))
+    )
+
+
+def user_tokens_of(*, user) -> QuerySet[UserToken]:
+    """``user``'s own personal tokens, in use first, newest first."""
+    return UserToken.objects.filter(user=user).order_by(
+        F("revoked_at").desc(nulls_first=True), "-created_at", "-pk"
     )

@@ -9,6 +9,7 @@ import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from motcua import clock
@@ -108,6 +109,31 @@ def dossier_qr(dossier, form: str) -> str:
             token=lookup_token(dossier),
         )
     )
+
+
+def paper_template(form: str) -> str:
+    return f"dossiers/forms/form{form}.html"
+
+
+def paper_context(dossier: Dossier, form: str) -> dict:
+    """What paper ``form`` of ``dossier`` shows: the staff page and the API render this same
+    context with the same template."""
+    return {
+        "dossier": dossier,
+        "form_no": form,
+        "title": FORMS[form],
+        "qr": dossier_qr(dossier, form),
+        "documents": dossier.documents.all(),
+        "rows": control_rows(dossier) if form == "06" else [],
+        "now": datetime.now(VN_TZ),
+    }
+
+
+def paper_pdf(dossier: Dossier, form: str) -> bytes:
+    """Paper ``form`` of ``dossier`` as PDF; a legal form is in Vietnamese, whatever language
+    the caller reads."""
+    with translation.override("vi"):
+        return render_pdf(paper_template(form), paper_context(dossier, form))
 
 
 def render_pdf(template: str, context: dict) -> bytes:

@@ -71,9 +71,14 @@ def inbox_queryset(*, actor: Actor, box: str) -> QuerySet[Dossier]:
     return qs.order_by(F("due_at").asc(nulls_last=True), "pk")
 
 
+def capped_number(qs) -> int:
+    """The number of rows, counted up to ``COUNT_CAP`` (which then means "that many or more")."""
+    return qs.order_by()[:COUNT_CAP].count()
+
+
 def capped_count(qs) -> str:
     """The number of rows, or "100+" from ``COUNT_CAP`` on."""
-    n = qs.order_by()[:COUNT_CAP].count()
+    n = capped_number(qs)
     return f"{COUNT_CAP}+" if n >= COUNT_CAP else str(n)
 
 
@@ -82,9 +87,12 @@ def inbox_counts(*, actor: Actor) -> dict[str, str]:
 
 
 def inbox_page(*, actor: Actor, box: str, limit: int) -> list[Dossier]:
+    """The first ``limit`` dossiers of one inbox, with what the page and the API show."""
     return list(
         inbox_queryset(actor=actor, box=box)
-        .select_related("procedure_version", "current_unit", "current_step")
+        .select_related(
+            "procedure_version__procedure", "current_unit", "current_step", "current_assignee"
+        )
         .only(
             "code",
             "uid",
@@ -94,9 +102,12 @@ def inbox_page(*, actor: Actor, box: str, limit: int) -> list[Dossier]:
             "step_due_at",
             "extended_at",
             "procedure_version__name",
+            "procedure_version__procedure__code",
             "current_unit__name",
             "current_step__name",
+            "current_step__order",
             "current_role",
+            "current_assignee__username",
         )[:limit]
     )
 

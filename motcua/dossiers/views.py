@@ -273,17 +273,11 @@ def paper(request, ref, form):
     dossier = _get_dossier(request, ref, what=f"paper {form}"[:40])
     if form not in dict(papers.papers_for(dossier)):
         raise Http404
-    context = {
-        "dossier": dossier,
-        "form_no": form,
-        "title": papers.FORMS[form],
-        "qr": papers.dossier_qr(dossier, form),
-        "documents": dossier.documents.all(),
-        "rows": papers.control_rows(dossier) if form == "06" else [],
-        "now": datetime.now(VN_TZ),
-    }
     return _paper_response(
-        request, f"dossiers/forms/form{form}.html", context, f"mau-{form}-{dossier.code}"
+        request,
+        papers.paper_template(form),
+        papers.paper_context(dossier, form),
+        f"mau-{form}-{dossier.code}",
     )
 
 

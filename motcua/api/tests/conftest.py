@@ -6,6 +6,8 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 from motcua.api.models import ApiKey
+from motcua.api.services import user_token_create
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.factories import PDF, four_step_procedure, receive
 
 
@@ -62,14 +64,22 @@ def dossier_body(agency_code: str, **overrides) -> dict:
 @pytest.fixture
 def api_world(commune, desk_officer, levels):
     """Real codes for the API's parameters: a published procedure, an agency with a desk, its
-    key, and a dossier of that agency (phone ending 5678)."""
+    key, a dossier of that agency (phone ending 5678) with its papers, and the personal token
+    of the desk officer who holds it."""
     version = four_step_procedure()
     key = ApiKey.issue(name="Cổng tỉnh", agency=commune)[1]
     dossier = receive(desk_officer.memberships.get().desk, version)
     return {
         "key": key,
+        "token": user_token_create(user=desk_officer, name="Ứng dụng")[1],
         "procedure": version.procedure.code,
         "agency": commune.code,
         "dossier": dossier.code,
+        "form": "01",
         "verify": "5678",
     }
+
+
+def dossier_version(code: str) -> int:
+    """The version an officer would read before acting."""
+    return Dossier.objects.values_list("version", flat=True).get(code=code)

@@ -186,11 +186,11 @@ def test_times_are_given_in_vietnam_time(client, key, commune):
 def test_a_revoked_key_stops_working(client, key, commune, monkeypatch):
     from django.utils import timezone
 
-    from motcua.api import dossiers
+    from motcua.api import auth
 
     assert post(client, key, body(commune)).status_code == 201
     ApiKey.objects.update(revoked_at=timezone.now())
-    monkeypatch.setattr(dossiers._keys._entries, "seconds", 0)  # as a minute later
+    monkeypatch.setattr(auth._keys._entries, "seconds", 0)  # as a minute later
     assert post(client, key, body(commune), idem="after").status_code == 401
 
 

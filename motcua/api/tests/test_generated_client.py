@@ -22,6 +22,9 @@ OPERATIONS = {
     "dossier_create",
     "dossier_get",
     "dossier_public",
+    "inbox",
+    "dossier_action",
+    "dossier_form",
 }
 
 
@@ -31,7 +34,11 @@ def generated(client, tmp_path):
     document = tmp_path / "openapi.json"
     document.write_bytes(client.get("/api/v1/openapi.json").content)
     config = tmp_path / "config.yaml"
-    config.write_text("post_hooks: []\n")  # no formatter run on the generated code
+    config.write_text(
+        "post_hooks: []\n"  # no formatter run on the generated code
+        # PDF papers read as files (the tool's own setting for binary answers, docs/api.md)
+        "content_type_overrides:\n  application/pdf: application/octet-stream\n"
+    )
     subprocess.run(
         [
             sys.executable,
@@ -74,6 +81,7 @@ def test_a_generated_client_makes_every_call(generated, api_world, wsgi_app):
     }
     anonymous = root.Client(**base)
     peer = root.AuthenticatedClient(token=api_world["key"], **base)
+    officer = root.AuthenticatedClient(token=api_world["token"], **base)
     modules = {
         name: generated(f"api.{tag}.{name}")
         for tag, names in {
@@ -81,6 +89,7 @@ def test_a_generated_client_makes_every_call(generated, api_world, wsgi_app):
             "agencies": ["agencies"],
             "calendar": ["calendar_due"],
             "dossiers": ["dossier_create", "dossier_get", "dossier_public"],
+            "staff": ["inbox", "dossier_action", "dossier_form"],
         }.items()
         for name in names
     }
@@ -134,5 +143,24 @@ def test_a_generated_client_makes_every_call(generated, api_world, wsgi_app):
     assert set(out_of_range.parsed.errors.additional_properties) == {"start"}
     unauthorised = call("dossier_get", anonymous, code=code)
     assert unauthorised.status_code == 401 and isinstance(unauthorised.parsed, models.ErrorOut)
+
+    # The staff API with the desk officer's personal token (SPEC §12.2).
+    box = call("inbox", officer, box=models.InboxBox.UNIT).parsed
+    assert box.count == 2 and [i.code for i in box.items] == [code, api_world["dossier"]]
+    mine = call("dossier_get", officer, code=api_world["dossier"]).parsed
+    assert "forward" in mine.allowed_actions and mine.step == 1 and mine.assignee is None
+    action = models.ActionIn(action=models.ActionInAction.FORWARD, version=mine.version)
+    done = call("dossier_action", officer, code=api_world["dossier"], body=action)
+    assert done.status_code == 200 and done.parsed.version == mine.version + 1
+    stale = call("dossier_action", officer, code=api_world["dossier"], body=action)
+    assert stale.status_code == 409 and isinstance(stale.parsed, models.ErrorOut)
+    action.version = done.parsed.version  # the desk passed it on: no longer theirs to forward
+    refused = call("dossier_action", officer, code=api_world["dossier"], body=action)
+    assert refused.status_code == 422 and refused.parsed.detail
+    forms = models.DossierFormForm
+    paper = call("dossier_form", officer, code=api_world["dossier"], form=forms.VALUE_0)
+    assert paper.status_code == 200 and paper.parsed.payload.read().startswith(b"%PDF")
+    missing = call("dossier_form", officer, code=api_world["dossier"], form=forms.VALUE_3)
+    assert missing.status_code == 404 and isinstance(missing.parsed, models.ErrorOut)
 
     assert called == OPERATIONS

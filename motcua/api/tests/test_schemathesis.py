@@ -2,7 +2,8 @@
 
 Every operation gets a fixed number of generated requests, valid and invalid by the schema,
 with a fixed seed (hypothesis ``derandomize``), some of them carrying real codes (procedure,
-agency, dossier, verification value, API key) so that they get past "not found". Every answer
+agency, dossier and its current version, a paper it has, verification value, API key, an
+officer's personal token) so that they get past "not found". Every answer
 must be a documented status with the documented body and headers, and never a 5xx.
 """
 
@@ -20,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from motcua.api.tests.conftest import dossier_body
+from motcua.api.tests.conftest import dossier_body, dossier_version
 
 #: Generated requests per operation and mode (valid / invalid by the schema).
 EXAMPLES = 15
@@ -36,18 +37,27 @@ CHECKS = [
 
 def _with_real_codes(case, world, choice: int, key_choice: int, idempotency: str):
     """Put real values where the operation takes them (``choice`` 0 leaves the case as
-    generated); ``key_choice`` picks the API key: a real one, a wrong one or none."""
+    generated); ``key_choice`` picks the credential: a real API key, a wrong one, none, or
+    the personal token of the officer who holds the dossier."""
     if choice:
-        if "code" in (case.path_parameters or {}):
-            real = world["procedure"] if "procedures" in case.path else world["dossier"]
-            case.path_parameters = {**case.path_parameters, "code": real}
+        path = dict(case.path_parameters or {})
+        if "code" in path:
+            path["code"] = world["procedure"] if "procedures" in case.path else world["dossier"]
+        if "form" in path:
+            path["form"] = world["form"]
+        case.path_parameters = path
         query = dict(case.query or {})
         if "verify" in query or "public" in case.path:
             query["verify"] = world["verify"]
         if "agency" in query:
             query["agency"] = world["agency"]
         case.query = query
-        if case.method == "POST":
+        if case.path.endswith("/actions"):
+            body = case.body if isinstance(case.body, dict) else {}
+            if choice == 2:  # one its officer may do now, as them: 200 once, then 422
+                body, key_choice = {"action": "forward"}, 3
+            case.body = {**body, "version": dossier_version(world["dossier"])}
+        elif case.method == "POST":
             body = case.body if isinstance(case.body, dict) else {}
             if choice == 2:  # a dossier valid in every field: 201, then 200 for its retry
                 body = dossier_body(world["agency"])
@@ -58,6 +68,8 @@ def _with_real_codes(case, world, choice: int, key_choice: int, idempotency: str
         headers["Authorization"] = f"Bearer {world['key']}"
     elif key_choice == 1:
         headers["Authorization"] = "Bearer mc_not-a-key"
+    elif key_choice == 3:
+        headers["Authorization"] = f"Bearer {world['token']}"
     else:
         headers.pop("Authorization", None)
     case.headers = headers
@@ -83,7 +95,7 @@ def _operations(schema):
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_no_operation_answers_5xx_or_off_its_document(schema, api_world, mode):
     operations = _operations(schema)
-    assert len(operations) >= 7
+    assert len(operations) >= 10
     checks = [*CHECKS, negative_data_rejection] if mode is GenerationMode.NEGATIVE else CHECKS
     for operation in operations:
         if mode is GenerationMode.NEGATIVE and not _has_input(operation):
@@ -94,7 +106,7 @@ def test_no_operation_answers_5xx_or_off_its_document(schema, api_world, mode):
             st.just(api_world),
             # Invalid requests stay as generated: a real code would make them valid.
             st.sampled_from([0] if mode is GenerationMode.NEGATIVE else [0, 1, 2]),
-            st.sampled_from([0, 1, 2]),
+            st.sampled_from([0, 1, 2, 3]),
             st.sampled_from(["schemathesis-1", "schemathesis-2"]),
         )
 
