@@ -6,6 +6,7 @@ from datetime import UTC
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency, Desk, Role, Unit
@@ -314,7 +315,7 @@ class Attachment(models.Model):
 
     class Kind(models.TextChoices):
         DOCUMENT = "document", _("Thành phần hồ sơ")
-        WORKING = "working", _("Hồ sơ làm việc (dự thảo, biên bản…)")
+        WORKING = "working", _("Hồ sơ làm việc")
         RESULT = "result", _("Kết quả giải quyết")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
@@ -467,7 +468,8 @@ class DeskNotice(models.Model):
     dossier = models.ForeignKey(
         Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    #: The date printed on the paper: the domain's "now" (``motcua.clock``) when it was made.
+    created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.applicant_name}"

@@ -174,10 +174,13 @@ def unit_load(*, actor: Actor) -> list[UnitLoad]:
 
 
 def dossier_events(dossier: Dossier) -> list:
-    """The trace in order, each event with the files it brought (two queries)."""
-    return list(
-        dossier.events.select_related("actor").prefetch_related("files").order_by("seq")
-    )
+    """The trace in order, each event with the files it brought (two queries); a proposal
+    of form 04 with the appointment it asks for as a moment (``proposed_due_at``)."""
+    events = list(dossier.events.select_related("actor").prefetch_related("files").order_by("seq"))
+    for event in events:
+        if event.action == "propose_extension":
+            event.proposed_due_at = datetime.fromisoformat(event.data["new_due_at"])
+    return events
 
 
 def extension_proposal(dossier: Dossier, events: list) -> dict | None:
@@ -192,7 +195,7 @@ def extension_proposal(dossier: Dossier, events: list) -> dict | None:
         "by": event.actor_name,
         "at": event.at,
         "note": event.note,
-        "new_due_at": datetime.fromisoformat(event.data["new_due_at"]).astimezone(VN_TZ),
+        "new_due_at": event.proposed_due_at,
     }
 
 

@@ -200,7 +200,7 @@ def detail(request, ref):
         allowed.remove(Action.PROPOSE_EXTENSION)  # a leader issues it, no need to propose it
     main = [a for a in allowed if SPECS[a].main]
     events = dossier_events(dossier)
-    files = list(dossier.attachments.all())
+    files = list(dossier.attachments.select_related("event"))
     context = {
         "dossier": dossier,
         "due_soon": deadlines.is_due_soon(dossier, now=clock.now()),

@@ -5,6 +5,7 @@ have database defaults, so raw inserts (benchmarks, the receipt's one statement)
 change."""
 
 import django.db.models.deletion
+import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
@@ -25,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='attachment',
             name='kind',
-            field=models.CharField(choices=[('document', 'Thành phần hồ sơ'), ('working', 'Hồ sơ làm việc (dự thảo, biên bản…)'), ('result', 'Kết quả giải quyết')], db_default='document', default='document', max_length=10),
+            field=models.CharField(choices=[('document', 'Thành phần hồ sơ'), ('working', 'Hồ sơ làm việc'), ('result', 'Kết quả giải quyết')], db_default='document', default='document', max_length=10),
         ),
         migrations.AddField(
             model_name='desknotice',
@@ -41,6 +42,11 @@ class Migration(migrations.Migration):
             model_name='dossier',
             name='result_kind',
             field=models.CharField(blank=True, choices=[('electronic', 'Bản điện tử (tệp PDF đã ký)'), ('paper', 'Bản giấy')], db_default='', default='', max_length=10, verbose_name='kết quả'),
+        ),
+        migrations.AlterField(
+            model_name='desknotice',
+            name='created_at',
+            field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.AlterField(
             model_name='desknotice',

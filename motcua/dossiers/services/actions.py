@@ -262,7 +262,7 @@ def _send_back(dossier: Dossier, *, now: datetime, **_other) -> dict:
     officer = access.step_officers(dossier).filter(pk=handled).first() if handled else None
     if officer is not None:
         dossier.current_assignee = officer
-        data["assignee"] = officer.username
+        data.update(assignee=officer.username, assignee_name=person_name(officer))
     return data
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from motcua import clock
 from motcua.agencies.models import Desk, Membership
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.access import Actor, actor_user, may_receive_at
@@ -46,6 +47,7 @@ def desk_notice_create(
         items=items,
         reason=reason.strip(),
         officer=actor_user(actor),
+        created_at=clock.now(),
     )
 
 
@@ -118,4 +120,5 @@ def dossier_notice_create(
         reason=reason or str(DEFAULT_REASON),
         officer=user,
         contact_phone=contact_phone(user, dossier),
+        created_at=clock.now(),
     )

@@ -147,6 +147,7 @@ def test_sent_back_it_returns_to_the_officer_who_passed_it_on(
     dossier = act(at_leader(dossier, specialist), "send_back", leader, note="Sửa dự thảo")
     assert dossier.current_step.order == 2 and dossier.current_assignee == specialist
     assert mine(specialist) == {dossier.code}
+    assert dossier.events.order_by("-seq").first().data["assignee"] == "bob"
 
 
 def test_sent_back_to_an_officer_who_left_the_unit_it_waits_unassigned(
@@ -560,6 +561,7 @@ def test_form_02_names_what_is_missing_and_the_contact_officer(
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in paper
     assert "<li>Bản sao giấy chứng tử của vợ cũ</li><li>Giấy xác nhận cư trú</li>" in paper
     assert "liên hệ Bob, điện thoại 0233 3880 123" in paper and dossier.code in paper
+    assert "ngày 09/11/2026, cơ quan giải quyết đề nghị bổ sung" in paper  # the domain's day
 
 
 def test_form_02_of_a_dossier_as_pdf(client, at_specialist, specialist, desk_officer):
