@@ -89,6 +89,13 @@ def dossier_apply(
             note = note.strip()
             if spec.note_required and not note:
                 raise ValidationError({"note": spec.note_required})
+            _check_text(
+                note=note,
+                assignee=assignee or "",
+                returned_to=returned_to,
+                postal_tracking=postal_tracking,
+                missing_documents=list(missing_documents or ()),
+            )
             _check_files(spec, files, result_file)
             status_before = dossier.status
             step_before = dossier.current_step.order if dossier.current_step_id else None
@@ -141,6 +148,25 @@ def dossier_apply(
         delete_files(saved)
         raise
     return dossier
+
+
+NUL = _("Không được chứa ký tự NUL.")
+
+
+def _check_text(**inputs) -> None:
+    """The same refusal on both databases: PostgreSQL stores no NUL byte, and a value longer
+    than its column is a 422, never a database error."""
+    errors = {}
+    for name, value in inputs.items():
+        values = value if isinstance(value, list) else [value]
+        if any("\x00" in str(v) for v in values):
+            errors[name] = NUL
+    for name in ("returned_to", "postal_tracking"):
+        limit = Dossier._meta.get_field(name).max_length
+        if name not in errors and len(inputs[name].strip()) > limit:
+            errors[name] = _("Tối đa %(n)s ký tự.") % {"n": limit}
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_files(spec, files: Sequence[IncomingFile], result_file: IncomingFile | None) -> None:

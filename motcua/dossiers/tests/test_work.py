@@ -543,6 +543,19 @@ def test_a_request_to_complete_lists_what_is_missing(at_specialist, specialist):
     assert Dossier.objects.get().status == Status.PROCESSING and not DeskNotice.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        {"missing_documents": ["Giấy\x00 chứng sinh"]},
+        {"missing_documents": ["Giấy chứng sinh"], "note": "Lý do\x00"},
+    ],
+)
+def test_nul_bytes_are_refused_alike_on_both_databases(at_specialist, specialist, inputs):
+    with pytest.raises(ValidationError, match="NUL"):
+        act(at_specialist, "request_supplement", specialist, **inputs)
+    assert Dossier.objects.get().status == Status.PROCESSING and not DeskNotice.objects.exists()
+
+
 def test_form_02_names_what_is_missing_and_the_contact_officer(
     client, at_specialist, specialist, desk_officer
 ):
