@@ -173,6 +173,24 @@ USERS = [
         "Công chức Tư pháp - Hộ tịch",
     ),
     (
+        "truongphong.khesanh",
+        "Trần Thị Thu Hà",
+        "000.01.31.H50",
+        Role.UNIT_HEAD,
+        "tu-phap",
+        False,
+        "Phụ trách Tư pháp - Hộ tịch",
+    ),
+    (
+        "hotich.khesanh",
+        "Lê Minh Tuấn",
+        "000.01.31.H50",
+        Role.SPECIALIST,
+        "tu-phap",
+        False,
+        "Công chức Tư pháp - Hộ tịch",
+    ),
+    (
         "diachinh.khesanh",
         "Võ Văn Sơn",
         "000.01.31.H50",
@@ -227,6 +245,18 @@ USERS = [
         "Chủ tịch UBND xã",
     ),
 ]
+
+
+#: Officers' work phones, printed as the contact on the papers they issue (form 02).
+PHONES = {
+    "motcua.khesanh": "0233 3880 101",
+    "tuphap.khesanh": "0233 3880 123",
+    "hotich.khesanh": "0233 3880 124",
+    "truongphong.khesanh": "0233 3880 120",
+    "diachinh.khesanh": "0233 3880 131",
+    "chuyenvien.stp": "0233 3852 210",
+    "truongphong.stp": "0233 3852 200",
+}
 
 
 def _agencies() -> dict[str, Agency]:
@@ -332,16 +362,13 @@ def _users(agencies: dict[str, Agency]) -> list[tuple[str, str, str]]:
             "title": title,
         }
         membership = Membership.objects.filter(user=user, agency=agency, role=role).first()
+        phone = membership.phone if membership else ""
+        placement["phone"] = phone or PHONES.get(username, "")
         if membership is None:
             membership_grant(actor=SYSTEM, user=user, agency=agency, role=role, **placement)
         else:
             membership_change(
-                actor=SYSTEM,
-                membership_id=membership.pk,
-                agency=agency,
-                role=role,
-                phone=membership.phone,
-                **placement,
+                actor=SYSTEM, membership_id=membership.pk, agency=agency, role=role, **placement
             )
         logins.append((username, full_name, f"{Role(role).label} – {agency.short_name}"))
     return logins
@@ -383,7 +410,15 @@ DOSSIERS = [
     ("1.001193", 0, 0, []),
     ("1.004873", 1, 0, []),
     ("2.000815", 2, 1, [("motcua.khesanh", "forward", {})]),
-    ("1.004873", 3, 2, [("motcua.khesanh", "forward", {})]),
+    (
+        "1.004873",
+        3,
+        2,
+        [
+            ("motcua.khesanh", "forward", {}),
+            ("truongphong.khesanh", "assign", {"assignee": "tuphap.khesanh"}),
+        ],
+    ),
     (
         "1.000894",
         4,
@@ -393,11 +428,21 @@ DOSSIERS = [
             (
                 "tuphap.khesanh",
                 "request_supplement",
-                {"note": "Bổ sung Giấy xác nhận tình trạng hôn nhân của bên nữ"},
+                {"missing_documents": ["Giấy xác nhận tình trạng hôn nhân của bên nữ"]},
             ),
         ],
     ),
-    ("1.004884", 5, 4, [("motcua.khesanh", "forward", {}), ("tuphap.khesanh", "forward", {})]),
+    (
+        "1.004884",
+        5,
+        4,
+        [
+            ("motcua.khesanh", "forward", {}),
+            ("hotich.khesanh", "assign", {"assignee": "hotich.khesanh"}),
+            ("hotich.khesanh", "comment", {"note": "Đã đối chiếu giấy tờ, đủ điều kiện."}),
+            ("hotich.khesanh", "forward", {}),
+        ],
+    ),
     (
         "1.004873",
         6,
@@ -405,7 +450,7 @@ DOSSIERS = [
         [
             ("motcua.khesanh", "forward", {}),
             ("tuphap.khesanh", "forward", {}),
-            ("lanhdao.khesanh", "approve", {}),
+            ("lanhdao.khesanh", "approve", {"paper_result": True}),
         ],
     ),
     (
@@ -415,7 +460,7 @@ DOSSIERS = [
         [
             ("motcua.khesanh", "forward", {}),
             ("tuphap.khesanh", "forward", {}),
-            ("lanhdao.khesanh", "approve", {}),
+            ("lanhdao.khesanh", "approve", {"paper_result": True}),
             ("motcua.khesanh", "return_result", {"returned_to": "Bùi Thị Hạnh"}),
         ],
     ),

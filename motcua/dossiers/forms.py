@@ -103,6 +103,13 @@ class ActionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
+    assignee = forms.CharField(label=_("Cán bộ được phân công"), max_length=150, required=False)
+    missing_documents = forms.CharField(
+        label=_("Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    paper_result = forms.BooleanField(label=_("Kết quả là bản giấy"), required=False)
     returned_to = forms.CharField(label=_("Người nhận kết quả"), max_length=255, required=False)
     postal_tracking = forms.CharField(
         label=_("Số vận đơn bưu chính"), max_length=60, required=False

@@ -6,6 +6,7 @@ from datetime import UTC
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency, Desk, Role, Unit
@@ -75,6 +76,13 @@ class ResultDelivery(models.TextChoices):
     DESK = "desk", _("Nhận tại Bộ phận một cửa")
     POST = "post", _("Nhận qua bưu chính")
     ONLINE = "online", _("Nhận trực tuyến")
+
+
+class ResultKind(models.TextChoices):
+    """What the decision step produced (SPEC §4: approval and signature, then the result)."""
+
+    ELECTRONIC = "electronic", _("Bản điện tử (tệp PDF đã ký)")
+    PAPER = "paper", _("Bản giấy")
 
 
 class DossierCodeCounter(models.Model):
@@ -168,6 +176,15 @@ class Dossier(models.Model):
     finished_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
     supplement_count = models.PositiveSmallIntegerField(default=0)
+    #: The result attached at the decision step ("" until then).
+    result_kind = models.CharField(
+        _("kết quả"),
+        max_length=10,
+        choices=ResultKind.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
 
     # The "current_*" columns are read through the partial inbox indexes; a lone FK index on
     # each would only slow every write (a published version's steps are never deleted).
@@ -261,6 +278,12 @@ class Dossier(models.Model):
         return self.extended_at is not None
 
     @property
+    def supplement_repeated(self) -> bool:
+        """Sent back to the applicant more than once: it counts as late in the indicators
+        whatever its times (SPEC §9), and the second request had to give a reason."""
+        return self.supplement_count >= 2
+
+    @property
     def is_overdue(self) -> bool:
         from motcua import clock
 
@@ -287,9 +310,23 @@ class DossierDocument(models.Model):
 
 class Attachment(models.Model):
     """A scanned or uploaded file of a dossier, stored outside the database under a random
-    name, with its SHA-256."""
+    name, with its SHA-256: a document handed in by the applicant, a working file of the
+    officers (never public), or the result."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Thành phần hồ sơ")
+        WORKING = "working", _("Hồ sơ làm việc")
+        RESULT = "result", _("Kết quả giải quyết")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.DOCUMENT, db_default=Kind.DOCUMENT
+    )
+    #: The action that brought it (its event names the file and its SHA-256); None for the
+    #: documents of the receipt.
+    event = models.ForeignKey(
+        "DossierEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="files"
+    )
     file = models.FileField(upload_to="dossiers/%Y/%m/")
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
@@ -405,7 +442,9 @@ class ReceiptKey(models.Model):
 
 class DeskNotice(models.Model):
     """What the desk gives an applicant whose dossier it does not receive: a request to
-    complete (form 02, listing everything missing at once) or a refusal (form 03)."""
+    complete (form 02, listing everything missing at once) or a refusal (form 03). A request
+    to complete made during processing is the same paper, given through the same desk, for a
+    received ``dossier``; its contact is the officer who asked, with their phone."""
 
     class Kind(models.TextChoices):
         COMPLETE = "complete", _("Yêu cầu bổ sung, hoàn thiện hồ sơ")
@@ -420,8 +459,17 @@ class DeskNotice(models.Model):
     applicant_address = models.CharField(max_length=500, blank=True)
     items = models.JSONField(default=list, blank=True)
     reason = models.TextField()
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    created_at = models.DateTimeField(auto_now_add=True)
+    #: None only when the system itself asked (a data migration).
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    #: The contact officer's phone; blank: the desk's (or its agency's).
+    contact_phone = models.CharField(max_length=30, blank=True, default="", db_default="")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+    )
+    #: The date printed on the paper: the domain's "now" (``motcua.clock``) when it was made.
+    created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.applicant_name}"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua import clock
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.selectors import lookup_token
+from motcua.dossiers.transitions import INTERNAL_ACTIONS
 from motcua.workcalendar.calendar import VN_TZ, deadline_outcome
 
 FORMS = {
@@ -28,11 +29,13 @@ FORMS = {
 }
 
 
-#: Which papers a dossier has (forms 02 and 07 are not about one received dossier): the
-#: receipt and the control slip once received; form 03 once refused or rejected; form 04
-#: once extended; form 05 once withdrawn or stopped.
+#: Which papers a dossier has (form 07 is not about one dossier): the receipt and the
+#: control slip once received; form 02 once processing asked the applicant to complete it
+#: (the latest request; the desk's own forms 02 are for dossiers it did not receive); form
+#: 03 once refused or rejected; form 04 once extended; form 05 once withdrawn or stopped.
 APPLIES = {
     "01": lambda d: d.received_at is not None,
+    "02": lambda d: d.supplement_count > 0,
     "03": lambda d: d.status in (Status.REFUSED, Status.REJECTED),
     "04": lambda d: d.extended_at is not None,
     "05": lambda d: d.status in (Status.WITHDRAWN, Status.STOPPED),
@@ -48,7 +51,8 @@ def papers_for(dossier: Dossier) -> list[tuple[str, str]]:
 def control_rows(dossier: Dossier) -> list[dict]:
     """Form 06: a row per hand-over, judged early / on time / late against that step's due
     time as the event recorded it."""
-    rows, events = [], list(dossier.events.order_by("seq"))
+    moves = dossier.events.exclude(action__in=INTERNAL_ACTIONS)  # not hand-overs
+    rows, events = [], list(moves.order_by("seq"))
     for previous, event in pairwise(events):
         due = event.data.get("step_due_at")
         rows.append(
@@ -117,8 +121,12 @@ def paper_template(form: str) -> str:
 
 def paper_context(dossier: Dossier, form: str) -> dict:
     """What paper ``form`` of ``dossier`` shows: the staff page and the API render this same
-    context with the same template."""
-    return {
+    context with the same template. ``Http404`` when the paper cannot be drawn."""
+    from django.http import Http404
+
+    from motcua.dossiers.transitions import Action
+
+    context = {
         "dossier": dossier,
         "form_no": form,
         "title": FORMS[form],
@@ -127,6 +135,14 @@ def paper_context(dossier: Dossier, form: str) -> dict:
         "rows": control_rows(dossier) if form == "06" else [],
         "now": datetime.now(VN_TZ),
     }
+    if form == "02":  # the latest request to complete, the same paper as the desk's
+        notices = dossier.notices.select_related("desk__agency", "officer").order_by("-pk")
+        context["notice"] = notices.first()
+        if context["notice"] is None:  # asked before form 02 was kept for dossiers
+            raise Http404
+    if form == "04":  # issued by the agency's leader
+        context["issued_by"] = dossier.events.filter(action=Action.EXTEND).latest("seq")
+    return context
 
 
 def paper_pdf(dossier: Dossier, form: str) -> bytes:

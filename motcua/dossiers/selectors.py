@@ -3,8 +3,11 @@ what is ``access``; these queries only ever start from its scopes."""
 
 from __future__ import annotations
 
+import functools
 import hmac
+import json
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from urllib.parse import urlencode
 
@@ -12,11 +15,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from motcua import clock
-from motcua.agencies.models import Agency
+from motcua.agencies.models import Agency, Role, Unit
+from motcua.agencies.selectors import person_name
 from motcua.dossiers import deadlines
 from motcua.dossiers.access import (
     Actor,
@@ -112,6 +116,100 @@ def inbox_page(*, actor: Actor, box: str, limit: int) -> list[Dossier]:
     )
 
 
+# --- the load of each officer (for heads of unit) -------------------------------------------
+
+
+@dataclass
+class OfficerLoad:
+    """Dossiers at a unit's steps in one officer's hands (``user`` None: not yet assigned)."""
+
+    user: object | None
+    name: str
+    open: int = 0
+    overdue: int = 0
+
+
+@dataclass
+class UnitLoad:
+    unit: object
+    officers: list[OfficerLoad]
+    unassigned: OfficerLoad
+
+
+def unit_load(*, actor: Actor) -> list[UnitLoad]:
+    """For each unit ``actor`` heads: its officers with the dossiers at its steps assigned to
+    each (and how many of those are overdue), and those assigned to nobody. Three queries
+    however many dossiers (the count reads the unit inbox's partial index)."""
+    from django.contrib.auth import get_user_model
+
+    units = actor.ids(Role.UNIT_HEAD, "unit_id") if isinstance(actor, Officer) else set()
+    if not units:
+        return []
+    now = clock.now()
+    counts = {
+        (row["current_unit_id"], row["current_assignee_id"]): row
+        for row in Dossier.objects.filter(status__in=INBOX_STATUSES, current_unit_id__in=units)
+        .values("current_unit_id", "current_assignee_id")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
+        )
+        .order_by()
+    }
+    people = (
+        get_user_model()
+        .objects.filter(
+            memberships__unit_id__in=units,
+            memberships__role__in=[Role.SPECIALIST, Role.UNIT_HEAD],
+        )
+        .annotate(unit_id=F("memberships__unit_id"))
+        .order_by("first_name", "last_name", "username")
+    )
+    by_unit: dict[int, list] = {}
+    for user in people:
+        by_unit.setdefault(user.unit_id, []).append(user)
+
+    def load(unit_id, user) -> OfficerLoad:
+        row = counts.pop((unit_id, user.pk if user else None), {})
+        name = person_name(user) if user else str(_("Chưa phân công"))
+        return OfficerLoad(user, name, row.get("open", 0), row.get("overdue", 0))
+
+    result = []
+    for unit in Unit.objects.filter(pk__in=units).order_by("name"):
+        officers = [load(unit.pk, user) for user in by_unit.get(unit.pk, [])]
+        result.append(UnitLoad(unit, officers, load(unit.pk, None)))
+    return result
+
+
+# --- a dossier's page ----------------------------------------------------------------------
+
+
+def dossier_events(dossier: Dossier) -> list:
+    """The trace in order, each event with the files it brought (two queries); a proposal
+    of form 04 with the appointment it asks for as a moment (``proposed_due_at``)."""
+    events = list(dossier.events.select_related("actor").prefetch_related("files").order_by("seq"))
+    for event in events:
+        if event.action == "propose_extension":
+            event.proposed_due_at = datetime.fromisoformat(event.data["new_due_at"])
+    return events
+
+
+def extension_proposal(dossier: Dossier, events: list) -> dict | None:
+    """The latest proposal of form 04 for the leader to issue (none once extended): who
+    proposed it and when, the reason and the new appointment asked for."""
+    if dossier.extended_at is not None:
+        return None
+    event = next((e for e in reversed(events) if e.action == "propose_extension"), None)
+    if event is None:
+        return None
+    return {
+        "by": event.actor_name,
+        "at": event.at,
+        "note": event.note,
+        "new_due_at": event.proposed_due_at,
+    }
+
+
 # --- the register (form 07) ----------------------------------------------------------------
 
 
@@ -167,15 +265,27 @@ def _verify_matches(phone: str, id_number: str, verify: str) -> bool:
     return any(hmac.compare_digest(verify, c) for c in candidates if len(c) == 4)
 
 
-_PUBLIC_SQL = (
-    "SELECT d.code, d.status, d.received_at, d.due_at, d.extended_at, d.returned_at, "
-    "d.applicant_phone, d.applicant_id_number, v.name, "
-    "e.at, e.action, e.status_after, e.unit_name "
-    "FROM dossiers_dossier d "
-    "JOIN catalog_procedureversion v ON v.id = d.procedure_version_id "
-    "LEFT JOIN dossiers_dossierevent e ON e.dossier_id = d.id "
-    "WHERE d.{column} = %s ORDER BY e.seq"
-)
+@functools.cache
+def _public_sql() -> str:
+    """The look-up's one statement: the dossier, what the applicant must still bring while it
+    waits for them (the latest form 02's list), and its events but the internal ones
+    (assignment, opinions, proposals: ``transitions.INTERNAL_ACTIONS``)."""
+    from motcua.dossiers.transitions import INTERNAL_ACTIONS
+
+    internal = ", ".join(f"'{action.value}'" for action in sorted(INTERNAL_ACTIONS))
+    return (
+        "SELECT d.code, d.status, d.received_at, d.due_at, d.extended_at, d.returned_at, "
+        "d.applicant_phone, d.applicant_id_number, v.name, "
+        f"CASE WHEN d.status = '{Status.WAITING_APPLICANT.value}' THEN "
+        "(SELECT n.items FROM dossiers_desknotice n WHERE n.dossier_id = d.id "
+        "ORDER BY n.id DESC LIMIT 1) END, "
+        "e.at, e.action, e.status_after, e.unit_name "
+        "FROM dossiers_dossier d "
+        "JOIN catalog_procedureversion v ON v.id = d.procedure_version_id "
+        "LEFT JOIN dossiers_dossierevent e "
+        f"ON e.dossier_id = d.id AND e.action NOT IN ({internal}) "
+        "WHERE d.{column} = %s ORDER BY e.seq"
+    )
 
 
 def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") -> dict | None:
@@ -204,13 +314,13 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
             value = signed
     elif not value:
         return None
-    rows = execute_prepared(_PUBLIC_SQL.format(column=column), [value])
+    rows = execute_prepared(_public_sql().replace("{column}", column), [value])
     if not rows:
         return None
-    code, status, received, due, extended, returned, phone, id_number, name = rows[0][:9]
+    code, status, received, due, extended, returned, phone, id_number, name, missing = rows[0][:10]
     if not token and not _verify_matches(phone, id_number, verify):
         return None
-    events = [row[9:] for row in rows if row[10] is not None]
+    events = [row[10:] for row in rows if row[11] is not None]
     convert = connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
 
     def moment(value):
@@ -229,6 +339,8 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
         "due_at": moment(due),
         "extended": extended is not None,
         "returned_at": moment(returned),
+        # What to bring to complete the dossier (form 02), while it waits for the applicant.
+        "missing_documents": (json.loads(missing) if isinstance(missing, str) else missing) or [],
         "steps": [
             {
                 "at": moment(at),

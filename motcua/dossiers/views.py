@@ -21,13 +21,16 @@ from motcua.catalog.selectors import procedure_get_published, procedure_search
 from motcua.dossiers import access, deadlines, papers
 from motcua.dossiers.files import IncomingFile, download_name, served_type
 from motcua.dossiers.forms import ActionForm, ReceiveForm, RegisterFilterForm
-from motcua.dossiers.models import DeskNotice, Dossier
+from motcua.dossiers.models import Attachment, DeskNotice, Dossier
 from motcua.dossiers.selectors import (
     INBOXES,
+    dossier_events,
+    extension_proposal,
     inbox_counts,
     inbox_page,
     register_page,
     register_queryset,
+    unit_load,
 )
 from motcua.dossiers.services import (
     AlreadyReceived,
@@ -38,7 +41,7 @@ from motcua.dossiers.services import (
     dossier_apply,
     dossier_receive,
 )
-from motcua.dossiers.transitions import ACTION_LABELS, SPECS
+from motcua.dossiers.transitions import ACTION_LABELS, SPECS, Action
 from motcua.spreadsheet import csv_safe
 from motcua.workcalendar.calendar import VN_TZ
 
@@ -60,6 +63,7 @@ def inbox(request):
         "menu_overdue": counts["overdue"],
         "dossiers": inbox_page(actor=actor, box=box, limit=settings.INBOX_PAGE_SIZE),
         "is_desk": access.desk_of(actor) is not None,
+        "unit_load": unit_load(actor=actor),
     }
     return render(request, "dossiers/inbox.html", context)
 
@@ -175,8 +179,11 @@ def _desk_submission(request, form) -> SubmissionKey | None:
 
 def _get_dossier(request, ref: str, *, what: str) -> Dossier:
     """The dossier if the request's actor may see it (404 otherwise); an overseer's read of
-    its personal data is recorded."""
+    its personal data is recorded. These are staff pages: they show the officers' opinions
+    and working files, so a citizen gets 404 here even for their own dossier."""
     actor = access.request_actor(request)
+    if not isinstance(actor, access.Officer):
+        raise Http404
     dossier = access.dossier_get_visible(actor, ref=ref)
     if dossier is None:
         raise Http404
@@ -189,17 +196,26 @@ def detail(request, ref):
     dossier = _get_dossier(request, ref, what="page")
     actor = access.request_actor(request)
     allowed = access.allowed_actions(actor, dossier)
+    if Action.EXTEND in allowed and Action.PROPOSE_EXTENSION in allowed:
+        allowed.remove(Action.PROPOSE_EXTENSION)  # a leader issues it, no need to propose it
     main = [a for a in allowed if SPECS[a].main]
+    events = dossier_events(dossier)
+    files = list(dossier.attachments.select_related("event"))
     context = {
         "dossier": dossier,
         "due_soon": deadlines.is_due_soon(dossier, now=clock.now()),
-        "events": dossier.events.select_related("actor").order_by("seq"),
+        "events": events,
         "documents": dossier.documents.all(),
-        "attachments": dossier.attachments.all(),
+        "attachments": [f for f in files if f.kind == Attachment.Kind.DOCUMENT],
+        "working_files": [f for f in files if f.kind == Attachment.Kind.WORKING],
+        "result_files": [f for f in files if f.kind == Attachment.Kind.RESULT],
         "actions": [(a, SPECS[a]) for a in main + [a for a in allowed if a not in main]],
         "action_labels": ACTION_LABELS,
         "steps": dossier.procedure_version.steps.all(),
         "papers": papers.papers_for(dossier),
+        "proposal": extension_proposal(dossier, events),
+        "assigns_others": Action.ASSIGN in allowed and access.assigns_others(actor, dossier),
+        "step_officers": access.step_officers(dossier) if Action.ASSIGN in allowed else [],
     }
     return render(request, "dossiers/detail.html", context)
 
@@ -220,6 +236,7 @@ def act(request, ref):
     new_due = data.get("new_due_at")
     if new_due is not None:
         new_due = new_due.astimezone(VN_TZ) if new_due.tzinfo else new_due.replace(tzinfo=VN_TZ)
+    result = request.FILES.get("result_file")
     try:
         dossier = dossier_apply(
             dossier_id=dossier.pk,
@@ -228,6 +245,11 @@ def act(request, ref):
             expected_version=data["version"],
             note=data["note"],
             new_due_at=new_due,
+            assignee=data["assignee"] or None,
+            missing_documents=data["missing_documents"].splitlines(),
+            files=[IncomingFile.of(f) for f in request.FILES.getlist("files")],
+            result_file=IncomingFile.of(result) if result else None,
+            paper_result=data["paper_result"],
             returned_to=data["returned_to"],
             postal_tracking=data["postal_tracking"],
         )
@@ -238,8 +260,9 @@ def act(request, ref):
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     else:
-        label = ACTION_LABELS.get(data["action"], "")
-        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": label})
+        spec = SPECS[Action(data["action"])]
+        done = spec.done or _("Đã thực hiện: %(action)s.") % {"action": spec.label}
+        messages.success(request, str(done))
     return redirect("dossiers:detail", ref=dossier.ref)
 
 

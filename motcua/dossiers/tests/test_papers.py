@@ -12,7 +12,7 @@ def test_papers_follow_the_dossiers_life(version, desk, desk_officer, leader, cl
     clock(vn(2026, 11, 23, 9))
     dossier = receive(desk, version)
     assert forms(dossier) == ["01", "06"]
-    extended = act(dossier, "extend", leader, note="Xin lỗi", new_due_at=vn(2026, 12, 30, 10))
+    extended = act(dossier, "extend", leader, note="Xin lỗi", new_due_at=vn(2026, 11, 30, 10))
     assert forms(extended) == ["01", "04", "06"]
     rejected = act(receive(desk, version), "reject", leader, note="Không đủ điều kiện")
     assert forms(rejected) == ["01", "03", "06"]
