@@ -31,6 +31,7 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
+	@! git grep -nE '^(<<<<<<<|>>>>>>>) ' -- . ':!*.po' || (echo "Còn dấu xung đột gộp nhánh."; exit 1)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
