@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "motcua.workcalendar",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.tasks",
     "motcua.notifications",
     "motcua.portal",
     "motcua.api",

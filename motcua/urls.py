@@ -26,6 +26,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("can-bo/ho-so/", include("motcua.dossiers.urls")),
     path("can-bo/tai-khoan/", include("motcua.api.urls")),
+    path("can-bo/nhiem-vu/", include("motcua.tasks.urls")),
     path("can-bo/", include("motcua.agencies.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -508,6 +508,139 @@ def _dossiers() -> int:
     return len(DOSSIERS)
 
 
+# Tasks the Khe Sanh chairman gave (seed 002): title, source document, lead unit,
+# coordinating units, calendar days ago, working days given, then what happened:
+# (calendar days after the assignment, username, action, params).
+TASKS = [
+    (
+        "Rà soát, niêm yết công khai thủ tục hành chính lĩnh vực hộ tịch tại Bộ phận một cửa",
+        "Thông báo số 112/TB-UBND ngày giao ban tháng 11 của UBND xã Khe Sanh",
+        "tu-phap",
+        ["van-phong"],
+        6,
+        15,
+        [
+            (
+                2,
+                "tuphap.khesanh",
+                "report",
+                {"percent": 60, "note": "Đã rà soát 24/40 thủ tục; đang in lại bảng niêm yết."},
+            )
+        ],
+    ),
+    (
+        "Kiểm tra, lập biên bản các trường hợp lấn chiếm hành lang an toàn Quốc lộ 9",
+        "Công văn số 845/UBND-KT của UBND tỉnh về bảo đảm trật tự hành lang giao thông",
+        "dia-chinh",
+        ["tu-phap"],
+        12,
+        5,
+        [
+            (
+                3,
+                "diachinh.khesanh",
+                "report",
+                {"percent": 40, "note": "Đã kiểm tra khối 1 đến khối 3, lập 6 biên bản."},
+            )
+        ],
+    ),
+    (
+        "Báo cáo kết quả cấp Giấy chứng nhận quyền sử dụng đất năm 2026",
+        "Kế hoạch số 30/KH-UBND",
+        "dia-chinh",
+        [],
+        15,
+        5,
+        [(3, "diachinh.khesanh", "complete", {"note": "Đã gửi báo cáo số 58/BC-ĐC."})],
+    ),
+    (
+        "Tổng hợp số liệu đăng ký khai sinh, khai tử, kết hôn quý IV",
+        "",
+        "tu-phap",
+        [],
+        14,
+        3,
+        [(10, "tuphap.khesanh", "complete", {"note": "Đã tổng hợp, gửi Văn phòng."})],
+    ),
+    (
+        "Xây dựng kế hoạch chuyển đổi số của xã năm 2027",
+        "Chỉ thị số 05/CT-UBND của Chủ tịch UBND xã",
+        "tu-phap",
+        ["dia-chinh", "van-hoa-xa-hoi"],
+        3,
+        10,
+        [
+            (
+                1,
+                "tuphap.khesanh",
+                "extension",
+                {"days": 5, "reason": "Chờ hướng dẫn của Sở Khoa học và Công nghệ."},
+            )
+        ],
+    ),
+]
+
+
+def _tasks() -> int:
+    """A few tasks the Khe Sanh chairman gave, in every standing (done on time, late, open,
+    overdue, an extension waiting). Only on a database without tasks."""
+    import contextlib
+    from datetime import datetime, timedelta
+
+    from motcua import clock
+    from motcua.dossiers.access import actor_for_user
+    from motcua.tasks import services
+    from motcua.tasks.models import Task
+    from motcua.workcalendar.calendar import VN_TZ, add_working_time
+    from motcua.workcalendar.selectors import calendar_get
+
+    if Task.objects.exists():
+        return 0
+    User = get_user_model()
+    khe_sanh = Agency.objects.get(code="000.01.31.H50")
+    units = {u.code: u for u in khe_sanh.units.all()}
+    calendar = calendar_get(agency=khe_sanh)
+    now = clock.now()
+
+    def actor(username):
+        return actor_for_user(User.objects.get(username=username))
+
+    def moment(days_ago: float) -> datetime:
+        day = (now - timedelta(days=days_ago)).astimezone(VN_TZ).replace(hour=8, minute=0)
+        return min(add_working_time(day, hours=0, calendar=calendar), now)
+
+    @contextlib.contextmanager
+    def at(when):  # the services take "now" from the domain clock: set it for a moment
+        real = clock.now
+        clock.now = lambda: when
+        try:
+            yield
+        finally:
+            clock.now = real
+
+    for title, source, lead, coordinating, ago, days, steps in TASKS:
+        with at(moment(ago)):
+            task = services.task_assign(
+                actor=actor("lanhdao.khesanh"),
+                agency=khe_sanh,
+                assignment=services.Assignment(
+                    title=title, source_document=source, working_days=days,
+                    lead=f"u:{units[lead].pk}",
+                    coordinating=[f"u:{units[c].pk}" for c in coordinating],
+                ),
+            )  # fmt: skip
+        for after, username, action, params in steps:
+            with at(moment(ago - after)):
+                who = actor(username)
+                if action == "report":
+                    services.task_report(actor=who, task_id=task.pk, **params)
+                elif action == "complete":
+                    services.task_complete(actor=who, task_id=task.pk, **params)
+                else:
+                    services.task_extension_request(actor=who, task_id=task.pk, **params)
+    return len(TASKS)
+
+
 @transaction.atomic
 def load_demo() -> dict:
     """Create or bring up to date the demo province. Running it twice changes nothing."""
@@ -517,4 +650,11 @@ def load_demo() -> dict:
     logins = _users(agencies)
     summary = catalog_import(records=catalog_records())
     dossiers = _dossiers()
-    return {"agencies": len(agencies), "logins": logins, "catalog": summary, "dossiers": dossiers}
+    tasks = _tasks()
+    return {
+        "agencies": len(agencies),
+        "logins": logins,
+        "catalog": summary,
+        "dossiers": dossiers,
+        "tasks": tasks,
+    }

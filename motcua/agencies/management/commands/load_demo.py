@@ -12,7 +12,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Tỉnh trình diễn: {result['agencies']} cơ quan; thủ tục: {catalog.created} mới, "
             f"{catalog.updated} cập nhật, {catalog.unchanged} không đổi; "
-            f"{result['dossiers']} hồ sơ mẫu mới."
+            f"{result['dossiers']} hồ sơ mẫu mới; {result['tasks']} nhiệm vụ mẫu mới."
         )
         self.stdout.write(f"\nTài khoản trình diễn (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, full_name, role in result["logins"]:
