@@ -277,3 +277,7 @@ def calendar_due(request: HttpRequest, params: Query[DueQuery]):
 from motcua.api.dossiers import router as dossier_router  # noqa: E402
 
 api.add_router("", dossier_router)
+
+from motcua.tickets.api import router as queue_router  # noqa: E402
+
+api.add_router("", queue_router)
