@@ -25,6 +25,7 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("can-bo/ho-so/", include("motcua.dossiers.urls")),
+    path("can-bo/quay/", include("motcua.tickets.staff_urls")),
     path("can-bo/", include("motcua.agencies.urls")),
     path("", include("motcua.tickets.urls")),
     path("", include("motcua.portal.urls")),
