@@ -65,12 +65,10 @@ def _catch_up(desk_id: int, after_id: int) -> list[dict]:
     return _with_counts(announcements_after(desk_id, after_id, day=today()), desk_id)
 
 
-def stream_polling(
-    desk_id: int, after_id: int, *, seconds: float = WSGI_STREAM_SECONDS
-) -> Iterator[str]:
-    """The stream for a WSGI server: reads the table, ends after ``seconds``."""
+def stream_polling(desk_id: int, after_id: int) -> Iterator[str]:
+    """The stream for a WSGI server: reads the table, ends after ``WSGI_STREAM_SECONDS``."""
     yield f"retry: {RETRY_MS}\n\n"
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + WSGI_STREAM_SECONDS
     quiet_since = time.monotonic()
     while time.monotonic() < deadline:
         events = _catch_up(desk_id, after_id)
