@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import psycopg
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections, connection, connections
+from django.db import DatabaseError, close_old_connections, connection, connections
 
 from motcua.pgsql import execute_prepared
 from motcua.tickets.selectors import announcements_after, today, waiting_counts
@@ -71,7 +71,10 @@ def stream_polling(desk_id: int, after_id: int) -> Iterator[str]:
     deadline = time.monotonic() + WSGI_STREAM_SECONDS
     quiet_since = time.monotonic()
     while time.monotonic() < deadline:
-        events = _catch_up(desk_id, after_id)
+        try:
+            events = _catch_up(desk_id, after_id)
+        except DatabaseError:  # SQLite busy with a write: read again at the next turn
+            events = []
         for event in events:
             after_id = event["id"]
             yield frame(event)
@@ -165,7 +168,10 @@ async def stream_async(desk_id: int, after_id: int) -> AsyncIterator[str]:
     if connection.vendor != "postgresql":
         quiet = 0.0
         while True:
-            events = await catch_up(desk_id, after_id)
+            try:
+                events = await catch_up(desk_id, after_id)
+            except DatabaseError:  # SQLite busy with a write: read again at the next turn
+                events = []
             for event in events:
                 after_id = event["id"]
                 yield frame(event)
