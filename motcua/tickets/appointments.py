@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -151,7 +151,11 @@ def appointment_book(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        if not execute_prepared(_TAKE_PLACE, [service.pk, slot.starts_at, slot.capacity]):
+        # The moment as the ORM stores it (SQLite: UTC text), so both writers agree.
+        moment = SlotBooking._meta.get_field("starts_at").get_db_prep_value(
+            slot.starts_at, connection
+        )
+        if not execute_prepared(_TAKE_PLACE, [service.pk, moment, slot.capacity]):
             raise ValidationError(
                 {"starts_at": _("Khung giờ này vừa hết chỗ. Hãy chọn khung giờ khác.")}
             )
