@@ -8,7 +8,8 @@ ticket at once, round after round (``POST /api/v1/queue/counters/{id}/next``). F
 and every board: the time from sending the call to the board receiving its event (the call's
 own request included), p50 and p95; and the same from the call's answer.
 
-    scripts/with_postgres.py .venv/bin/python bench/board.py [--boards 50] [--counters 10] [--rounds 20]
+    scripts/with_postgres.py .venv/bin/python bench/board.py \\
+        [--boards 50] [--counters 10] [--rounds 20]
 """
 
 import argparse
@@ -182,7 +183,7 @@ def board(port: int, desk_id: int, arrivals: dict, ready: threading.Barrier, sto
 
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def main() -> None:
@@ -230,7 +231,7 @@ def main() -> None:
         for _ in range(options.rounds):
             start_together = threading.Barrier(len(clients))
 
-            def call(counter, officer):
+            def call(counter, officer, start_together=start_together):
                 start_together.wait()
                 t0 = time.monotonic()
                 number = officer.call_next(counter.pk)
