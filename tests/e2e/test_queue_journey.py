@@ -129,3 +129,31 @@ def test_the_board_polls_when_the_stream_fails(live_server, clock, demo, browser
     cell = board.locator(f'[data-counter="{counter.pk}"] [data-role="number"]')
     expect(cell).to_have_text(number, timeout=5000)
     context.close()
+
+
+def test_book_online_then_check_in_at_the_kiosk(live_server, clock, demo, page, shot):
+    from motcua.tickets.models import Appointment
+
+    base = live_server.url
+    desk, _counter = desk_and_counter()
+    page.goto(f"{base}/dat-lich/")
+    page.get_by_role(
+        "link", name=re.compile("Bộ phận tiếp nhận và trả kết quả – UBND xã Khe Sanh")
+    ).click()
+    page.get_by_label("Dịch vụ").select_option(label="Hộ tịch, chứng thực")
+    page.get_by_label("Ngày").select_option(value="2026-11-25")
+    page.get_by_role("button", name="Xem giờ trống").click()
+    page.locator("input[name=khung-gio][value^='2026-11-25T08:00']").check()
+    page.get_by_label("Họ tên").fill("Phạm Văn Hòa")
+    page.get_by_label(re.compile("^Điện thoại di động")).fill("0905111222")
+    shot(page, "34-booking")
+    page.get_by_role("button", name="Đặt lịch").click()
+    code = page.locator("#booking-code").inner_text()
+    assert Appointment.objects.get(code=code).starts_at == datetime(2026, 11, 25, 8, tzinfo=VN_TZ)
+
+    clock["now"] = datetime(2026, 11, 25, 7, 45, tzinfo=VN_TZ)
+    page.goto(f"{base}/lay-so/{desk.pk}/")
+    page.get_by_label("Đã đặt lịch hẹn trực tuyến? Nhập mã đặt lịch:").fill(code.lower())
+    page.get_by_role("button", name="Lấy số theo lịch hẹn").click()
+    expect(page.locator("body")).to_contain_text("Phục vụ theo lịch hẹn từ")
+    assert Appointment.objects.get(code=code).ticket.serve_after is not None
