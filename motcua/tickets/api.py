@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.handlers.asgi import ASGIRequest
@@ -25,15 +26,16 @@ router = Router(tags=["queue"])
 
 #: Ids are database integers.
 Id = Field(ge=1, le=2**31 - 1)
+CounterId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
-class TicketIn(Schema):
+class QueueTicketIn(Schema):
     desk: int = Id
     service: int = Id
     priority: bool = False
 
 
-class TicketOut(Schema):
+class QueueTicketOut(Schema):
     number: int
     service: str
     waiting_before: int
@@ -42,35 +44,35 @@ class TicketOut(Schema):
     url: str = Field(description="Trang “vị trí của bạn trong hàng đợi” (mã QR trên phiếu).")
 
 
-class ServiceOut(Schema):
+class QueueServiceOut(Schema):
     id: int
     code: str
     name: str
 
 
-class CounterOut(Schema):
+class QueueCounterOut(Schema):
     id: int
     number: int
     name: str
     services: list[int]
 
 
-class DeskOut(Schema):
+class QueueDeskOut(Schema):
     id: int
     name: str
     agency: str
     agency_code: str
-    services: list[ServiceOut]
-    counters: list[CounterOut]
+    services: list[QueueServiceOut]
+    counters: list[QueueCounterOut]
 
 
-class CalledOut(Schema):
+class QueueCalledOut(Schema):
     number: int
     service: str
     counter: int
 
 
-class EventOut(Schema):
+class QueueEventOut(Schema):
     id: int
     kind: str
     number: int
@@ -84,40 +86,40 @@ class EventOut(Schema):
     text: str
 
 
-class BoardCounter(Schema):
+class QueueBoardCounter(Schema):
     id: int
     number: int
     name: str
-    current: EventOut | None
+    current: QueueEventOut | None
 
 
-class BoardWaiting(Schema):
+class QueueBoardWaiting(Schema):
     service_id: int
     service: str
     count: int
 
 
-class BoardDesk(Schema):
+class QueueBoardDesk(Schema):
     id: int
     name: str
     agency: str
 
 
-class BoardOut(Schema):
-    desk: BoardDesk
+class QueueBoardOut(Schema):
+    desk: QueueBoardDesk
     day: str
-    counters: list[BoardCounter]
-    recent: list[EventOut]
-    waiting: list[BoardWaiting]
+    counters: list[QueueBoardCounter]
+    recent: list[QueueEventOut]
+    waiting: list[QueueBoardWaiting]
     last_event_id: int
 
 
 @router.post(
     "/queue/tickets",
-    response={201: TicketOut, **error_responses(404, 422, 429)},
+    response={201: QueueTicketOut, **error_responses(400, 404, 422, 429)},
     summary="Lấy số thứ tự",
 )
-def queue_ticket_take(request: HttpRequest, payload: TicketIn):
+def queue_ticket_take(request: HttpRequest, payload: QueueTicketIn):
     """A ticket for a service of a desk (public, as the kiosk; limited per client address).
     Numbers are unique per desk and day, also under concurrency."""
     desk = Desk.objects.filter(pk=payload.desk).first()
@@ -145,7 +147,7 @@ def queue_ticket_take(request: HttpRequest, payload: TicketIn):
     )
 
 
-@router.get("/queue/desks", response=list[DeskOut], summary="Các bộ phận, dịch vụ và quầy")
+@router.get("/queue/desks", response=list[QueueDeskOut], summary="Các bộ phận, dịch vụ và quầy")
 def queue_desks(request: HttpRequest):
     desks = desks_with_queue().prefetch_related("services", "counters__services")
     return [
@@ -176,11 +178,11 @@ def queue_desks(request: HttpRequest):
 
 @router.post(
     "/queue/counters/{counter_id}/next",
-    response={200: CalledOut, 204: None, **error_responses(401, 404, 422)},
+    response={200: QueueCalledOut, 204: None, **error_responses(401, 404, 422)},
     auth=OfficerAuth(),
     summary="Gọi số tiếp theo tại quầy",
 )
-def queue_call_next(request: HttpRequest, counter_id: Path[int] = Id):
+def queue_call_next(request: HttpRequest, counter_id: Path[CounterId]):
     """Call the next ticket to the counter (priority tickets first, then booked tickets whose
     slot has started, then the others in order), for a desk officer of the counter's desk;
     204 when nobody waits. The ticket being served at the counter is finished first."""
@@ -210,7 +212,7 @@ def _desk(desk_id: int) -> Desk:
 
 @router.get(
     "/queue/board",
-    response={200: BoardOut, **error_responses(404, 422)},
+    response={200: QueueBoardOut, **error_responses(404, 422)},
     summary="Trạng thái màn hình gọi số",
 )
 def queue_board(request: HttpRequest, params: Query[BoardQuery]):
