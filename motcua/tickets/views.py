@@ -106,13 +106,14 @@ def _ticket(token) -> Ticket:
 
 def _place_context(ticket: Ticket) -> dict:
     ahead = waiting_before(ticket, now=clock.now())
-    place_url = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("tickets:place", args=[ticket.token])
+    place_path = reverse("tickets:place", args=[ticket.token])
+    place_url = settings.PUBLIC_BASE_URL.rstrip("/") + place_path  # printed, for phones
     return {
         "ticket": ticket,
         "place": kiosk_ticket(ticket, ahead),
         "is_today": ticket.day == today(),
         "qr": segno.make(place_url, error="m").svg_data_uri(scale=4, border=2),
-        "place_url": place_url,
+        "place_path": place_path,
     }
 
 

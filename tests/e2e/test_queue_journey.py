@@ -110,6 +110,13 @@ def test_kiosk_counter_and_board_together(live_server, clock, demo, browser, pag
 
     page.goto(f"{base}/can-bo/quay/{counter.pk}/")
     expect(page.locator(".now-serving")).to_contain_text(link.dossier.code)
+    page.goto(f"{base}/can-bo/quay/thong-ke/")
+    expect(page.locator("svg.chart").first).to_be_visible()
+    shot(page, "35-statistics")
+
+    # The citizen follows the ticket on a phone: it has been called.
+    kiosk.get_by_role("link", name="Xem vị trí trong hàng đợi").click()
+    expect(kiosk.locator(".place-status")).to_contain_text("mời đến quầy số 2")
     kiosk_context.close()
     board.context.close()
 
