@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The server and the outbox worker together (the worker stops with the server); QR codes and
-# message links point at this port.
+# message links point at this port. runserver also serves the display boards' event stream
+# (read from the table under WSGI); production puts it on uvicorn (README).
 run: export MOTCUA_PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
@@ -58,6 +59,7 @@ bench: install
 	$(PY) scripts/ensure_apt.py wrk /usr/bin/wrk MOTCUA_REQUIRE_WRK
 	$(PY) bench/run.py
 	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/dossiers.py
+	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/board.py
 
 # Mutation testing of the rule modules (pyproject's [tool.mutmut]); long, not part of CI.
 mutation: install

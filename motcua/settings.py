@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.api",
     "motcua.ratelimit",
+    "motcua.tickets",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,9 @@ INBOX_PAGE_SIZE = env_int("INBOX_PAGE_SIZE", 50)
 # Public look-ups per address per minute before 429 (SPEC §12); the per-dossier limit (10
 # wrong verification values per code per hour) is SPEC's, in motcua/dossiers/public_lookup.py.
 PUBLIC_LOOKUP_PER_MINUTE = env_int("PUBLIC_LOOKUP_PER_MINUTE", 30)
+# Queue tickets per client address per minute, from the kiosk page or the API (a kiosk is one
+# address; motcua/tickets/kiosk.py).
+QUEUE_TICKETS_PER_MINUTE = env_int("QUEUE_TICKETS_PER_MINUTE", 30)
 # Where the receipt's QR code points: this site's public address.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Where messages go: "file" (var/outbox/, development), "console", or "http" (a gateway).

@@ -27,6 +27,8 @@ urlpatterns = [
     path("can-bo/ho-so/", include("motcua.dossiers.urls")),
     path("can-bo/tai-khoan/", include("motcua.api.urls")),
     path("can-bo/nhiem-vu/", include("motcua.tasks.urls")),
+    path("can-bo/quay/", include("motcua.tickets.staff_urls")),
     path("can-bo/", include("motcua.agencies.urls")),
+    path("", include("motcua.tickets.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -641,6 +641,64 @@ def _tasks() -> int:
     return len(TASKS)
 
 
+# The Khe Sanh desk floor: code, name, fields of its procedures, minutes, bookable.
+QUEUE_SERVICES = [
+    ("ho-tich", "Hộ tịch, chứng thực", ["Hộ tịch", "Chứng thực"], 10, True),
+    ("dat-dai", "Đất đai, xây dựng", ["Đất đai", "Xây dựng"], 20, True),
+    (
+        "chinh-sach",
+        "Cư trú, kinh doanh, chính sách xã hội",
+        ["Cư trú", "Hộ kinh doanh", "Bảo trợ xã hội", "Người có công"],
+        15,
+        True,
+    ),
+    ("tra-ket-qua", "Nhận kết quả", [], 5, False),
+]
+# counter number, name, services
+QUEUE_COUNTERS = [
+    (1, "Hộ tịch", ["ho-tich", "tra-ket-qua"]),
+    (2, "Đất đai", ["dat-dai", "chinh-sach"]),
+    (3, "Tổng hợp", ["ho-tich", "dat-dai", "chinh-sach", "tra-ket-qua"]),
+]
+
+
+def _queue() -> int:
+    """Services and counters of the Khe Sanh desk, and on a fresh database a few tickets of
+    today, one of them called to counter 1."""
+    from motcua.catalog.models import Field, Procedure
+    from motcua.demodata.catalog import PROCEDURES
+    from motcua.dossiers.access import actor_for_user
+    from motcua.tickets.models import Counter, Service, Ticket
+    from motcua.tickets.services import ticket_call_next, ticket_take
+
+    desk = Desk.objects.get(agency__code="000.01.31.H50", code="mot-cua")
+    services = {}
+    for order, (code, name, fields, minutes, bookable) in enumerate(QUEUE_SERVICES):
+        service, _ = Service.objects.update_or_create(
+            desk=desk,
+            code=code,
+            defaults={"name": name, "order": order, "average_minutes": minutes,
+                      "bookable": bookable},
+        )  # fmt: skip
+        service.fields.set(Field.objects.filter(name__in=fields))
+        codes = [row[0] for row in PROCEDURES if row[2] in fields and "xa" in row[3]]
+        service.procedures.set(Procedure.objects.filter(code__in=codes))
+        services[code] = service
+    for number, name, codes in QUEUE_COUNTERS:
+        counter, _ = Counter.objects.update_or_create(
+            desk=desk, number=number, defaults={"name": name}
+        )
+        counter.services.set([services[c] for c in codes])
+    if Ticket.objects.exists():
+        return 0
+    for code, reason in [("ho-tich", ""), ("dat-dai", ""), ("ho-tich", "elderly"),
+                         ("chinh-sach", ""), ("ho-tich", "")]:  # fmt: skip
+        ticket_take(desk=desk, service_id=services[code].pk, priority_reason=reason)
+    officer = actor_for_user(get_user_model().objects.get(username="motcua.khesanh"))
+    ticket_call_next(counter_id=Counter.objects.get(desk=desk, number=1).pk, actor=officer)
+    return 5
+
+
 @transaction.atomic
 def load_demo() -> dict:
     """Create or bring up to date the demo province. Running it twice changes nothing."""
@@ -651,10 +709,12 @@ def load_demo() -> dict:
     summary = catalog_import(records=catalog_records())
     dossiers = _dossiers()
     tasks = _tasks()
+    tickets = _queue()
     return {
         "agencies": len(agencies),
         "logins": logins,
         "catalog": summary,
         "dossiers": dossiers,
         "tasks": tasks,
+        "tickets": tickets,
     }

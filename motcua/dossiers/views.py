@@ -43,6 +43,7 @@ from motcua.dossiers.services import (
 )
 from motcua.dossiers.transitions import ACTION_LABELS, SPECS, Action
 from motcua.spreadsheet import csv_safe
+from motcua.tickets.services import ticket_dossier_attach, ticket_for_receipt
 from motcua.workcalendar.calendar import VN_TZ
 
 REGISTER_PAGE_SIZE = 200
@@ -94,10 +95,15 @@ def receive(request):
         raise PermissionDenied(_("Chỉ cán bộ một cửa mới tiếp nhận hồ sơ."))
     code = request.GET.get("thu_tuc", "")
     version = procedure_get_published(code=code) if code else None
+    queue_ticket = _queue_ticket(request, actor)
     if version is None:
         query = request.GET.get("q", "")
         result = procedure_search(query=query, limit=15)
-        return render(request, "dossiers/receive_pick.html", {"query": query, "result": result})
+        return render(
+            request,
+            "dossiers/receive_pick.html",
+            {"query": query, "result": result, "queue_ticket": queue_ticket},
+        )
 
     agencies = deciding_agencies_for(agency=desk.agency)
     form = ReceiveForm(
@@ -123,6 +129,8 @@ def receive(request):
                     ),
                     submission=_desk_submission(request, form),
                 )
+                if queue_ticket is not None:  # received from a queue ticket at a counter
+                    ticket_dossier_attach(ticket=queue_ticket, dossier=dossier, actor=actor)
                 messages.success(
                     request, _("Đã tiếp nhận hồ sơ %(code)s. In giấy hẹn.") % {"code": dossier.code}
                 )
@@ -160,8 +168,18 @@ def receive(request):
             "posted": request.POST,
             "doc_rows": doc_rows,
             "missing": missing if request.method == "POST" else "",
+            "queue_ticket": queue_ticket,
         },
     )
+
+
+def _queue_ticket(request, actor):
+    """The queue ticket (``?ve=``) the dossier is received from, if it is one being served
+    at this officer's desk today (``tickets``)."""
+    raw = request.GET.get("ve", "")
+    if not raw.isdigit() or len(raw) > 12:
+        return None
+    return ticket_for_receipt(ticket_id=int(raw), actor=actor)
 
 
 def _chosen(agencies, pk: str):
