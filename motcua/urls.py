@@ -26,5 +26,6 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("can-bo/ho-so/", include("motcua.dossiers.urls")),
     path("can-bo/", include("motcua.agencies.urls")),
+    path("tu-choi/", include("motcua.notifications.urls")),
     path("", include("motcua.portal.urls")),
 ]

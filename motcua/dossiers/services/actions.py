@@ -86,7 +86,7 @@ def dossier_apply(
         )
         dossier.save()
         if spec.message:
-            message_put(dossier, spec.message)
+            message_put(dossier, spec.message, note=note.strip())
     return dossier
 
 
