@@ -80,12 +80,20 @@ def outbox_rows(
     return rows
 
 
-def outbox_put(**message) -> list[Notification]:
-    """Write the messages (``outbox_rows``' arguments); call inside the transaction of the
-    change they report. Messages whose key is already stored (``once``) are not stored
-    again."""
-    rows = outbox_rows(**message)
-    if message.get("once"):
+def outbox_put(
+    *,
+    about: str,
+    kind: str,
+    contacts: list[Contact],
+    data: Mapping[str, object] | None = None,
+    body: str | None = None,
+    once: str = "",
+) -> list[Notification]:
+    """Write the messages (as ``outbox_rows`` describes them); call inside the transaction
+    of the change they report. Messages whose key is already stored (``once``) are not
+    stored again."""
+    rows = outbox_rows(about=about, kind=kind, contacts=contacts, data=data, body=body, once=once)
+    if once:
         taken = set(
             Notification.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True)
         )
@@ -155,7 +163,8 @@ def notifications_deliver(*, channel, batch: int = 100) -> tuple[int, int]:
             if not message.required and opted_out(
                 medium=message.medium, recipient=message.recipient
             ):
-                _settle(message, state=Notification.State.SKIPPED)
+                # Not an attempt: nothing was sent.
+                _settle(message, state=Notification.State.SKIPPED, attempts=message.attempts - 1)
                 continue
             try:
                 channel.send(message)

@@ -8,9 +8,18 @@ from motcua.notifications.models import MessageTemplate
 from motcua.notifications.services import Contact, message_templates_load, outbox_put
 
 
+def extended_sms() -> str:
+    (sms,) = outbox_put(
+        about="t:1", kind="extended", data={"code": "X-9", "due": "d", "note": "Lý do"},
+        contacts=[Contact("sms", "0912")],
+    )  # fmt: skip
+    return sms.body
+
+
 def test_an_administrator_edits_a_template_and_sees_it_rendered(client, admin_user):
     message_templates_load()
     row = MessageTemplate.objects.get(kind="extended", medium="sms")
+    assert extended_sms().startswith("Ho so X-9 se tra cham")  # (the template is now kept)
     client.force_login(admin_user)
     url = reverse("admin:notifications_messagetemplate_change", args=[row.pk])
     page = client.get(url).text
@@ -22,11 +31,7 @@ def test_an_administrator_edits_a_template_and_sees_it_rendered(client, admin_us
     assert answer.status_code == 302
     page = client.get(url).text
     assert "Ho so 000.00.31.H12-261123-0001 tre hen, hen moi 10:00 26/11/2026. Ban sao" in page
-    (sms,) = outbox_put(
-        about="t:1", kind="extended", data={"code": "X-9", "due": "d", "note": "Lý do"},
-        contacts=[Contact("sms", "0912")],
-    )  # fmt: skip
-    assert sms.body == "Ho so X-9 tre hen, hen moi d. Ly do"  # used at once
+    assert extended_sms() == "Ho so X-9 tre hen, hen moi d. Ly do"  # used at once
 
 
 def test_a_bad_template_is_refused_with_its_reason(client, admin_user):

@@ -74,6 +74,8 @@ def test_after_an_opt_out_messages_are_skipped_and_recorded_required_ones_still_
         ("result_ready", "email"): "sent",  # another channel: not stopped
         ("received", "sms"): "sent",
     }
+    skipped = Notification.objects.get(state="skipped")
+    assert skipped.attempts == 0 and skipped.sent_at is None  # nothing was sent
     written = (tmp_path / "outbox" / "messages.jsonl").read_text()
     assert "da co ket qua" not in written and "da duoc tiep nhan" in written
 
