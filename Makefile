@@ -26,7 +26,7 @@ run: install
 	$(PY) manage.py load_demo
 	@echo ""
 	@echo "Motcua đang chạy tại http://127.0.0.1:$(PORT)/  (quản trị: /quan-tri/, API: /api/v1/docs)"
-	@echo "Tin nhắn gửi cho người dân được ghi vào var/outbox/messages.jsonl."
+	@echo "Tin nhắn (SMS, thư) gửi cho người dân được ghi vào var/outbox/messages.jsonl."
 	@$(PY) manage.py send_notifications --loop & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -60,6 +60,7 @@ bench: install
 	$(PY) bench/run.py
 	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/dossiers.py
 	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/board.py
+	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/messages.py
 
 # Mutation testing of the rule modules (pyproject's [tool.mutmut]); long, not part of CI.
 mutation: install

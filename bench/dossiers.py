@@ -53,7 +53,8 @@ SERVER_ENV = {
     # an hour, counted in the database's UNLOGGED table); each look-up line is one client.
     "MOTCUA_TRUSTED_PROXIES": "127.0.0.1",
     "MOTCUA_LOG_LEVEL": "WARNING",
-    "MOTCUA_NOTIFICATION_CHANNEL": "file",
+    "MOTCUA_SMS_CHANNEL": "file",
+    "MOTCUA_EMAIL_CHANNEL": "file",
 }
 os.environ.update(SERVER_ENV)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")

@@ -17,6 +17,7 @@ from motcua.agencies.services import (
 )
 from motcua.catalog.services import catalog_import
 from motcua.demodata.catalog import catalog_records
+from motcua.notifications.services import message_templates_load
 from motcua.workcalendar.models import CalendarOverride, OfficeHoursSeason
 
 DEMO_PASSWORD = "Motcua@2026"
@@ -707,6 +708,7 @@ def load_demo() -> dict:
     _calendar()
     logins = _users(agencies)
     summary = catalog_import(records=catalog_records())
+    message_templates_load()  # the messages' default texts, for administrators to edit
     dossiers = _dossiers()
     tasks = _tasks()
     tickets = _queue()

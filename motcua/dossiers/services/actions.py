@@ -143,7 +143,7 @@ def dossier_apply(
             dossier.save()
             _store(dossier, event, stored, actor, saved)
             if spec.message:
-                message_put(dossier, spec.message)
+                message_put(dossier, spec.message, note=note)
     except BaseException:
         delete_files(saved)
         raise
