@@ -18,14 +18,14 @@ from motcua import clock
 from motcua.agencies.selectors import deciding_agencies_for
 from motcua.catalog.models import Field
 from motcua.catalog.selectors import procedure_get_published, procedure_search
-from motcua.dossiers import access, deadlines, papers
+from motcua.dossiers import access, deadlines, papers, search
 from motcua.dossiers.files import IncomingFile, download_name, served_type
 from motcua.dossiers.forms import ActionForm, ReceiveForm, RegisterFilterForm
 from motcua.dossiers.models import DeskNotice, Dossier
 from motcua.dossiers.selectors import (
     INBOXES,
     inbox_counts,
-    inbox_page,
+    inbox_search,
     register_page,
     register_queryset,
 )
@@ -51,14 +51,22 @@ def inbox(request):
     box = request.GET.get("hop", "unit")
     if box not in INBOXES:
         box = "unit"
+    query = request.GET.get("q", "").strip()[: search.QUERY_MAX_LENGTH]
     counts = inbox_counts(actor=actor)
+    found = inbox_search(actor=actor, box=box, query=query, limit=settings.INBOX_PAGE_SIZE)
+    dossiers = found.rows
     context = {
         "box": box,
+        "box_label": INBOXES[box],
         "boxes": INBOXES,
         "counts": counts,
         "menu_waiting": counts["unit"],
         "menu_overdue": counts["overdue"],
-        "dossiers": inbox_page(actor=actor, box=box, limit=settings.INBOX_PAGE_SIZE),
+        "query": query,
+        "dossiers": dossiers,
+        "page_full": len(dossiers) >= settings.INBOX_PAGE_SIZE,
+        "search_complete": found.complete,
+        "common_scan_rows": search.COMMON_SCAN_ROWS,
         "is_desk": access.desk_of(actor) is not None,
     }
     return render(request, "dossiers/inbox.html", context)

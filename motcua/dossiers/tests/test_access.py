@@ -228,12 +228,20 @@ def test_the_inbox_lists_only_what_waits_at_ones_posts(client, desk, version, pe
         "dan": set(),
         "charlie": set(),
     }
+    from motcua.dossiers.selectors import inbox_queryset, inbox_search
+
+    def searched(actor, query):
+        found = inbox_search(actor=actor, box="unit", query=query, limit=50)
+        return {d.code for d in found.rows}
+
     for name, codes in expected.items():
         actor = access.actor_for_user(people[name])
-        from motcua.dossiers.selectors import inbox_queryset
-
         listed = set(inbox_queryset(actor=actor, box="unit").values_list("code", flat=True))
         assert listed == codes, name
+        # Searching the box (both applicants are "Nguyễn Văn An") finds nothing more.
+        assert searched(actor, "nguyen van an") == codes, name
+        for code in (at_specialist.code, received.code):
+            assert searched(actor, code.lower()) == codes & {code}, (name, code)
 
 
 def test_none_is_not_an_actor(desk, version, people):
