@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency, Desk, Role, Unit
 from motcua.catalog.models import ProcedureVersion, ProcessStep, RequiredDocument
+from motcua.dossiers.search import name_key_of
 
 
 class Status(models.TextChoices):
@@ -139,6 +140,11 @@ class Dossier(models.Model):
         _("loại chủ hồ sơ"), choices=ApplicantType.choices, default=ApplicantType.CITIZEN
     )
     applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255)
+    #: The name folded for the inbox search (" pham thi dung"), computed by the database
+    #: from ``applicant_name`` on every write (``search.name_key``; migration 0006).
+    applicant_name_key = models.GeneratedField(
+        expression=name_key_of("applicant_name"), output_field=models.TextField(), db_persist=True
+    )
     applicant_id_number = models.CharField(_("số định danh / mã số thuế"), max_length=20)
     applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)

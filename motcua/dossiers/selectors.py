@@ -15,13 +15,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from motcua import clock
 from motcua.agencies.models import Agency, Role, Unit
 from motcua.agencies.selectors import person_name
-from motcua.dossiers import deadlines
+from motcua.dossiers import deadlines, search
 from motcua.dossiers.access import (
     Actor,
     Officer,
@@ -52,15 +52,25 @@ INBOXES = {
 }
 
 
-def _due_soon(actor: Actor, now: datetime) -> Q:
-    """``deadlines.due_soon_until`` on the calendar of each agency ``actor`` works for (an
-    officer counts their dossiers' time on their agency's office hours)."""
+def _due_soon_until(actor: Actor, now: datetime) -> datetime | None:
+    """The latest ``deadlines.due_soon_until`` on the calendars of the agencies ``actor``
+    works for (an officer counts their dossiers' time on their agency's office hours); None
+    for anyone else."""
     agencies = {g.agency_id for g in actor.grants} if isinstance(actor, Officer) else set()
-    q = Q(pk__in=[])
-    for agency in Agency.objects.filter(pk__in=agencies):
-        until = deadlines.due_soon_until(calendar=calendar_get(agency=agency), now=now)
-        q |= Q(due_at__lte=until)
-    return Q(status__in=OPEN_STATUSES, due_at__gte=now) & q
+    return max(
+        (
+            deadlines.due_soon_until(calendar=calendar_get(agency=agency), now=now)
+            for agency in Agency.objects.filter(pk__in=agencies)
+        ),
+        default=None,
+    )
+
+
+def _due_soon(actor: Actor, now: datetime) -> Q:
+    until = _due_soon_until(actor, now)
+    if until is None:
+        return Q(pk__in=[])
+    return Q(status__in=OPEN_STATUSES, due_at__gte=now, due_at__lte=until)
 
 
 def inbox_queryset(*, actor: Actor, box: str) -> QuerySet[Dossier]:
@@ -91,13 +101,46 @@ def inbox_counts(*, actor: Actor) -> dict[str, str]:
 
 
 def inbox_page(*, actor: Actor, box: str, limit: int) -> list[Dossier]:
-    """The first ``limit`` dossiers of one inbox, with what the page and the API show."""
-    return list(
-        inbox_queryset(actor=actor, box=box)
-        .select_related(
+    """The first ``limit`` dossiers of one inbox, each marked ``due_soon`` as the "due soon"
+    inbox counts it."""
+    return _inbox_rows(actor, inbox_queryset(actor=actor, box=box), limit)
+
+
+@dataclass(frozen=True)
+class InboxSearch:
+    rows: list[Dossier]
+    #: False when a common term was looked for only among the box's earliest-due
+    #: ``search.COMMON_SCAN_ROWS`` dossiers and fewer than a page matched there.
+    complete: bool = True
+
+
+def inbox_search(*, actor: Actor, box: str, query: str, limit: int) -> InboxSearch:
+    """The dossiers of one inbox that ``query`` finds (``search.inbox_match``: code,
+    applicant name, ID number), in due order: never one outside the inbox. A rare term is
+    looked up in the search index; a common one is looked for among the box's earliest-due
+    ``search.COMMON_SCAN_ROWS`` dossiers, read once (``search``'s docstring says why)."""
+    box_qs = inbox_queryset(actor=actor, box=box)
+    match = search.inbox_match(query)
+    if match is None:
+        return InboxSearch(rows=_inbox_rows(actor, box_qs, limit))
+    candidates = search.index_candidates(match)
+    if candidates is not None:
+        found = box_qs.filter(match, pk__in=candidates).values_list("pk", flat=True)
+        page, complete = list(found[:limit]), True
+    else:
+        hit = ExpressionWrapper(match, output_field=BooleanField())
+        window = list(box_qs.annotate(hit=hit).values_list("pk", "hit")[: search.COMMON_SCAN_ROWS])
+        page = [pk for pk, is_hit in window if is_hit][:limit]
+        complete = len(window) < search.COMMON_SCAN_ROWS or len(page) >= limit
+    rows = _inbox_rows(actor, box_qs.filter(pk__in=page), limit)
+    return InboxSearch(rows=rows, complete=complete)
+
+
+def _inbox_rows(actor: Actor, qs: QuerySet[Dossier], limit: int) -> list[Dossier]:
+    rows = list(
+        qs.select_related(
             "procedure_version__procedure", "current_unit", "current_step", "current_assignee"
-        )
-        .only(
+        ).only(
             "code",
             "uid",
             "applicant_name",
@@ -114,6 +157,16 @@ def inbox_page(*, actor: Actor, box: str, limit: int) -> list[Dossier]:
             "current_assignee__username",
         )[:limit]
     )
+    now = clock.now()
+    until = _due_soon_until(actor, now) if rows else None
+    for row in rows:
+        row.due_soon = (
+            until is not None
+            and row.is_open
+            and row.due_at is not None
+            and now <= row.due_at <= until
+        )
+    return rows
 
 
 # --- the load of each officer (for heads of unit) -------------------------------------------

@@ -18,7 +18,7 @@ from motcua import clock
 from motcua.agencies.selectors import deciding_agencies_for
 from motcua.catalog.models import Field
 from motcua.catalog.selectors import procedure_get_published, procedure_search
-from motcua.dossiers import access, deadlines, papers
+from motcua.dossiers import access, deadlines, papers, search
 from motcua.dossiers.files import IncomingFile, download_name, served_type
 from motcua.dossiers.forms import ActionForm, ReceiveForm, RegisterFilterForm
 from motcua.dossiers.models import Attachment, DeskNotice, Dossier
@@ -27,7 +27,7 @@ from motcua.dossiers.selectors import (
     dossier_events,
     extension_proposal,
     inbox_counts,
-    inbox_page,
+    inbox_search,
     register_page,
     register_queryset,
     unit_load,
@@ -55,14 +55,22 @@ def inbox(request):
     box = request.GET.get("hop", "unit")
     if box not in INBOXES:
         box = "unit"
+    query = request.GET.get("q", "").strip()[: search.QUERY_MAX_LENGTH]
     counts = inbox_counts(actor=actor)
+    found = inbox_search(actor=actor, box=box, query=query, limit=settings.INBOX_PAGE_SIZE)
+    dossiers = found.rows
     context = {
         "box": box,
+        "box_label": INBOXES[box],
         "boxes": INBOXES,
         "counts": counts,
         "menu_waiting": counts["unit"],
         "menu_overdue": counts["overdue"],
-        "dossiers": inbox_page(actor=actor, box=box, limit=settings.INBOX_PAGE_SIZE),
+        "query": query,
+        "dossiers": dossiers,
+        "page_full": len(dossiers) >= settings.INBOX_PAGE_SIZE,
+        "search_complete": found.complete,
+        "common_scan_rows": search.COMMON_SCAN_ROWS,
         "is_desk": access.desk_of(actor) is not None,
         "unit_load": unit_load(actor=actor),
     }
@@ -228,6 +236,9 @@ def detail(request, ref):
         "working_files": [f for f in files if f.kind == Attachment.Kind.WORKING],
         "result_files": [f for f in files if f.kind == Attachment.Kind.RESULT],
         "actions": [(a, SPECS[a]) for a in main + [a for a in allowed if a not in main]],
+        # The main action stands first, the others are folded; with no main action (the desk
+        # once it passed the dossier on: only "withdraw"), every one is folded.
+        "fold_from": 2 if main else 1,
         "action_labels": ACTION_LABELS,
         "steps": dossier.procedure_version.steps.all(),
         "papers": papers.papers_for(dossier),

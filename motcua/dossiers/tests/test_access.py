@@ -303,12 +303,20 @@ def test_the_inbox_lists_only_what_waits_at_ones_posts(client, desk, version, pe
         "dan": set(),
         "charlie": set(),
     }
+    from motcua.dossiers.selectors import inbox_queryset, inbox_search
+
+    def searched(actor, query):
+        found = inbox_search(actor=actor, box="unit", query=query, limit=50)
+        return {d.code for d in found.rows}
+
     for name, codes in expected.items():
         actor = access.actor_for_user(people[name])
-        from motcua.dossiers.selectors import inbox_queryset
-
         listed = set(inbox_queryset(actor=actor, box="unit").values_list("code", flat=True))
         assert listed == codes, name
+        # Searching the box (both applicants are "Nguyễn Văn An") finds nothing more.
+        assert searched(actor, "nguyen van an") == codes, name
+        for code in (at_specialist.code, received.code):
+            assert searched(actor, code.lower()) == codes & {code}, (name, code)
 
 
 def test_none_is_not_an_actor(desk, version, people):
@@ -403,8 +411,8 @@ def test_the_dossier_page_costs_the_same_queries_however_long_its_life(
     long = dossier_in("returned", desk, version, people)
     client.force_login(people["alice"])
     # Session, user, memberships, the dossier with everything it shows beside it (one join),
-    # two menu counters, the checklist, files, form 02 notices, steps and trace: twelve,
-    # whatever its length.
+    # two menu counters, the checklist, files, form 02 notices, steps, trace and the messages'
+    # delivery: thirteen, whatever its length.
     for dossier in (short, long):
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(13):
             client.get(reverse("dossiers:detail", args=[dossier.code]))
