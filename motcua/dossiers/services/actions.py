@@ -153,7 +153,7 @@ def _extend(
     errors = deadlines.extension_errors(due_at=dossier.due_at, new_due_at=new_due_at)
     if errors:
         raise ValidationError(errors)
-    previous = dossier.due_at
+    previous, new_due_at = dossier.due_at, deadlines.extended_due_at(new_due_at)
     dossier.due_at, dossier.extended_at, dossier.extension_reason = new_due_at, now, note
     return {"previous_due_at": previous.isoformat(), "due_at": new_due_at.isoformat()}
 
