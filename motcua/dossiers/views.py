@@ -2,7 +2,6 @@
 Who may see and do what is asked of ``access`` with the request's actor."""
 
 import csv
-from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -257,55 +257,40 @@ def attachment(request, ref, pk):
     return response
 
 
-def _paper_response(request, template, context, filename):
-    """A paper is a legal form in Vietnamese, whatever language the officer's screen is in."""
+def _paper_response(request, paper: papers.Paper, *, back: tuple[str, str]):
+    """A paper is a legal form in Vietnamese, whatever language the officer's screen is in;
+    on screen it has a way back to where the officer came from (``back``: url, label)."""
+    if request.GET.get("pdf"):
+        response = HttpResponse(paper.pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{paper.filename}.pdf"'
+        return response
+    context = {**paper.context, "back_url": back[0], "back_label": back[1]}
     with translation.override("vi"):
-        if request.GET.get("pdf"):
-            pdf = papers.render_pdf(template, context)
-            response = HttpResponse(pdf, content_type="application/pdf")
-            response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
-            return response
-        return render(request, template, context)
+        return render(request, paper.template, context)
 
 
 @login_required
 def paper(request, ref, form):
     dossier = _get_dossier(request, ref, what=f"paper {form}"[:40])
-    if form not in dict(papers.papers_for(dossier)):
-        raise Http404
-    context = {
-        "dossier": dossier,
-        "form_no": form,
-        "title": papers.FORMS[form],
-        "qr": papers.dossier_qr(dossier, form),
-        "documents": dossier.documents.all(),
-        "rows": papers.control_rows(dossier) if form == "06" else [],
-        "now": datetime.now(VN_TZ),
-    }
-    return _paper_response(
-        request, f"dossiers/forms/form{form}.html", context, f"mau-{form}-{dossier.code}"
+    try:
+        built = papers.dossier_paper(dossier, form)
+    except papers.NoSuchPaper:
+        raise Http404 from None
+    back = (
+        reverse("dossiers:detail", args=[dossier.ref]),
+        _("Về hồ sơ %(code)s") % {"code": dossier.code},
     )
+    return _paper_response(request, built, back=back)
 
 
 @login_required
 def notice_paper(request, pk):
     visible = access.desk_notices_visible(access.request_actor(request))
-    notice = get_object_or_404(DeskNotice.objects.filter(visible), pk=pk)
-    form = "02" if notice.kind == DeskNotice.Kind.COMPLETE else "03"
-    context = {
-        "notice": notice,
-        "form_no": form,
-        "title": papers.FORMS[form],
-        "qr": papers.qr_data_uri(
-            papers.qr_payload(
-                form=form,
-                procedure=notice.procedure_version.procedure.code,
-                id_number=notice.applicant_id_number,
-            )
-        ),
-        "now": datetime.now(VN_TZ),
-    }
-    return _paper_response(request, f"dossiers/forms/form{form}.html", context, f"mau-{form}")
+    notice = get_object_or_404(
+        DeskNotice.objects.filter(visible).select_related("desk__agency", "officer"), pk=pk
+    )
+    back = (reverse("dossiers:receive"), _("Tiếp nhận hồ sơ khác"))
+    return _paper_response(request, papers.notice_paper(notice), back=back)
 
 
 @login_required
@@ -337,9 +322,12 @@ def register(request):
         "desk": desk,
         "title": papers.FORMS["07"],
         "form_no": "07",
-        "now": datetime.now(VN_TZ),
+        "now": clock.now(),
     }
-    return _paper_response(request, "dossiers/forms/form07.html", context, "so-theo-doi")
+    paper = papers.Paper("07", "dossiers/forms/form07.html", context, "so-theo-doi")
+    return _paper_response(
+        request, paper, back=(reverse("dossiers:inbox"), _("Về hồ sơ cần xử lý"))
+    )
 
 
 class _Echo:

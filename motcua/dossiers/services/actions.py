@@ -4,7 +4,8 @@ changes a dossier's status or step.
 In one transaction it locks the row, checks the version the officer saw (a stale page gets
 "reload"), asks ``access.may`` (the transition table's row for this action and status, its
 guard, and who may), runs the action's effect below, sets the status the table names, appends
-the event to the trace and queues the applicant's message (``ActionSpec.message``).
+the event to the trace, issues the papers the event makes (``papers.papers_issue``: a
+number and an issue date) and queues the applicant's message (``ActionSpec.message``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from motcua.dossiers import deadlines, process
 from motcua.dossiers.access import Actor, may
 from motcua.dossiers.messages import message_put
 from motcua.dossiers.models import Dossier, ResultDelivery
+from motcua.dossiers.papers import papers_issue
 from motcua.dossiers.trace import event_append
 from motcua.dossiers.transitions import SPECS, TABLE, Action
 from motcua.workcalendar.calendar import Outcome
@@ -73,7 +75,7 @@ def dossier_apply(
             data["step_due_at"] = step_due_before.isoformat()
         dossier.status = rule.target
         dossier.version += 1
-        event_append(
+        event = event_append(
             dossier,
             action=action,
             actor=actor,
@@ -85,6 +87,7 @@ def dossier_apply(
             data=data,
         )
         dossier.save()
+        papers_issue(dossier, event)  # form 04 numbered and dated by its extension, …
         if spec.message:
             message_put(dossier, spec.message)
     return dossier
