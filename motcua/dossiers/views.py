@@ -2,6 +2,8 @@
 Who may see and do what is asked of ``access`` with the request's actor."""
 
 import csv
+import re
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua import clock
@@ -95,55 +98,26 @@ def receive(request):
         result = procedure_search(query=query, limit=15)
         return render(request, "dossiers/receive_pick.html", {"query": query, "result": result})
 
+    key = request.GET.get("phien", "")
+    if request.method == "GET" and not SUBMISSION_KEY.fullmatch(key):
+        return _with_new_submission_key(request)
     agencies = deciding_agencies_for(agency=desk.agency)
     form = ReceiveForm(
-        request.POST or None, agencies=agencies, initial={"deciding_agency": desk.agency.pk}
+        request.POST or None,
+        agencies=agencies,
+        initial={"deciding_agency": desk.agency.pk, "submission": key},
     )
+    documents = _checked_documents(request, version) if request.method == "POST" else []
+    ask_no_documents = False
     if request.method == "POST" and form.is_valid():
         outcome = request.POST.get("outcome", "receive")
-        try:
-            if outcome == "receive":
-                dossier = dossier_receive(
-                    desk=desk,
-                    procedure_version=version,
-                    actor=actor,
-                    deciding_agency=_chosen(agencies, form.cleaned_data["deciding_agency"]),
-                    receipt=Receipt(
-                        applicant=form.applicant(),
-                        channel=1,
-                        documents=_checked_documents(request, version),
-                        files=[IncomingFile.of(f) for f in request.FILES.getlist("files")],
-                        result_delivery=form.cleaned_data["result_delivery"],
-                        delivery_address=form.cleaned_data["delivery_address"],
-                        sets_received=form.cleaned_data["sets_received"],
-                    ),
-                    submission=_desk_submission(request, form),
-                )
-                messages.success(
-                    request, _("Đã tiếp nhận hồ sơ %(code)s. In giấy hẹn.") % {"code": dossier.code}
-                )
-                return redirect("dossiers:detail", ref=dossier.ref)
-            notice = desk_notice_create(
-                kind=DeskNotice.Kind.COMPLETE if outcome == "complete" else DeskNotice.Kind.REFUSE,
-                desk=desk,
-                procedure_version=version,
-                applicant=form.applicant(),
-                items=form.cleaned_data["items"].splitlines(),
-                reason=form.cleaned_data["reason"],
-                actor=actor,
-            )
-            return redirect("dossiers:notice_paper", pk=notice.pk)
-        except AlreadyReceived as earlier:  # a second click, or the page sent again
-            messages.info(
-                request,
-                _("Hồ sơ này đã được tiếp nhận trước đó, mã %(code)s.")
-                % {"code": earlier.dossier.code},
-            )
-            return redirect("dossiers:detail", ref=earlier.dossier.ref)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                target = field.replace("applicant.", "applicant_")
-                form.add_error(target if target in form.fields else None, errors)
+        ask_no_documents = outcome == "receive" and _lists_nothing(form, version, documents)
+        if ask_no_documents:
+            form.add_error(None, NO_DOCUMENTS)
+        else:
+            decided = _decide(request, form, outcome, desk, version, agencies, documents)
+            if decided is not None:
+                return decided
     doc_rows = [(d, bool(request.POST.get(f"doc_{d.pk}"))) for d in version.documents.all()]
     missing = "\n".join(d.name for d, checked in doc_rows if not checked)
     return render(
@@ -153,10 +127,75 @@ def receive(request):
             "form": form,
             "version": version,
             "desk": desk,
-            "posted": request.POST,
             "doc_rows": doc_rows,
             "missing": missing if request.method == "POST" else "",
+            "ask_no_documents": ask_no_documents,
         },
+    )
+
+
+NO_DOCUMENTS = gettext_lazy(
+    "Chưa đánh dấu giấy tờ nào đã nhận. Đánh dấu các giấy tờ công dân nộp; nếu hồ sơ thật sự "
+    "không kèm giấy tờ nào trong danh mục, chọn “Vẫn tiếp nhận” rồi bấm Tiếp nhận lần nữa."
+)
+
+
+def _decide(request, form, outcome, desk, version, agencies, documents):
+    """Receive the dossier (form 01), or write form 02 / 03: where to go next, or None when
+    the form got errors."""
+    actor = access.request_actor(request)
+    try:
+        if outcome == "receive":
+            dossier = dossier_receive(
+                desk=desk,
+                procedure_version=version,
+                actor=actor,
+                deciding_agency=_chosen(agencies, form.cleaned_data["deciding_agency"]),
+                receipt=Receipt(
+                    applicant=form.applicant(),
+                    channel=1,
+                    documents=documents,
+                    files=[IncomingFile.of(f) for f in request.FILES.getlist("files")],
+                    result_delivery=form.cleaned_data["result_delivery"],
+                    delivery_address=form.cleaned_data["delivery_address"],
+                    sets_received=form.cleaned_data["sets_received"],
+                ),
+                submission=_desk_submission(request, form),
+            )
+            messages.success(
+                request, _("Đã tiếp nhận hồ sơ %(code)s. In giấy hẹn.") % {"code": dossier.code}
+            )
+            return redirect("dossiers:detail", ref=dossier.ref)
+        notice = desk_notice_create(
+            kind=DeskNotice.Kind.COMPLETE if outcome == "complete" else DeskNotice.Kind.REFUSE,
+            desk=desk,
+            procedure_version=version,
+            applicant=form.applicant(),
+            items=form.cleaned_data["items"].splitlines(),
+            reason=form.cleaned_data["reason"],
+            actor=actor,
+        )
+        return redirect("dossiers:notice_paper", pk=notice.pk)
+    except AlreadyReceived as earlier:  # a second click, or the page sent again
+        messages.info(
+            request,
+            _("Hồ sơ này đã được tiếp nhận trước đó, mã %(code)s.")
+            % {"code": earlier.dossier.code},
+        )
+        return redirect("dossiers:detail", ref=earlier.dossier.ref)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            target = field.replace("applicant.", "applicant_")
+            form.add_error(target if target in form.fields else None, errors)
+    return None
+
+
+def _lists_nothing(form, version, documents) -> bool:
+    """Receiving with no document ticked, for a procedure that has some, and not confirmed."""
+    return (
+        not documents
+        and not form.cleaned_data["confirm_no_documents"]
+        and version.documents.exists()
     )
 
 
@@ -164,6 +203,19 @@ def _chosen(agencies, pk: str):
     """The deciding agency picked in the form (its choices are ``agencies``); the desk's own
     agency, listed first, when none was picked."""
     return next((a for a in agencies if str(a.pk) == pk), agencies[0])
+
+
+#: The one-time key of a receiving form, carried in its address (``?phien=``).
+SUBMISSION_KEY = re.compile(r"[0-9a-f]{32}")
+
+
+def _with_new_submission_key(request):
+    """Each receiving form opened gets its one-time key in its address: Back returns to that
+    address, so the form sent again carries the same key and makes no second dossier, even
+    when the browser asks the server for the page again (a fresh key would make another)."""
+    query = request.GET.copy()
+    query["phien"] = uuid.uuid4().hex
+    return redirect(f"{request.path}?{query.urlencode()}")
 
 
 def _desk_submission(request, form) -> SubmissionKey | None:
