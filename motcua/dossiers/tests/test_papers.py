@@ -64,13 +64,19 @@ def qr_text(pdf: bytes) -> str:
 def extended(version, desk, desk_officer, specialist, leader, clock):
     """Received Mon 23/11 08:00, due Fri 27/11 08:00 (3 working days; Tue 24/11 is a holiday);
     with the applicant Mon 10:00 → Wed 25/11 10:00, 8 working hours that move it to Mon 30/11
-    08:00; extended on Wed 25/11 11:00 to Fri 4/12 16:00."""
+    08:00; extended on Wed 25/11 11:00 to Wed 2/12 16:00."""
     clock(vn(2026, 11, 23, 8))
     dossier = receive(desk, version, actor=desk_officer, at=vn(2026, 11, 23, 8))
     clock(vn(2026, 11, 23, 9))
     act(dossier, "forward", desk_officer)
     clock(vn(2026, 11, 23, 10))
-    act(dossier, "request_supplement", specialist, note="Bổ sung bản sao giấy chứng tử")
+    act(
+        dossier,
+        "request_supplement",
+        specialist,
+        note="Bổ sung bản sao giấy chứng tử",
+        missing_documents=["Bản sao giấy chứng tử"],
+    )
     clock(vn(2026, 11, 25, 10))
     act(dossier, "supplement_received", desk_officer)
     clock(vn(2026, 11, 25, 11))
@@ -79,7 +85,7 @@ def extended(version, desk, desk_officer, specialist, leader, clock):
         "extend",
         leader,
         note="Phải xác minh tại nơi cư trú trước đây. Thành thật xin lỗi ông/bà.",
-        new_due_at=vn(2026, 12, 4, 16),
+        new_due_at=vn(2026, 12, 2, 16),
     )
     return fresh(dossier)
 
@@ -139,8 +145,9 @@ def test_numbers_run_per_agency_form_and_year(
     version, desk, desk_officer, leader, clock, other_commune
 ):
     clock(vn(2026, 11, 23, 9))
-    first = act(receive(desk, version), "extend", leader, note="Chậm", new_due_at=vn(2026, 12, 9))
-    second = act(receive(desk, version), "extend", leader, note="Chậm", new_due_at=vn(2026, 12, 9))
+    late = {"note": "Chậm", "new_due_at": vn(2026, 12, 1, 16)}
+    first = act(receive(desk, version), "extend", leader, **late)
+    second = act(receive(desk, version), "extend", leader, **late)
     rejected = act(receive(desk, version), "reject", leader, note="Không thuộc thẩm quyền")
     assert [dossier_paper(fresh(d), f).context["issue"].number for d, f in [
         (first, "04"), (second, "04"), (rejected, "03")
@@ -150,7 +157,7 @@ def test_numbers_run_per_agency_form_and_year(
     assert again.number == "1/PXL"  # an event's paper is issued once
     clock(vn(2027, 1, 4, 9))
     next_year = receive(desk, version)
-    next_year = act(next_year, "extend", leader, note="Chậm", new_due_at=vn(2027, 2, 1))
+    next_year = act(next_year, "extend", leader, note="Chậm", new_due_at=vn(2027, 1, 11, 16))
     assert dossier_paper(fresh(next_year), "04").context["issue"].number == "1/PXL"
     notice = desk_notice_create(
         kind="refuse", desk=desk, procedure_version=version, applicant=applicant(), items=[],
@@ -237,7 +244,7 @@ def test_form_01_keeps_the_appointment_it_gave_and_notes_the_new_one(extended, c
     save_pages(before.pdf(), "form-01-extended")
     assert "5. Thời gian trả kết quả: 08 giờ 00 phút, ngày 27/11/2026." in text
     note = re.sub(r"\s+", " ", text[text.index("Ghi chú") :])
-    assert "nay là 16 giờ 00 phút, ngày 04/12/2026" in note
+    assert "nay là 16 giờ 00 phút, ngày 02/12/2026" in note
     assert "số 1/PXL, ngày 25 tháng 11 năm 2026" in note and "chờ công dân" in note
     query = parse_qs(urlparse(qr_text(before.pdf())).query)
     assert query["hen"] == ["202611270800"] and query["tg"] == ["20261123080000"]
@@ -253,11 +260,11 @@ def test_form_01_shows_no_note_while_the_appointment_holds(version, desk):
 
 def test_form_04_shows_the_appointment_in_force_before_it_waits_included(extended):
     # Given at receipt: Fri 27/11 08:00; 8 working hours waiting moved it to Mon 30/11 08:00;
-    # the extension set Fri 4/12 16:00.
+    # the extension set Wed 2/12 16:00.
     assert extended.original_due_at == vn(2026, 11, 27, 8)
     text = re.sub(r"\s+", " ", pdf_text(dossier_paper(extended, "04").pdf())[0])
     assert "Thời gian hẹn trả kết quả: 08 giờ 00 phút, ngày 30/11/2026." in text
-    assert "trả kết quả vào 16 giờ 00 phút, ngày 04/12/2026" in text
+    assert "trả kết quả vào 16 giờ 00 phút, ngày 02/12/2026" in text
     assert "Phải xác minh tại nơi cư trú trước đây." in text
 
 
@@ -289,7 +296,7 @@ def test_the_control_slip_has_a_row_per_hand_over_and_judges_each_step_by_its_du
     assert (wait.received_at, wait.handed_at) == (vn(2026, 11, 23, 10), vn(2026, 11, 25, 10))
     assert wait.outcome_label == "Không tính (thời gian chờ)"
     assert after.due == vn(2026, 11, 26, 14, 30) and after.handed_at == vn(2026, 11, 26, 11)
-    assert any("Gia hạn, hẹn trả mới 16:00 04/12/2026" in n for n in after.notes)
+    assert any("Gia hạn, hẹn trả mới 16:00 02/12/2026" in n for n in after.notes)
     assert now.holder.startswith("3. Ký duyệt") and now.handed_at is None
 
 
@@ -299,7 +306,13 @@ def test_a_wait_never_makes_the_officer_late(version, desk, desk_officer, specia
     clock(vn(2026, 11, 23, 9))
     act(dossier, "forward", desk_officer)
     clock(vn(2026, 11, 23, 10))
-    act(dossier, "request_supplement", specialist, note="Thiếu giấy tờ")
+    act(
+        dossier,
+        "request_supplement",
+        specialist,
+        note="Thiếu giấy tờ",
+        missing_documents=["Bản sao giấy chứng sinh"],
+    )
     clock(vn(2026, 12, 7, 10))  # two weeks with the applicant
     act(dossier, "supplement_received", desk_officer)
     clock(vn(2026, 12, 7, 11))
@@ -327,18 +340,20 @@ def test_an_extension_and_any_other_event_are_notes_not_hand_overs(
 ):
     clock(vn(2026, 11, 23, 9))
     dossier = receive(desk, version, actor=desk_officer)
-    act(dossier, "extend", leader, note="Cần thêm thời gian", new_due_at=vn(2026, 12, 9, 16))
+    act(dossier, "extend", leader, note="Cần thêm thời gian", new_due_at=vn(2026, 12, 1, 16))
     with transaction.atomic():  # an action another part of the system may add later
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
         event_append(
-            locked, action="comment", actor=actor_for_user(leader), at=vn(2026, 11, 23, 9, 30),
-            status_before=locked.status, step_before=1, unit_name="", note="Ý kiến: ưu tiên",
+            locked, action="fee_recorded", actor=actor_for_user(leader),
+            at=vn(2026, 11, 23, 9, 30),
+            status_before=locked.status, step_before=1, unit_name="", note="Ghi nhận: ưu tiên",
         )  # fmt: skip
         locked.save()
     rows = control_rows(fresh(dossier))
     assert len(rows) == 1 and rows[0].handed_at is None
-    assert rows[0].notes[0].startswith("Gia hạn, hẹn trả mới 16:00 09/12/2026")
-    assert rows[0].notes[1].startswith("comment (Linh") and "Ý kiến: ưu tiên" in rows[0].notes[1]
+    assert rows[0].notes[0].startswith("Gia hạn, hẹn trả mới 16:00 01/12/2026")
+    assert rows[0].notes[1].startswith("fee_recorded (Linh")
+    assert "Ghi nhận: ưu tiên" in rows[0].notes[1]
 
 
 def test_the_control_slip_names_the_coordinating_agencies(
