@@ -290,9 +290,7 @@ def test_a_superusers_reads_of_personal_data_are_recorded(client, desk, version,
     assert PersonalDataRead.objects.count() == 2
 
 
-def test_a_superusers_read_of_the_register_is_recorded_row_by_row(
-    client, desk, version, people
-):
+def test_a_superusers_read_of_the_register_is_recorded_row_by_row(client, desk, version, people):
     """The register (page and CSV) shows every dossier's applicant, address and phone: a
     superuser reading it reads each of them (ND 13/2023); a dossier they handle is not."""
     dossiers = [dossier_in("at_specialist", desk, version, people) for _ in range(3)]
