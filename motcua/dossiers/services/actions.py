@@ -68,6 +68,8 @@ def dossier_apply(
     lists "files"); ``result_file`` (a PDF) or ``paper_result`` is the result of the
     decision step."""
     saved: list[str] = []
+    for incoming in (*files, *([result_file] if result_file is not None else [])):
+        incoming.refusal  # noqa: B018 - the content checks (seconds for a big PDF) before any lock
     try:
         with transaction.atomic():
             dossier = (
