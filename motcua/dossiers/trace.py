@@ -53,7 +53,7 @@ STATE_FIELDS = (
     "current_assignee_id",
     "step_due_at",
     "version",
-    # since migration 0010 (STATE_FORMAT 2)
+    # since migration 0011 (STATE_FORMAT 2)
     "receiving_agency_id",
     "authorised_name",
     "authorised_id_number",
@@ -266,7 +266,7 @@ def checkpoint_verify(document: dict) -> list[str]:
         )
         newer = DossierEvent.objects.filter(dossier=dossier, seq__gt=seq).exists()
         if recorded_format != STATE_FORMAT and not newer and dossier.state_hash != state:
-            # The row was re-hashed over more fields since (migration 0010): the state it
+            # The row was re-hashed over more fields since (migration 0011): the state it
             # had then is what the fields it covered then still give.
             whole = Dossier.objects.get(pk=dossier.pk)
             state_now = state_hash(whole, event_hash, format=recorded_format)

@@ -202,7 +202,7 @@ def test_a_rewritten_code_is_caught_by_a_checkpoint(version, desk):
 def test_a_checkpoint_taken_before_the_hash_covered_more_fields_still_holds(
     version, desk, desk_officer
 ):
-    """Migration 0010 re-hashed every row over more fields: a checkpoint exported before
+    """Migration 0011 re-hashed every row over more fields: a checkpoint exported before
     it is checked against the fields it covered then, and still catches a rewrite."""
     from motcua.dossiers.trace import _heads_digest, _sign, checkpoint_verify, state_hash
 
@@ -232,7 +232,7 @@ def test_the_migration_rehashes_rows_that_held_and_leaves_broken_ones_broken(
     from motcua.dossiers.trace import state_hash
 
     migration = importlib.import_module(
-        "motcua.dossiers.migrations.0010_state_hash_covers_every_field"
+        "motcua.dossiers.migrations.0011_state_hash_covers_every_field"
     )
     good = act(receive(desk, version), "forward", desk_officer)
     bad = receive(desk, version)

@@ -51,6 +51,6 @@ def rehash(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dossiers", "0009_issued_papers")]
+    dependencies = [("dossiers", "0010_agency_activity_index")]
 
     operations = [migrations.RunPython(rehash, migrations.RunPython.noop, elidable=False)]
