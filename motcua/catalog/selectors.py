@@ -5,7 +5,7 @@ Search folds diacritics on both sides (``catalog.text.fold``), keeps the procedu
 folded text has any word of the query as the start of a word, and ranks them with
 ``catalog.search.search_rank`` (all words in the name first, then in order, early and whole);
 lists without a query are in Vietnamese order (``catalog.text.sort_key``). See
-docs/adr/0012-catalog-search-any-word.md.
+docs/adr/0018-catalog-search-any-word.md.
 """
 
 from dataclasses import dataclass
