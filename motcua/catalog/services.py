@@ -615,7 +615,7 @@ def catalog_export(*, as_csv: bool = False) -> str:
             for s in rec["steps"]
         )
         row["is_interop"] = int(rec["is_interop"])
-        pass
+        row["post_allowed"] = int(rec["post_allowed"])
         row["effective_from"] = rec["effective_from"] or ""
         writer.writerow(row)
     return out.getvalue()

@@ -28,9 +28,13 @@ or dossiers: one reads the index ``dossier_agency_activity_idx`` (agency, COALES
 received)) from the earliest start, the other the open dossiers received before it through
 ``dossier_agency_inbox_idx``.
 
-Satisfaction (SPEC §8) comes from the applicants' ratings: ``satisfaction`` takes the count of
-ratings per level and gives ``None`` — "no data", never 0 — when there are none.
-``agency_rating_counts`` is where ratings are read; until ratings are recorded it has none.
+The **average satisfaction** the public page shows comes from the applicants' overall ratings
+(SPEC §8): ``rating_summary`` takes the number of ratings per level and gives ``None`` — "no
+data", never 0 — when there are none. ``agency_rating_counts`` reads them, live, from the
+ratings app when it is installed (issue 10 item 7). SPEC §9's *Satisfaction* indicator
+(100 % − (late rate + share of dossiers with a complaint or a "not satisfied" rating)) is a
+different figure, for the leaders' dashboard: built from ``DossierFigures`` and the ratings and
+complaints, not here.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.apps import apps
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
@@ -204,35 +209,50 @@ def open_before(*, agency_id: int, before: datetime) -> QuerySet[Dossier]:
 
 #: The overall rating's levels (SPEC §12.3: 3 = rất hài lòng … 1 = không hài lòng).
 VERY_SATISFIED, SATISFIED, NOT_SATISFIED = 3, 2, 1
+LEVELS = (VERY_SATISFIED, SATISFIED, NOT_SATISFIED)
 
 
 @dataclass(frozen=True)
-class Satisfaction:
+class RatingSummary:
     ratings: int
     average: Decimal  # on the 1–3 scale, two decimals
     satisfied_share: Decimal  # per cent of ratings "hài lòng" or "rất hài lòng"
 
 
-def satisfaction(counts: Mapping[int, int]) -> Satisfaction | None:
+def rating_summary(counts: Mapping[int, int]) -> RatingSummary | None:
     """The average of the overall ratings (``counts``: level → number of ratings), and the
     share satisfied; None when there is no rating (shown as "no data", never as 0)."""
-    ratings = sum(n for level, n in counts.items() if level in (1, 2, 3))
+    ratings = sum(n for level, n in counts.items() if level in LEVELS)
     if not ratings:
         return None
-    total = sum(level * n for level, n in counts.items() if level in (1, 2, 3))
+    total = sum(level * n for level, n in counts.items() if level in LEVELS)
     satisfied = counts.get(VERY_SATISFIED, 0) + counts.get(SATISFIED, 0)
-    return Satisfaction(
+    return RatingSummary(
         ratings=ratings,
         average=(Decimal(total) / ratings).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
         satisfied_share=_percent(satisfied, ratings),
     )
 
 
+#: Where the applicants' ratings are kept (issue 10 item 7): a model with the deciding
+#: ``agency``, the moment ``at`` and the ``overall`` level.
+RATING_MODEL = ("ratings", "Rating")
+
+
 def agency_rating_counts(*, agency_id: int, period: Period, now: datetime) -> dict[int, int]:
-    """The applicants' overall ratings of the agency's dossiers rated in the period, per
-    level. Ratings are not recorded yet (SPEC §8, §12.3): when they are, this is one
-    aggregate over them, and every page showing satisfaction has it."""
-    return {}
+    """The overall ratings of the dossiers ``agency_id`` decided, given in the period up to
+    now, per level, in one aggregate query; none while the ratings app is not installed."""
+    try:
+        rating = apps.get_model(*RATING_MODEL)
+    except LookupError:
+        return {}
+    rows = (
+        rating.objects.filter(agency_id=agency_id, at__gte=period.start, at__lt=period.as_of(now))
+        .values_list("overall")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 # --- an agency's public page ------------------------------------------------------------------
@@ -245,7 +265,7 @@ class PublicFigures:
     period: Period
     as_of: datetime
     dossiers: DossierFigures
-    satisfaction: Satisfaction | None
+    satisfaction: RatingSummary | None
 
 
 def agency_public_figures(*, agency_id: int, now: datetime) -> list[PublicFigures]:
@@ -258,7 +278,7 @@ def agency_public_figures(*, agency_id: int, now: datetime) -> list[PublicFigure
             period=period,
             as_of=period.as_of(now),
             dossiers=found,
-            satisfaction=satisfaction(
+            satisfaction=rating_summary(
                 agency_rating_counts(agency_id=agency_id, period=period, now=now)
             ),
         )

@@ -12,8 +12,6 @@ urlpatterns = [
         views.procedure_form,
         name="procedure_form",
     ),
-    # Online submission (SPEC §12.3): the page that receives online dossiers takes this name.
-    path("thu-tuc/<str:code>/nop-truc-tuyen/", views.submit_placeholder, name="submit"),
     path("co-quan/", views.agency_list, name="agency_list"),
     path("co-quan/<str:code>/", views.agency_detail, name="agency_detail"),
     path("hien-thi/", views.display_settings, name="display_settings"),

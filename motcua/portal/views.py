@@ -21,6 +21,7 @@ from motcua.dossiers.indicators import agency_public_figures
 from motcua.dossiers.public_lookup import TooManyLookups, dossier_public_lookup
 from motcua.portal.context_processors import TEXT_SIZES
 from motcua.portal.places import place_of
+from motcua.portal.submission import channels_offered, online_submit_url
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -73,8 +74,14 @@ def procedure_detail(request, code):
     version = procedure_get_published(code=code)
     if version is None:
         raise Http404
-    places = [place_of(agency) for agency in agencies_handling(version=version)]
-    return render(request, "portal/procedure_detail.html", {"version": version, "places": places})
+    submit_url = online_submit_url(version)
+    context = {
+        "version": version,
+        "places": [place_of(agency) for agency in agencies_handling(version=version)],
+        "channels": channels_offered(version, submit_url),
+        "submit_url": submit_url,
+    }
+    return render(request, "portal/procedure_detail.html", context)
 
 
 #: The two files a required document may have, by the word of their address.
@@ -87,15 +94,6 @@ def procedure_form(request, code, document_id, kind):
     if document is None or kind not in FORM_KINDS or not getattr(document, FORM_KINDS[kind]):
         raise Http404
     return form_download(document, FORM_KINDS[kind])
-
-
-def submit_placeholder(request, code):
-    """Online submission's address (``portal:submit``), until the page that receives online
-    dossiers takes it over."""
-    version = procedure_get_published(code=code)
-    if version is None or not version.accepts_online:
-        raise Http404
-    return render(request, "portal/submit_placeholder.html", {"version": version})
 
 
 def agency_list(request):

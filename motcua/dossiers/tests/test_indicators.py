@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.db import connection
 
 from motcua.agencies.models import Desk
@@ -18,7 +19,7 @@ from motcua.dossiers.indicators import (
     Period,
     dossier_figures,
     month_of,
-    satisfaction,
+    rating_summary,
     year_of,
 )
 from motcua.dossiers.models import OPEN_STATUSES, Channel, Dossier, Status
@@ -267,16 +268,50 @@ def test_both_queries_read_their_indexes(place):
 
 
 def test_satisfaction_is_no_data_until_there_are_ratings():
-    assert satisfaction({}) is None
-    assert satisfaction({1: 0, 2: 0, 3: 0}) is None
-    found = satisfaction({3: 5, 2: 3, 1: 2})
+    assert rating_summary({}) is None
+    assert rating_summary({1: 0, 2: 0, 3: 0}) is None
+    found = rating_summary({3: 5, 2: 3, 1: 2})
     assert found.ratings == 10
     assert str(found.average) == "2.30"  # (15 + 6 + 2) / 10
     assert str(found.satisfied_share) == "80.0"
+    assert rating_summary({1: 1}).average == Decimal("1.00")  # one unhappy rating is not "none"
 
 
-def test_no_ratings_are_recorded_yet(place):
+def test_without_the_ratings_app_there_are_no_ratings(place):
+    if apps.is_installed("motcua.ratings"):
+        pytest.skip("the ratings app is installed: test_ratings_are_counted_live covers it")
     counts = indicators.agency_rating_counts(
         agency_id=place["commune"].pk, period=month_of(NOW), now=NOW
     )
-    assert satisfaction(counts) is None
+    assert counts == {} and rating_summary(counts) is None
+
+
+def test_ratings_are_counted_live(place):
+    """With the ratings app (issue 10 item 7): the agency's ratings given in the period, per
+    level; another agency's, an earlier month's and a later one are not counted."""
+    if not apps.is_installed("motcua.ratings"):
+        pytest.skip("the ratings app is not installed on this branch")
+    rating = apps.get_model(*indicators.RATING_MODEL)
+    dossiers = Dossier.objects.bulk_create(
+        make(place, agency=agency, received_at=vn(2026, 10, 1, 8), due_at=vn(2026, 10, 9, 8),
+             finished_at=vn(2026, 10, 5, 8), status=Status.RETURNED)
+        for agency in [place["commune"]] * 5 + [place["other"]]
+    )  # fmt: skip
+    given = [
+        (place["commune"], 3, vn(2026, 11, 2, 8)),
+        (place["commune"], 3, vn(2026, 11, 20, 8)),
+        (place["commune"], 1, vn(2026, 11, 23, 8, 59)),
+        (place["commune"], 2, vn(2026, 10, 31, 23, 59)),  # October's
+        (place["commune"], 2, vn(2026, 11, 23, 9, 1)),  # after now
+        (place["other"], 1, vn(2026, 11, 3, 8)),  # another agency's
+    ]
+    for dossier, (agency, overall, at) in zip(dossiers, given, strict=True):
+        rating.objects.create(
+            dossier=dossier, agency=agency, procedure=place["version"].procedure,
+            overall=overall, channel="lookup", at=at,
+        )  # fmt: skip
+    counts = indicators.agency_rating_counts(
+        agency_id=place["commune"].pk, period=month_of(NOW), now=NOW
+    )
+    assert counts == {3: 2, 1: 1}
+    assert rating_summary(counts).average == Decimal("2.33")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from motcua.agencies.models import Agency, Desk
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.tests.factories import procedure_record, publish
+from motcua.dossiers import indicators
 from motcua.dossiers.indicators import dossier_figures, month_of, year_of
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.tests.factories import vn
@@ -75,26 +76,43 @@ def test_procedure_page_lists_the_agencies_of_its_levels_that_have_a_desk(client
     assert "Chưa có cơ quan nào tiếp nhận" in detail(client, "1.000288").text
 
 
-@pytest.mark.parametrize(
-    ("code", "channels", "online"),
-    [
-        ("1.001193", ["Trực tiếp", "Trực tuyến"], True),
-        ("1.004884", ["Trực tiếp"], False),
-        ("1.009994", ["Trực tiếp", "Trực tuyến", "Bưu chính công ích"], True),
-    ],
-)
-def test_channels_and_the_online_button_follow_the_procedure(client, place, code, channels, online):
+CHANNELS = [
+    ("1.001193", ["Trực tiếp", "Trực tuyến"], True),
+    ("1.004884", ["Trực tiếp"], False),
+    ("1.009994", ["Trực tiếp", "Trực tuyến", "Bưu chính công ích"], True),
+]
+
+
+@pytest.mark.parametrize(("code", "channels", "online"), CHANNELS)
+def test_channels_follow_the_procedure(code, channels, online, place):
+    version = Procedure.objects.get(code=code).current_version
+    assert [label for _, label in version.channels] == channels
+    assert version.accepts_online is online
+
+
+@pytest.mark.urls("motcua.portal.tests.urls_with_submit")
+@pytest.mark.parametrize(("code", "channels", "online"), CHANNELS)
+def test_online_button_starts_the_submission_of_the_version(client, place, code, channels, online):
     response = detail(client, code)
-    assert [label for _, label in response.context["version"].channels] == channels
-    submit = reverse("portal:submit", args=[code])
-    assert (f'href="{submit}"' in response.text) is online
+    assert [label for _, label in response.context["channels"]] == channels
+    version = response.context["version"]
+    start = reverse("portal:submit_start", args=[version.pk])
+    assert (f'<a class="button" href="{start}">Nộp trực tuyến</a>' in response.text) is online
     assert ("Nộp trực tuyến</a>" in response.text) is online
+    if online:
+        assert client.get(start).text == f"start {version.pk}"
 
 
-def test_online_submission_address_answers_until_the_submission_page_exists(client, place):
-    response = client.get(reverse("portal:submit", args=["1.001193"]))
-    assert response.status_code == 200 and "Nộp trực tuyến sắp có" in response.text
-    assert client.get(reverse("portal:submit", args=["1.004884"])).status_code == 404
+@pytest.mark.parametrize(("code", "channels", "online"), CHANNELS)
+def test_without_a_submission_page_only_the_desk_channels_are_offered(
+    client, place, code, channels, online
+):
+    response = detail(client, code)
+    offered = [label for _, label in response.context["channels"]]
+    assert offered == [label for label in channels if label != "Trực tuyến"]
+    assert response.context["submit_url"] is None
+    assert "Nộp trực tuyến</a>" not in response.text
+    assert "nop-truc-tuyen" not in response.text
 
 
 def test_agency_list_links_each_agency_page(client, place):
@@ -153,6 +171,19 @@ def test_agency_page_shows_its_figures_counted_now_with_their_formulas(client, p
     assert "(1 + 0 + 0) ÷ 2" in text and "(2 + 0 + 0) ÷ 3" in text  # the formula, with numbers
     assert text.count("chưa có dữ liệu") == 2  # no rating yet: never 0
     assert "0/3" not in text
+
+
+def test_agency_page_shows_the_average_rating_once_there_are_ratings(
+    client, place, dossiers, monkeypatch
+):
+    def counts(*, agency_id, period, now):
+        assert agency_id == place["commune"].pk
+        return {3: 2, 1: 1} if period == month_of(now) else {}
+
+    monkeypatch.setattr(indicators, "agency_rating_counts", counts)
+    text = client.get(reverse("portal:agency_detail", args=[place["commune"].code])).text
+    assert "2,33/3" in text and "3 đánh giá, 66,7 % hài lòng trở lên" in text
+    assert text.count("chưa có dữ liệu") == 1  # the year: still "no data" (the stub has none)
 
 
 def test_agency_page_reads_a_fixed_number_of_queries(
