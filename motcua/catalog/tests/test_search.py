@@ -57,11 +57,28 @@ def test_any_word_finds_a_procedure():
         ("ho tich", "Trích lục hộ tịch", "Chứng thực", "in the name, not only its field"),
         ("con", "Đăng ký nhận cha, mẹ, con", "Công nhận trường", "a whole word"),
         ("khai sinh", "Đăng ký khai sinh", "Đăng ký lại khai sinh", "earlier in the name"),
+        (
+            "giay phep xay dung",
+            "Cấp giấy phép xây dựng nhà ở riêng lẻ",
+            "Gia hạn giấy phép xây dựng",
+            "earlier in the name, though longer",
+        ),
         ("ket hon", "Đăng ký kết hôn", "Đăng ký kết hôn có yếu tố nước ngoài", "shorter"),
     ],
 )
 def test_what_ranks_higher(query, better, worse, why):
     assert ranked(query, [worse, better], fields="Hộ tịch") == [better, worse], why
+
+
+def test_words_in_the_name_before_words_anywhere():
+    """The first term: a procedure with more of the words in its name comes before one that has
+    more of them only with its fields' help."""
+    query = SearchQuery("dang ky dat dai")
+    birth = search_rank(
+        query, name=padded("Đăng ký khai sinh"), text=padded("Đăng ký khai sinh Hộ tịch")
+    )
+    land = search_rank(query, name=padded("Giao đất"), text=padded("Giao đất Đất đai Đăng ký"))
+    assert birth < land
 
 
 def test_diacritics_and_case_are_optional():
