@@ -304,5 +304,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # pypdf warns about every oddity of the uploads it checks; a refusal already says enough.
-    "loggers": {"axes": {"level": "WARNING"}, "pypdf": {"level": "ERROR"}},
+    # WeasyPrint reports each step of every PDF at INFO.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "pypdf": {"level": "ERROR"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
