@@ -9,6 +9,7 @@ from motcua.agencies.selectors import agency_tree
 from motcua.catalog.selectors import fields_in_use, procedure_get_published, procedure_search
 from motcua.clientaddress import client_address, rate_limit_key
 from motcua.dossiers.public_lookup import TooManyLookups, dossier_public_lookup
+from motcua.follow.views import follow_context
 from motcua.portal.context_processors import TEXT_SIZES
 
 ONE_YEAR = 365 * 24 * 3600
@@ -111,5 +112,5 @@ def lookup(request):
                 "giấy hẹn và 4 số cuối của số điện thoại hoặc số định danh."
             )
             return render(request, "portal/lookup.html", context, status=404)
-        context["dossier"] = dossier
+        context.update(follow_context(dossier))
     return render(request, "portal/lookup.html", context)
