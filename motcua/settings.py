@@ -253,11 +253,9 @@ PUBLIC_LOOKUP_PER_MINUTE = env_int("PUBLIC_LOOKUP_PER_MINUTE", 30)
 # Queue tickets per client address per minute, from the kiosk page or the API (a kiosk is one
 # address; motcua/tickets/kiosk.py).
 QUEUE_TICKETS_PER_MINUTE = env_int("QUEUE_TICKETS_PER_MINUTE", 30)
-# Following a dossier (motcua/follow/links.py): how long the signed link to an electronic
-# result (in the "result ready" message and on the look-up page) and the rating link of the
-# "result returned" message stay valid, and a form shown after verification (the rating on
-# the look-up page and the kiosk).
-RESULT_LINK_DAYS = env_int("RESULT_LINK_DAYS", 30)
+# Following a dossier (motcua/follow/links.py): how long the rating link of the "result
+# returned" message stays valid, and a form shown after verification (the rating on the
+# look-up page and the kiosk).
 RATING_LINK_DAYS = env_int("RATING_LINK_DAYS", 90)
 FOLLOW_FORM_MINUTES = env_int("FOLLOW_FORM_MINUTES", 30)
 # Feedback (PAKN, motcua/feedback): sent per client address per hour from the public form or

@@ -127,14 +127,10 @@ class PublicStep(Schema):
 
 class PublicFee(Schema):
     amount: int = Field(description="Số tiền (đồng).")
-    state: str = Field(description="unpaid, pending, paid, hoặc rỗng khi chưa biết.")
+    state: str = Field(
+        description="unpaid, pending, paid, cancelled, refunded (SPEC §10), hoặc rỗng."
+    )
     label: str
-
-
-class PublicResult(Schema):
-    name: str
-    size: int
-    sha256: str = Field(description="SHA-256 của tệp kết quả, để đối chiếu bản sao với bản gốc.")
 
 
 class PublicDossier(Schema):
@@ -151,9 +147,8 @@ class PublicDossier(Schema):
     original_due_at: datetime | None = Field(description="Hẹn trả trước khi gia hạn.")
     extension_reason: str = Field(description="Lý do gia hạn (lời xin lỗi của mẫu 04).")
     missing_documents: list[str] = Field(description="Giấy tờ cần bổ sung, khi đang chờ bổ sung.")
-    fee: PublicFee | None = Field(description="Phí, lệ phí; null khi không thu.")
-    result: PublicResult | None = Field(
-        description="Kết quả điện tử (nhận trực tuyến), khi đã có; tải về trên trang tra cứu."
+    fee: PublicFee | None = Field(
+        description="Phí, lệ phí phải nộp, như ứng dụng thanh toán đọc; null khi không có."
     )
     may_rate: bool = Field(description="Đã trả kết quả và chưa đánh giá.")
 
@@ -377,15 +372,12 @@ def dossier_public(request: HttpRequest, code: Path[DossierCode], verify: text(2
     # The busiest endpoint: the answer is written directly with the documented fields
     # instead of being validated again against the schema.
     follow = dossier_follow(status)
-    fee, result = follow["payment"], follow["result"]
+    fee = follow["payment"]
     answer = {name: follow[name] for name in PUBLIC_FIELDS}
     answer["fee"] = (
         {"amount": fee.amount, "state": fee.state, "label": fee.label} if fee is not None else None
     )
-    answer["result"] = (
-        {name: result[name] for name in ("name", "size", "sha256")} if result else None
-    )
     return JsonResponse(answer, json_dumps_params={"ensure_ascii": False})
 
 
-PUBLIC_FIELDS = [name for name in PublicDossier.model_fields if name not in ("fee", "result")]
+PUBLIC_FIELDS = [name for name in PublicDossier.model_fields if name != "fee"]

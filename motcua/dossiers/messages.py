@@ -10,14 +10,13 @@ messages that tell the applicant something they must know or do — the receipt 
 appointment (form 01), a request to complete the dossier (form 02) or to pay (both stop the
 clock until the applicant acts), and the apology with a new appointment (form 04, which
 SPEC §6 says the applicant is told by SMS / e-mail). The others — an online submission's
-acknowledgement, the result being ready (the appointment is already known; for a result
-delivered online, its signed download link), the result returned (with the link to rate it)
-and the officers' daily digest — may be stopped.
+acknowledgement, the result being ready (the appointment is already known), the result
+returned (with the link to rate it) and the officers' daily digest — may be stopped.
 """
 
 from __future__ import annotations
 
-from motcua.dossiers.models import Attachment, Dossier, ResultDelivery
+from motcua.dossiers.models import Dossier
 from motcua.notifications.kinds import MessageKind, kind_register
 from motcua.notifications.models import Notification
 from motcua.notifications.services import Contact, outbox_put, outbox_rows
@@ -32,7 +31,6 @@ TEXTS = {
     "payment_requested": "Ho so {code}: vui long thuc hien nghia vu tai chinh. Tra cuu: {url}",
     "extended": "Ho so {code} se tra cham. Xin loi ong/ba. Hen tra moi: {due}.",
     "result_ready": "Ho so {code} da co ket qua. Moi ong/ba den nhan theo hinh thuc da dang ky.",
-    "result_ready_online": "Ho so {code} da co ket qua dien tu. Tai ve: {result_url}",
     "returned": "Ho so {code} da tra ket qua. Moi ong/ba danh gia muc do hai long: {rating_url}",
 }
 STOP_SMS = " Ngung nhan SMS: {opt_out_url}"
@@ -60,17 +58,10 @@ SAMPLE = {
     "url": "https://dichvucong.example.gov.vn/tra-cuu/?t=u.0f1e2d3c4b5a69788796a5b4c3d2e1f0%3A"
     "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE",
     "note": "Bản sao giấy chứng nhận kết hôn của cha mẹ (có chứng thực).",
-    "result_url": "https://dichvucong.example.gov.vn/ket-qua/1234567:1vX2yZ:"
-    "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE/",
-    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
     "rating_url": "https://dichvucong.example.gov.vn/danh-gia/1234567:1vX2yZ:"
     "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE/",
 }
-#: The electronic result of a dossier delivered online (``follow.links``).
-RESULT = {
-    "result_url": "Đường dẫn tải kết quả điện tử (có hạn dùng)",
-    "sha256": "Mã SHA-256 của tệp kết quả, để đối chiếu bản sao với bản gốc",
-}
+#: The rating link of the "result returned" message (``follow.links``).
 RATING = {"rating_url": "Đường dẫn đánh giá mức độ hài lòng"}
 
 
@@ -146,16 +137,6 @@ _kind(
     email="Kính gửi ông/bà {name},\n\nHồ sơ {code} ({procedure}) đã có kết quả. Mời ông/bà "
     "nhận kết quả theo hình thức đã đăng ký.\n\nTra cứu hồ sơ: {url}",
 )
-# The same moment for a dossier whose result is delivered online (``message_put`` picks it).
-_kind(
-    "result_ready_online",
-    "Đã có kết quả điện tử (nhận trực tuyến)",
-    extra=RESULT,
-    subject="Hồ sơ {code}: đã có kết quả điện tử",
-    email="Kính gửi ông/bà {name},\n\nHồ sơ {code} ({procedure}) đã có kết quả. Ông/bà tải "
-    "kết quả điện tử tại:\n{result_url}\n\nMã SHA-256 của tệp: {sha256}\n(đối chiếu với "
-    "bản tải về để biết bản sao đúng với bản gốc)\n\nTra cứu hồ sơ: {url}",
-)
 _kind(
     "returned",
     "Đã trả kết quả, mời đánh giá",
@@ -171,33 +152,21 @@ def about(dossier: Dossier) -> str:
     return f"dossier:{dossier.uid}"
 
 
-def _links(dossier: Dossier, kind: str) -> tuple[str, dict]:
-    """The kind to send and its links: the result ready of a dossier delivered online carries
-    the signed link to download it; the result returned, the link to rate it."""
+def _links(dossier: Dossier, kind: str) -> dict:
+    """The links a kind carries besides the look-up's: the result returned, the signed
+    link to rate it (SPEC §8)."""
     from motcua.follow import links
 
-    if kind == "result_ready" and dossier.result_delivery == ResultDelivery.ONLINE:
-        result = (
-            dossier.attachments.filter(kind=Attachment.Kind.RESULT)
-            .order_by("-pk")
-            .values("pk", "sha256")
-            .first()
-        )
-        if result is not None:
-            return "result_ready_online", {
-                "result_url": links.result_url(result["pk"]),
-                "sha256": result["sha256"],
-            }
     if kind == "returned":
-        return kind, {"rating_url": links.rating_url(dossier.pk)}
-    return kind, {}
+        return {"rating_url": links.rating_url(dossier.pk)}
+    return {}
 
 
 def _message(dossier: Dossier, kind: str, note: str = "") -> dict:
     from motcua.dossiers.selectors import lookup_url
 
     due = dossier.due_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if dossier.due_at else ""
-    kind, extra = _links(dossier, kind)
+    extra = _links(dossier, kind)
     return {
         "about": about(dossier),
         "kind": kind,

@@ -321,11 +321,9 @@ def _verify_matches(phone: str, id_number: str, verify: str) -> bool:
 @functools.cache
 def _public_sql() -> str:
     """The look-up's one statement: the dossier, what the applicant must still bring while it
-    waits for them (the latest form 02's list), the electronic result of a dossier returned
-    online (its latest result file), and its events but the internal ones (assignment,
-    opinions, proposals: ``transitions.INTERNAL_ACTIONS``), each with the role holding the
-    step it reached (to name a hand-over in the applicant's words)."""
-    from motcua.dossiers.models import Attachment, ResultDelivery
+    waits for them (the latest form 02's list), and its events but the internal ones
+    (assignment, opinions, proposals: ``transitions.INTERNAL_ACTIONS``), each with the role
+    holding the step it reached (to name a hand-over in the applicant's words)."""
     from motcua.dossiers.transitions import INTERNAL_ACTIONS
 
     internal = ", ".join(f"'{action.value}'" for action in sorted(INTERNAL_ACTIONS))
@@ -335,15 +333,11 @@ def _public_sql() -> str:
         f"CASE WHEN d.status = '{Status.WAITING_APPLICANT.value}' THEN "
         "(SELECT n.items FROM dossiers_desknotice n WHERE n.dossier_id = d.id "
         "ORDER BY n.id DESC LIMIT 1) END, "
-        "d.id, d.uid, d.original_due_at, d.finished_at, d.extension_reason, d.fee_amount, "
-        "d.result_delivery, d.current_role, a.id, a.original_name, a.sha256, a.size, "
+        "d.id, d.uid, d.original_due_at, d.finished_at, d.extension_reason, "
+        "d.current_role, "
         "e.at, e.action, e.status_after, e.unit_name, s.role "
         "FROM dossiers_dossier d "
         "JOIN catalog_procedureversion v ON v.id = d.procedure_version_id "
-        "LEFT JOIN dossiers_attachment a ON a.id = "
-        "(SELECT MAX(r.id) FROM dossiers_attachment r WHERE r.dossier_id = d.id "
-        f"AND r.kind = '{Attachment.Kind.RESULT.value}' "
-        f"AND d.result_delivery = '{ResultDelivery.ONLINE.value}') "
         "LEFT JOIN dossiers_dossierevent e "
         f"ON e.dossier_id = d.id AND e.action NOT IN ({internal}) "
         "LEFT JOIN catalog_processstep s "
@@ -353,7 +347,7 @@ def _public_sql() -> str:
 
 
 #: Columns of the dossier in ``_public_sql``'s rows, before the event's.
-_DOSSIER_COLUMNS = 22
+_DOSSIER_COLUMNS = 16
 
 #: A code as typed, or in capitals: people type "h50" for the "H50" printed on the receipt.
 _BY_CODE = "d.code IN (%s, %s)"
@@ -366,8 +360,8 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
     The busiest read of the system (SPEC §12), so one plain SQL statement by the unique code
     (or uid) and the (dossier, seq) index, no ORM compilation; no personal data leaves this
     function. Events are named in the applicant's words (``transitions.public_label``).
-    ``_id`` and ``_uid`` identify the dossier to the caller (a rating, a result link) and
-    are never shown.
+    ``_id`` and ``_uid`` identify the dossier to the caller (a rating, the fee) and are
+    never shown.
     """
     from motcua.dossiers.transitions import public_label
 
@@ -395,8 +389,7 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
     code, status, received, due, extended, returned, phone, id_number, name, missing = rows[0][:10]
     if not token and not _verify_matches(phone, id_number, verify):
         return None
-    (pk, uid, original_due, finished, extension_reason, fee, delivery, role) = rows[0][10:18]
-    result_id, result_name, result_sha256, result_size = rows[0][18:22]
+    pk, uid, original_due, finished, extension_reason, role = rows[0][10:16]
     events = [row[_DOSSIER_COLUMNS:] for row in rows if row[_DOSSIER_COLUMNS + 1] is not None]
     convert = connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
 
@@ -426,14 +419,7 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
         # Form 04 is given to the applicant: its reason and the first appointment are public.
         "original_due_at": moment(original_due) if extended is not None else None,
         "extension_reason": extension_reason if extended is not None else "",
-        "fee_amount": fee,
-        "result_delivery": delivery,
         "current_role": role if status in OPEN_STATUSES else "",
-        "result": (
-            {"id": result_id, "name": result_name, "sha256": result_sha256, "size": result_size}
-            if result_id is not None
-            else None
-        ),
         "_id": pk,
         "_uid": uid if isinstance(uid, uuid.UUID) else uuid.UUID(hex=uid),
         "steps": [

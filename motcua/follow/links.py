@@ -1,12 +1,12 @@
 """Signed links that stand for a proof that the person holds the dossier (the receipt's QR
-code, a verification value, the message sent to their phone): the electronic result's
-download, the rating, and the forms of a page shown after verification.
+code, a verification value, the message sent to their phone): the rating link of the
+"result returned" message, and the forms of a page shown after verification.
 
 Each is signed with ``SECRET_KEY`` and a salt of its own (one kind of link is never taken
 for another), carries its time of signing and expires (``django.core.signing`` with
-``max_age``): a result link after ``RESULT_LINK_DAYS``, a rating link after
-``RATING_LINK_DAYS``, a form after ``FOLLOW_FORM_MINUTES``. They name rows by their ids,
-which keeps them short enough for an SMS.
+``max_age``): a rating link after ``RATING_LINK_DAYS``, a form after
+``FOLLOW_FORM_MINUTES``. A rating link names the dossier by its id, which keeps it short
+enough for an SMS.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-RESULT_SALT = "motcua.follow.result"
 RATING_SALT = "motcua.follow.rating"
 FORM_SALT = "motcua.follow.form"
 
@@ -36,27 +35,6 @@ def _unsign(salt: str, token: str, max_age: timedelta) -> str | None:
 
 def _absolute(path: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
-
-
-# --- the electronic result -------------------------------------------------------------
-
-
-def result_token(attachment_id: int) -> str:
-    return _sign(RESULT_SALT, str(attachment_id))
-
-
-def result_attachment_id(token: str) -> int | None:
-    value = _unsign(RESULT_SALT, token, timedelta(days=settings.RESULT_LINK_DAYS))
-    return int(value) if value and value.isdigit() else None
-
-
-def result_path(attachment_id: int) -> str:
-    return reverse("follow:result", args=[result_token(attachment_id)])
-
-
-def result_url(attachment_id: int) -> str:
-    """The link of the "result ready" message."""
-    return _absolute(result_path(attachment_id))
 
 
 # --- the rating link of the "result returned" message ----------------------------------

@@ -4,8 +4,6 @@ from motcua.follow import views
 
 app_name = "follow"
 urlpatterns = [
-    path("ket-qua/<str:token>/", views.result, name="result"),
-    path("ket-qua/<str:token>/tai-ve/", views.result_download, name="result_download"),
     path("danh-gia/<str:token>/", views.rate, name="rate"),
     path("tra-cuu/danh-gia/", views.lookup_rate, name="lookup_rate"),
     path("kiosk/", views.kiosk, name="kiosk"),

@@ -1,14 +1,13 @@
-"""Public pages for following a dossier: the electronic result behind its signed link, the
-rating (from the message's link, the look-up page, the kiosk) and the kiosk's large-print
-look-up for the desk's touch screen. Each page asks ``dossiers.public_lookup`` (with its
-limits) or a signed link (``links``) for the dossier; nothing here shows personal data."""
+"""Public pages for following a dossier: the rating (from the message's link, the look-up
+page, the kiosk) and the kiosk's large-print look-up for the desk's touch screen. Each page
+asks ``dossiers.public_lookup`` (with its limits) or a signed link (``links``) for the
+dossier; nothing here shows personal data."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -18,12 +17,11 @@ from django.views.decorators.http import require_POST
 
 from motcua.agencies.models import Agency
 from motcua.clientaddress import client_address, rate_limit_key
-from motcua.dossiers.files import download_name, served_type
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.public_lookup import TooManyLookups, dossier_public_lookup
 from motcua.follow import kiosk as keypad
 from motcua.follow import links
-from motcua.follow.selectors import dossier_follow, result_attachment_get
+from motcua.follow.selectors import dossier_follow
 from motcua.ratings.forms import RatingForm
 from motcua.ratings.models import Rating
 from motcua.ratings.services import AlreadyRated, rating_submit
@@ -41,38 +39,6 @@ def follow_context(status: dict) -> dict:
     form = RatingForm(initial={"token": dossier["form_token"]}) if dossier["may_rate"] else None
     feedback = reverse("feedback:submit") + "?" + urlencode({"ho-so": dossier["code"]})
     return {"dossier": dossier, "rating_form": form, "feedback_url": feedback}
-
-
-# --- the electronic result --------------------------------------------------------------
-
-
-def _result(token: str):
-    attachment_id = links.result_attachment_id(token)
-    found = result_attachment_get(attachment_id=attachment_id) if attachment_id else None
-    if found is None:
-        raise Http404(_("Đường dẫn không đúng hoặc đã hết hạn."))
-    return found
-
-
-def result(request, token):
-    """The result's page: what it is, its SHA-256 and the button to download it."""
-    try:
-        found = _result(token)
-    except Http404:
-        return render(request, "follow/result.html", {"expired": True}, status=404)
-    return render(request, "follow/result.html", {"file": found, "token": token})
-
-
-def result_download(request, token):
-    found = _result(token)
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=download_name(found.original_name, found.content_type),
-        content_type=served_type(found.content_type),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- rating -----------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def ratings_of(
 
 
 def satisfaction(
-    *, agency_ids: Iterable[int], start: date | None = None, end: date | None = None
+    agency_ids: Iterable[int], start: date | None = None, end: date | None = None
 ) -> Satisfaction | None:
     """The satisfaction of dossiers decided by ``agency_ids`` and rated from ``start`` to
     ``end`` (days included, Vietnam time; None: no bound), in one query; None when nobody
