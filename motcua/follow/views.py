@@ -59,7 +59,9 @@ def _rate(request, *, dossier_id: int, channel: str, template: str, context: dic
             channel=channel,
         )
     except AlreadyRated:
-        return render(request, template, {**context, "rated": True, "rating_form": None}, 409)
+        return render(
+            request, template, {**context, "rated": True, "rating_form": None}, status=409
+        )
     except ValidationError as exc:
         form.add_error(None, exc.messages)
         return render(request, template, context, status=422)
