@@ -180,7 +180,9 @@ def kiosk(request):
     if found is None:
         context.update(code=f"{agency}-" if agency else "", error=NOT_FOUND)
         return _kiosk_render(request, context, status=404)
-    return _kiosk_render(request, {**context, "stage": "status", **follow_context(found)})
+    # The kiosk stays the kiosk: no link away to the site's feedback form.
+    shown = {**follow_context(found), "feedback_url": ""}
+    return _kiosk_render(request, {**context, "stage": "status", **shown})
 
 
 def keypad_code(code: str, key: str) -> str:

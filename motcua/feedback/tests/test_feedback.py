@@ -14,7 +14,6 @@ from motcua.dossiers.tests.factories import as_actor, vn
 from motcua.feedback import access, services
 from motcua.feedback.models import Feedback, FeedbackEvent
 from motcua.feedback.selectors import feedback_figures, published_for_procedure
-from motcua.follow.tests.conftest import desk, received, version  # noqa: F401 (fixtures)
 from motcua.notifications.models import Notification
 from motcua.notifications.services import opt_out_set
 from motcua.workcalendar.models import CalendarOverride
@@ -293,7 +292,9 @@ def test_feedback_about_an_agency_is_not_published(commune, leader, specialist):
     services.feedback_assign(actor=as_actor(leader), feedback_id=f.pk, assignee="bob")
     services.feedback_answer(actor=as_actor(specialist), feedback_id=f.pk, answer="Đã chấn chỉnh.")
     with pytest.raises(ValidationError, match="không công khai"):
-        services.feedback_publish(actor=as_actor(leader), feedback_id=f.pk, question="Q", answer="A")
+        services.feedback_publish(
+            actor=as_actor(leader), feedback_id=f.pk, question="Q", answer="A"
+        )
 
 
 # --- the pages -------------------------------------------------------------------------------

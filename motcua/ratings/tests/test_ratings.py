@@ -9,16 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from motcua.dossiers.tests.factories import act, vn
+from motcua.dossiers.tests.factories import vn
 from motcua.follow import links
-from motcua.follow.tests.conftest import (  # noqa: F401 (fixtures)
-    RIGHT,
-    at_specialist,
-    desk,
-    received,
-    returned,
-    version,
-)
+from motcua.follow.tests.fixtures import RIGHT
 from motcua.notifications.models import Notification
 from motcua.ratings.models import Rating
 from motcua.ratings.selectors import satisfaction
