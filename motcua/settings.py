@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "motcua.api",
     "motcua.ratelimit",
     "motcua.tickets",
+    "motcua.ratings",
+    "motcua.follow",
+    "motcua.feedback",
 ]
 
 MIDDLEWARE = [
@@ -250,6 +253,16 @@ PUBLIC_LOOKUP_PER_MINUTE = env_int("PUBLIC_LOOKUP_PER_MINUTE", 30)
 # Queue tickets per client address per minute, from the kiosk page or the API (a kiosk is one
 # address; motcua/tickets/kiosk.py).
 QUEUE_TICKETS_PER_MINUTE = env_int("QUEUE_TICKETS_PER_MINUTE", 30)
+# Following a dossier (motcua/follow/links.py): how long the rating link of the "result
+# returned" message stays valid, and a form shown after verification (the rating on the
+# look-up page and the kiosk).
+RATING_LINK_DAYS = env_int("RATING_LINK_DAYS", 90)
+FOLLOW_FORM_MINUTES = env_int("FOLLOW_FORM_MINUTES", 30)
+# Feedback (PAKN, motcua/feedback): sent per client address per hour from the public form or
+# the API before 429; the agency that answers feedback about a procedure of the catalog
+# (its code; default: the top agency of the tree).
+FEEDBACK_PER_HOUR = env_int("FEEDBACK_PER_HOUR", 10)
+FEEDBACK_CATALOG_AGENCY = env_str("FEEDBACK_CATALOG_AGENCY")
 # Where the receipt's QR code points: this site's public address.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Messages (motcua/notifications, docs/architecture.md "Messages"): the channel of each

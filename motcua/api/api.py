@@ -283,3 +283,9 @@ api.add_router("", staff_router)
 from motcua.tickets.api import router as queue_router  # noqa: E402
 
 api.add_router("", queue_router)
+
+from motcua.feedback.api import router as feedback_router  # noqa: E402
+from motcua.ratings.api import router as rating_router  # noqa: E402
+
+api.add_router("", rating_router)
+api.add_router("", feedback_router)

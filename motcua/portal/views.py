@@ -19,6 +19,7 @@ from motcua.catalog.selectors import (
 from motcua.clientaddress import client_address, rate_limit_key
 from motcua.dossiers.indicators import agency_public_figures
 from motcua.dossiers.public_lookup import TooManyLookups, dossier_public_lookup
+from motcua.follow.views import follow_context
 from motcua.portal.context_processors import TEXT_SIZES
 from motcua.portal.places import place_of
 from motcua.portal.submission import channels_offered, online_submit_url
@@ -156,5 +157,5 @@ def lookup(request):
                 "giấy hẹn và 4 số cuối của số điện thoại hoặc số định danh."
             )
             return render(request, "portal/lookup.html", context, status=404)
-        context["dossier"] = dossier
+        context.update(follow_context(dossier))
     return render(request, "portal/lookup.html", context)
