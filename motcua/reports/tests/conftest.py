@@ -28,7 +28,7 @@ def tree(levels, province, commune, other_commune, leader):
         code="000.11.31.H99", name="UBND xã Xa", level=levels["xa"], parent=district
     )
     for agency in (province, district, commune, other_commune, far):
-        Desk.objects.create(agency=agency, code="mot-cua", name="Bộ phận một cửa")
+        Desk.objects.create(agency=agency, code="trung-tam", name="Bộ phận một cửa")
         Unit.objects.create(agency=agency, code="vp", name="Văn phòng", function="van-phong")
         Unit.objects.create(agency=agency, code="tp", name="Tư pháp", function="tu-phap")
     steps = [
