@@ -47,7 +47,7 @@ def test_dashboard_shows_the_subtrees_figures_and_charts(client, tree, district_
     t = figures.total(scope, year, NOW)
     assert page.context["found"].tally == t
     html = page.content.decode()
-    assert html.count("<svg class=\"chart\"") == 4
+    assert html.count('<svg class="chart"') == 4
     assert "chưa có dữ liệu" in html  # payments, ratings, feedback
     assert f"{t.on_time_rate}%".replace(".", ",") in html  # Vietnamese decimal comma
 
@@ -94,19 +94,38 @@ def test_report_workbook_and_csv_hold_the_databases_counts(client, tree, distric
     assert last[0] == "Tổng cộng"
     assert sheet["B5"].value == "Tổng số hồ sơ tiếp nhận"
     subtree = agency_subtree_ids(tree["district"].pk)
-    start, end = period_of_days(*(d for d in (NOW.replace(month=7, day=1).date(),
-                                              NOW.replace(month=9, day=30).date()))).__dict__.values()  # noqa: E501
+    start, end = period_of_days(
+        *(d for d in (NOW.replace(month=7, day=1).date(), NOW.replace(month=9, day=30).date()))
+    ).__dict__.values()
     mine = Dossier.objects.filter(deciding_agency_id__in=subtree)
     new = mine.filter(received_at__gte=start, received_at__lt=end).count()
-    carried = mine.filter(received_at__lt=start).exclude(finished_at__lt=start).filter(
-        status__in=["received", "processing", "waiting_applicant", "waiting_payment",
-                    "result_ready", "returned"]).exclude(  # fmt: skip
-        finished_at__isnull=True, status__in=["result_ready", "returned"]
-    ).count()
+    carried = (
+        mine.filter(received_at__lt=start)
+        .exclude(finished_at__lt=start)
+        .filter(
+            status__in=[
+                "received",
+                "processing",
+                "waiting_applicant",
+                "waiting_payment",
+                "result_ready",
+                "returned",
+            ]
+        )
+        .exclude(finished_at__isnull=True, status__in=["result_ready", "returned"])
+        .count()
+    )
     finished = mine.filter(finished_at__gte=start, finished_at__lt=end).count()
     assert last[1] == carried + new and last[2] == carried
     assert last[5] == finished == last[6] + last[7] + last[8]
-    rows = list(csv.reader(io.StringIO(client.get(reverse("reports:report"),
-                                                 {**params, "dang": "csv"}).content.decode("utf-8-sig"))))  # noqa: E501
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("reports:report"), {**params, "dang": "csv"}).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
     assert [int(n) for n in rows[-1][1:]] == last[1:]
     assert client.get(reverse("reports:report"), params).status_code == 200
