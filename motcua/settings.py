@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.tasks",
+    "motcua.reports",
     "motcua.notifications",
     "motcua.portal",
     "motcua.api",

@@ -40,6 +40,7 @@ urlpatterns = [
     path("can-bo/tai-khoan/", include("motcua.api.urls")),
     path("can-bo/nhiem-vu/", include("motcua.tasks.urls")),
     path("can-bo/quay/", include("motcua.tickets.staff_urls")),
+    path("can-bo/chi-so/", include("motcua.reports.urls")),
     path("can-bo/", include("motcua.agencies.urls")),
     path("tu-choi/", include("motcua.notifications.urls")),
     path("can-bo/phan-anh/", include("motcua.feedback.staff_urls")),

@@ -280,6 +280,10 @@ from motcua.api.staff import router as staff_router  # noqa: E402
 api.add_router("", dossier_router)
 api.add_router("", staff_router)
 
+from motcua.reports.api import router as indicators_router  # noqa: E402
+
+api.add_router("", indicators_router)
+
 from motcua.tickets.api import router as queue_router  # noqa: E402
 
 api.add_router("", queue_router)
