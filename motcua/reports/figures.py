@@ -44,7 +44,7 @@ from motcua.dossiers.indicators import (
     DossierFigures,
     Period,
     _conditions,
-    satisfaction,
+    rating_summary,
 )
 from motcua.dossiers.models import (
     INBOX_CONDITION,
@@ -465,7 +465,7 @@ def others(scope: Scope, period: Period, now: datetime, tally: Tally) -> Others:
         score = max(Decimal(0), Decimal(100) - tally.late_rate - percent(unhappy, counted))
     return Others(
         satisfaction=score,
-        ratings=satisfaction(ratings) if ratings is not None else None,
+        ratings=rating_summary(ratings) if ratings is not None else None,
         online_payment_share=percent(*payments) if payments else None,
         feedback_on_time_rate=percent(*feedback) if feedback else None,
         reuse_share=percent(*reused) if reused else None,

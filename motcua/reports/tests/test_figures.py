@@ -240,3 +240,47 @@ def test_a_period_of_days_is_whole_days_in_vietnam_time():
     period = period_of_days(vn(2026, 1, 1).date(), vn(2026, 1, 31).date())
     assert period.start == vn(2026, 1, 1) and period.end == vn(2026, 2, 1)
     assert period.end - period.start == timedelta(days=31)
+
+
+@pytest.mark.django_db
+def test_ratings_and_feedback_are_read_from_their_apps(tree, clock):
+    """Once people rate and complain, satisfaction and feedback handled have figures: the
+    ratings per level, the dossiers rated "không hài lòng" or complained about, feedback
+    answered by its due time (or open, not yet due) over feedback received."""
+    from motcua.feedback.models import Feedback
+    from motcua.ratings.services import rating_submit
+
+    dossiers = generate(tree, n=80)
+    commune = tree["commune"]
+    returned = [
+        d for d in dossiers if d.status == Status.RETURNED and d.deciding_agency_id == commune.pk
+    ][:3]
+    clock(vn(2026, 11, 20, 10))
+    for dossier, overall in zip(returned, [3, 2, 1], strict=True):
+        rating_submit(dossier_id=dossier.pk, overall=overall, criteria={}, channel="lookup")
+    period, ids = PERIODS[0], [commune.pk]
+    assert sources.rating_counts(agency_ids=ids, period=period, now=NOW) == {3: 1, 2: 1, 1: 1}
+    assert sources.dissatisfied_dossiers(agency_ids=ids, period=period, now=NOW) == 1
+    assert sources.feedback_handled(agency_ids=ids, period=period, now=NOW) is None
+    base = dict(
+        agency=commune,
+        about="dossier",
+        dossier=returned[1],
+        name="Dân",
+        content="x",
+        phone="0912345678",
+    )
+    made = [
+        Feedback(**base, code="PA-1", received_at=vn(2026, 11, 2, 9), due_at=vn(2026, 11, 20, 9),
+                 answered_at=vn(2026, 11, 19, 9), state="answered"),
+        Feedback(**base, code="PA-2", received_at=vn(2026, 11, 3, 9), due_at=vn(2026, 11, 21, 9),
+                 answered_at=vn(2026, 11, 22, 9), state="answered"),
+        Feedback(**base, code="PA-3", received_at=vn(2026, 11, 18, 9),
+                 due_at=vn(2026, 12, 9, 9), state="received"),
+    ]  # fmt: skip
+    Feedback.objects.bulk_create(made)
+    assert sources.feedback_handled(agency_ids=ids, period=period, now=NOW) == (2, 3)
+    assert sources.dissatisfied_dossiers(agency_ids=ids, period=period, now=NOW) == 2
+    found = indicators_for(Scope(frozenset(ids)), period, NOW)
+    assert found.figure("satisfaction").value is not None
+    assert found.figure("feedback_on_time_rate").value is not None
