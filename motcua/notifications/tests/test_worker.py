@@ -151,7 +151,7 @@ def test_a_message_claimed_by_a_dead_worker_is_taken_again_after_its_lease(setti
     assert again.pk == claimed.pk and again.key == claimed.key and again.attempts == 2
 
 
-def test_the_looping_worker_outlives_a_database_error(monkeypatch):
+def test_the_looping_worker_outlives_a_database_error(monkeypatch, db):
     """A restart of PostgreSQL or a locked SQLite file costs a retry, not the worker."""
     from django.core.management import call_command
     from django.db import OperationalError
@@ -179,7 +179,7 @@ def test_the_looping_worker_outlives_a_database_error(monkeypatch):
     assert "thử lại" in err.getvalue() and "Đã gửi 1" in out.getvalue()
 
 
-def test_run_once_a_database_error_is_an_error(monkeypatch):
+def test_run_once_a_database_error_is_an_error(monkeypatch, db):
     from django.core.management import call_command
     from django.db import OperationalError
 
