@@ -28,8 +28,10 @@ urlpatterns = [
     path("can-bo/tai-khoan/", include("motcua.api.urls")),
     path("can-bo/nhiem-vu/", include("motcua.tasks.urls")),
     path("can-bo/quay/", include("motcua.tickets.staff_urls")),
+    path("can-bo/thanh-toan/", include("motcua.payments.staff_urls")),
     path("can-bo/", include("motcua.agencies.urls")),
     path("tu-choi/", include("motcua.notifications.urls")),
     path("", include("motcua.tickets.urls")),
+    path("", include("motcua.payments.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -283,3 +283,7 @@ api.add_router("", staff_router)
 from motcua.tickets.api import router as queue_router  # noqa: E402
 
 api.add_router("", queue_router)
+
+from motcua.payments.api import router as payments_router  # noqa: E402
+
+api.add_router("", payments_router)
