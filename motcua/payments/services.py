@@ -6,8 +6,9 @@
   taken, the payment is cancelled.
 - ``payment_confirm``: idempotent — an unknown reference (01), a wrong amount (04) or a
   payment the gateway already settled (02) records nothing but the log row; otherwise paid,
-  and a dossier waiting for payment (SPEC §6, DVCQG 6) goes back to processing through
-  ``dossier_apply`` (``payment_received``, as the system) in the same transaction.
+  and the dossier's trace records it through ``dossier_apply`` in the same transaction: a
+  dossier waiting for payment (SPEC §6, DVCQG 6) goes back to processing
+  (``payment_received``), any other gets a ``fee_paid`` event and keeps its status.
 - ``payment_cancel``, ``payment_record_at_desk``, ``payment_refund``, ``payments_expire``.
 
 A payment that fails or is abandoned leaves the dossier as it was: only a confirmed payment
@@ -30,7 +31,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from motcua import clock
-from motcua.actors import SYSTEM
+from motcua.actors import SYSTEM, SystemActor
 from motcua.catalog.templatetags.money import vnd
 from motcua.dossiers.access import Actor, Officer
 from motcua.dossiers.models import Dossier, Status
@@ -41,21 +42,11 @@ from motcua.payments.access import Payer
 from motcua.payments.models import Payment, PaymentEvent, PaymentProvider, PaymentState
 from motcua.payments.providers import BadSignature, gateway_get
 from motcua.payments.providers.base import clean, loggable
+from motcua.payments.selectors import PAYABLE_STATUSES, payable_errors
 from motcua.workcalendar.calendar import VN_TZ
 
 Outcome = PaymentEvent.Outcome
 Kind = PaymentEvent.Kind
-
-#: A fee may be paid from submission until the result is returned.
-PAYABLE_STATUSES = (
-    Status.SUBMITTED,
-    Status.RECEIVED,
-    Status.PROCESSING,
-    Status.WAITING_APPLICANT,
-    Status.WAITING_PAYMENT,
-    Status.RESULT_READY,
-)
-
 
 @dataclass(frozen=True)
 class Started:
@@ -80,20 +71,6 @@ def _lock(dossier_id: int) -> Dossier:
         .select_related("procedure_version__procedure")
         .get(pk=dossier_id)
     )
-
-
-def payable_errors(dossier: Dossier) -> list[str]:
-    """Why the fee of ``dossier`` cannot be paid now ([] when it can)."""
-    if dossier.fee_amount <= 0:
-        return [_("Hồ sơ này không có phí, lệ phí phải nộp: không cần thanh toán.")]
-    if dossier.status not in PAYABLE_STATUSES:
-        return [
-            _("Hồ sơ đang ở trạng thái “%(status)s”: không nộp phí, lệ phí được nữa.")
-            % {"status": Status(dossier.status).label}
-        ]
-    if Payment.objects.filter(dossier=dossier, state=PaymentState.PAID).exists():
-        return [_("Phí, lệ phí của hồ sơ này đã được nộp.")]
-    return []
 
 
 def _event(payment, *, kind, outcome, provider, actor_name, reference="", **fields):
@@ -257,8 +234,14 @@ def payment_confirm(
         notes = []
         if was_cancelled:
             notes.append(_("Khoản này đã bị hủy ở Motcua nhưng cổng thanh toán đã thu tiền."))
-        if _resume_if_waiting(dossier, actor=SYSTEM, payment=payment):
+        traced = _trace_paid(dossier, actor=SystemActor(name=gateway.label), payment=payment)
+        if traced == RESUMED:
             notes.append(_("Hồ sơ tiếp tục được xử lý."))
+        elif traced == CLOSED:
+            notes.append(
+                _("Hồ sơ đã kết thúc (“%(status)s”) trước khi tiền về: cần hoàn trả khoản này.")
+                % {"status": Status(dossier.status).label}
+            )
         if Payment.objects.filter(dossier=dossier, state=PaymentState.PAID).count() > 1:
             notes.append(_("Hồ sơ đã có khoản nộp khác: cần hoàn trả một khoản."))
         _event(
@@ -303,24 +286,35 @@ def _gateway_refused(*, provider, reference, amount, gateway_code, params) -> Ou
     return Outcome.CANCELLED
 
 
-def _resume_if_waiting(dossier: Dossier, *, actor, payment: Payment) -> bool:
-    """SPEC §6: a dossier waiting for payment goes back to processing, its due time moved
-    later by the wait — through the one function that changes a dossier's status."""
-    if dossier.status != Status.WAITING_PAYMENT:
-        return False
+RESUMED, TRACED, CLOSED = "resumed", "traced", "closed"
+
+
+def _trace_paid(dossier: Dossier, *, actor: Actor, payment: Payment) -> str:
+    """The dossier's trace records the fee paid, through the one function that writes it
+    (``dossier_apply``): a dossier waiting for payment goes back to processing, its due time
+    moved later by the wait (``payment_received``, SPEC §6), done by ``actor`` (the desk
+    officer, or the gateway as the system); any other gets a ``fee_paid`` event, the status
+    kept, recorded by the system in ``actor``'s name. A dossier closed meanwhile (money a
+    gateway took after it was withdrawn) is not touched: ``CLOSED``, the payment is still
+    recorded, to be refunded."""
+    if dossier.status not in PAYABLE_STATUSES:
+        return CLOSED
     note = _("Đã nộp %(amount)s (%(provider)s, mã tham chiếu %(reference)s).") % {
         "amount": vnd(payment.amount),
         "provider": payment.get_provider_display(),
         "reference": payment.reference,
     }
+    waiting = dossier.status == Status.WAITING_PAYMENT
+    if not waiting and not isinstance(actor, SystemActor):
+        actor = SystemActor(name=_actor_name(actor))
     dossier_apply(
         dossier_id=dossier.pk,
-        action=Action.PAYMENT_RECEIVED,
+        action=Action.PAYMENT_RECEIVED if waiting else Action.FEE_PAID,
         actor=actor,
         expected_version=None,
         note=note,
     )
-    return True
+    return RESUMED if waiting else TRACED
 
 
 # --- the desk and the staff ------------------------------------------------------------------
@@ -366,14 +360,14 @@ def payment_record_at_desk(
             started_by_name=actor.name,
             note=note.strip(),
         )
-        resumed = _resume_if_waiting(dossier, actor=actor, payment=payment)
+        resumed = _trace_paid(dossier, actor=actor, payment=payment)
         _event(
             payment,
             kind=Kind.DESK,
             outcome=Outcome.RECORDED,
             provider=PaymentProvider.DESK,
             actor_name=actor.name,
-            note=_("Hồ sơ tiếp tục được xử lý.") if resumed else "",
+            note=_("Hồ sơ tiếp tục được xử lý.") if resumed == RESUMED else "",
         )
     return payment
 

@@ -27,9 +27,14 @@ from motcua.payments.models import PaymentState
 from motcua.payments.providers import gateways_enabled
 from motcua.payments.providers import vnpay as vnp
 from motcua.payments.providers.demo import TMN_CODE, DemoGateway, demo_enabled
-from motcua.payments.selectors import fee_state, payment_get, payments_of
-from motcua.payments.services import (
+from motcua.payments.selectors import (
+    fee_state,
+    pay_link,
     payable_errors,
+    payment_get,
+    payments_of,
+)
+from motcua.payments.services import (
     payment_callback,
     payment_cancel,
     payment_path,
@@ -37,12 +42,6 @@ from motcua.payments.services import (
     payment_refund,
     payment_start,
 )
-
-
-def pay_url(dossier: Dossier) -> str:
-    """The dossier's pay page with a pay link (for the look-up and a failed payment)."""
-    token = access.pay_token(dossier)
-    return f"{reverse('payments:pay', args=[dossier.ref])}?{urlencode({'t': token})}"
 
 
 def site_url(request) -> str:
@@ -132,7 +131,7 @@ def result(request, token):
     payment = _payment_by_token(token)
     retry = None
     if payment.state == PaymentState.CANCELLED and not payable_errors(payment.dossier):
-        retry = pay_url(payment.dossier)
+        retry = pay_link(payment.dossier)
     context = {
         "payment": payment,
         "dossier": payment.dossier,

@@ -1,5 +1,5 @@
 """The fee's corner of other apps' pages: the staff dossier page (``dossier_fee``) and the
-public look-up (``lookup_pay_url``), each one ``{% include %}`` there."""
+public look-up (``lookup_fee``), each one ``{% include %}`` there."""
 
 from django import template
 
@@ -7,8 +7,8 @@ from motcua.dossiers import access as dossier_access
 from motcua.dossiers.models import Dossier
 from motcua.payments import access
 from motcua.payments.models import PaymentEvent, PaymentState
-from motcua.payments.selectors import fee_state, payments_of
-from motcua.payments.services import payable_errors, payment_path
+from motcua.payments.selectors import fee_state, pay_link, payable_errors, payment_due, payments_of
+from motcua.payments.services import payment_path
 
 register = template.Library()
 
@@ -21,8 +21,6 @@ def dossier_fee(context, dossier: Dossier) -> dict:
     refusals = payable_errors(dossier) if dossier.fee_amount else []
     may_refund = access.may_refund(actor, dossier)
     may_cancel = access.may_cancel(actor, dossier)
-    from motcua.payments.views import pay_url
-
     return {
         "state": fee_state(dossier, payments),
         "rows": [
@@ -45,18 +43,17 @@ def dossier_fee(context, dossier: Dossier) -> dict:
         "may_record": dossier.fee_amount > 0
         and not refusals
         and access.may_record_at_desk(actor, dossier),
-        "pay_url": pay_url(dossier) if dossier.fee_amount > 0 and not refusals else None,
+        "pay_url": pay_link(dossier) if dossier.fee_amount > 0 and not refusals else None,
     }
 
 
 @register.simple_tag
-def lookup_pay_url(code: str) -> str | None:
-    """On the public look-up, once the dossier was found: its pay page (with a pay link),
-    when a fee is due and can be paid now."""
+def lookup_fee(code: str) -> dict | None:
+    """On the public look-up, once the dossier was found (its check passed): the fee
+    (``payment_due``) and, when it can be paid online now, the pay page with a pay link."""
     dossier = Dossier.objects.filter(code=code).only("pk", "uid", "code", "fee_amount", "status")
     dossier = dossier.first() if code else None
-    if dossier is None or payable_errors(dossier):
+    due = payment_due(dossier) if dossier is not None else None
+    if due is None:
         return None
-    from motcua.payments.views import pay_url
-
-    return pay_url(dossier)
+    return {"due": due, "pay_url": pay_link(dossier) if due.payable else None}

@@ -5,7 +5,7 @@ dossier as it was; a confirmed one resumes a dossier waiting for payment (SPEC �
 import pytest
 
 from motcua.dossiers.models import DossierEvent, Status
-from motcua.dossiers.tests.factories import vn
+from motcua.dossiers.tests.factories import act, vn
 from motcua.dossiers.trace import audit_verify
 from motcua.payments.models import Payment, PaymentEvent, PaymentState
 from motcua.payments.services import payment_cancel, payments_expire
@@ -42,7 +42,7 @@ def test_a_confirmed_payment_resumes_the_dossier_waiting_for_it(client, waiting,
     assert dossier.due_at == vn(2026, 11, 12, 14)  # Thu 12/11 10:00 + 2.5 working hours
     event = dossier.events.order_by("-seq").first()
     assert event.action == "payment_received" and event.actor_id is None
-    assert event.actor_name == "Hệ thống" and payment.reference in event.note
+    assert event.actor_name == "VNPay" and payment.reference in event.note
     assert audit_verify() == []  # the trace's hash chain holds
 
 
@@ -147,13 +147,39 @@ def test_money_taken_after_a_cancellation_here_is_still_recorded(client, waiting
     assert "đã bị hủy" in PaymentEvent.objects.get(outcome=Outcome.CONFIRMED).note
 
 
-def test_a_fee_paid_before_processing_only_records_paid(client, dossier):
-    """Received, not waiting for payment: paid, and the dossier's status stays."""
+def test_a_fee_paid_before_processing_is_in_the_trace_and_the_status_stays(client, dossier):
+    """Received, not waiting for payment: paid, the trace gets a ``fee_paid`` event (through
+    ``dossier_apply``, chained), and status, due time and clock stay as they were. A replay
+    adds no second event."""
     payment = start(dossier).payment
-    before = untouched(dossier)
+    before = fresh(dossier)
     assert ipn(client, vnpay_ipn(payment.reference, 8000))["RspCode"] == "00"
     assert Payment.objects.get().state == PaymentState.PAID
+    after = fresh(dossier)
+    assert (after.status, after.due_at, after.paused_at, after.current_step_id) == (
+        before.status, before.due_at, before.paused_at, before.current_step_id
+    )  # fmt: skip
+    assert after.version == before.version + 1
+    event = after.events.order_by("-seq").first()
+    assert event.action == "fee_paid" and event.actor_name == "VNPay"
+    assert event.status_before == event.status_after == Status.RECEIVED
+    assert payment.reference in event.note and "8.000" in event.note
+    assert ipn(client, vnpay_ipn(payment.reference, 8000))["RspCode"] == "02"
+    assert DossierEvent.objects.filter(action="fee_paid").count() == 1
+    assert audit_verify() == []
+
+
+def test_money_after_the_dossier_closed_is_recorded_for_a_refund(client, dossier, leader):
+    """The gateway took the money after the dossier was stopped: the payment is paid (the
+    money arrived), the closed dossier is not touched, the log says to refund."""
+    payment = start(dossier).payment
+    act(dossier, "stop", leader, note="Dừng")
+    before = untouched(dossier)
+    assert ipn(client, vnpay_ipn(payment.reference, 8000))["RspCode"] == "00"
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.PAID
     assert untouched(dossier) == before
+    assert "hoàn trả" in PaymentEvent.objects.get(outcome=Outcome.CONFIRMED).note
 
 
 def test_two_payments_confirmed_are_both_recorded_and_flagged(client, waiting):

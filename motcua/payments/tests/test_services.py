@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from motcua.actors import SYSTEM
+from motcua.dossiers import access
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.tests.factories import act, as_actor, vn
 from motcua.payments.models import Payment, PaymentEvent, PaymentState
@@ -81,6 +82,31 @@ def test_the_desk_records_a_fee_paid_in_cash_and_the_dossier_resumes(
     event = dossier.events.order_by("-seq").first()
     assert event.action == "payment_received" and event.actor == desk_officer
     assert PaymentEvent.objects.get().outcome == PaymentEvent.Outcome.RECORDED
+
+
+def test_a_fee_paid_at_the_desk_before_processing_is_in_the_trace(dossier, desk_officer):
+    """Not waiting for payment: the status stays and the trace records the fee, in the name
+    of the officer who took it (the system writes the row: nobody may add one by hand)."""
+    before = fresh(dossier)
+    payment = payment_record_at_desk(dossier_id=dossier.pk, actor=as_actor(desk_officer))
+    after = fresh(dossier)
+    assert after.status == before.status == Status.RECEIVED and after.due_at == before.due_at
+    event = after.events.order_by("-seq").first()
+    assert event.action == "fee_paid" and payment.reference in event.note
+    assert event.actor_name == as_actor(desk_officer).name
+
+
+def test_only_the_system_writes_a_fee_paid_event(dossier, desk_officer, leader):
+    """``fee_paid`` is no officer's action: not offered, refused when posted."""
+    from motcua.dossiers.services import dossier_apply
+
+    for who in (desk_officer, leader):
+        actor = as_actor(who)
+        assert "fee_paid" not in access.allowed_actions(actor, dossier)
+        with pytest.raises(PermissionDenied):
+            dossier_apply(dossier_id=dossier.pk, action="fee_paid", actor=actor,
+                          expected_version=None, note="Đã nộp")  # fmt: skip
+    assert not fresh(dossier).events.filter(action="fee_paid").exists()
 
 
 def test_only_the_dossiers_desk_records_a_payment(waiting, specialist, other_agency_officer,
