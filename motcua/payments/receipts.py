@@ -3,11 +3,14 @@ printed and as PDF, drawn with the forms' QR code and PDF renderer (``dossiers.p
 
 It is Motcua's proof of payment. A receipt registered with the tax authority (biên lai điện
 tử under Nghị định 123/2020/NĐ-CP, with its template code, symbol and number) is issued by the
-agency's receipt software; docs/adr/0016 says why Motcua does not issue one itself.
+agency's receipt software; docs/adr/0020 says why Motcua does not issue one itself.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
 from django.utils import translation
 from num2words import num2words
 
@@ -17,6 +20,7 @@ from motcua.payments.models import Payment, PaymentProvider
 
 TEMPLATE = "payments/receipt.html"
 TITLE = "Biên lai thu phí, lệ phí (điện tử)"
+STYLESHEETS = ("motcua/paper.css", "payments/payments.css")
 
 
 def amount_in_words(amount: int) -> str:
@@ -48,5 +52,11 @@ def receipt_context(payment: Payment) -> dict:
 
 
 def receipt_pdf(payment: Payment) -> bytes:
+    """The receipt as PDF, in Vietnamese whatever the reader's language: the forms' sheet
+    (``paper.css``) and this app's marks (the demo and refund stamps)."""
+    from weasyprint import CSS, HTML
+
     with translation.override("vi"):
-        return papers.render_pdf(TEMPLATE, receipt_context(payment))
+        html = render_to_string(TEMPLATE, {**receipt_context(payment), "for_pdf": True})
+    sheets = [CSS(filename=finders.find(name)) for name in STYLESHEETS]
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=sheets)
