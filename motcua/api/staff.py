@@ -120,11 +120,7 @@ def inbox(request: HttpRequest, params: Query[InboxQuery]):
 #: Every action of the transition table but those only the system records (a fee paid); a name
 #: outside it is refused (422) before anything.
 ActionName = Literal[
-    tuple(
-        dict.fromkeys(
-            action.value for action, _status in TABLE if action not in SYSTEM_ACTIONS
-        )
-    )
+    tuple(dict.fromkeys(action.value for action, _status in TABLE if action not in SYSTEM_ACTIONS))
 ]
 
 User = get_user_model()

@@ -29,7 +29,12 @@ class PaymentProvider(models.TextChoices):
     DESK = "desk", _("Nộp tại Bộ phận một cửa")
 
 
-ROW_STATES = [PaymentState.PENDING, PaymentState.PAID, PaymentState.CANCELLED, PaymentState.REFUNDED]
+ROW_STATES = [
+    PaymentState.PENDING,
+    PaymentState.PAID,
+    PaymentState.CANCELLED,
+    PaymentState.REFUNDED,
+]
 
 
 class Payment(models.Model):
@@ -83,10 +88,13 @@ class Payment(models.Model):
                 name="payment_state_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(state__in=["paid", "refunded"]) | models.Q(paid_at__isnull=False),
+                condition=~models.Q(state__in=["paid", "refunded"])
+                | models.Q(paid_at__isnull=False),
                 name="payment_paid_has_time",
             ),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="payment_amount_positive"
+            ),
         ]
         verbose_name = _("khoản thanh toán")
         verbose_name_plural = _("khoản thanh toán")

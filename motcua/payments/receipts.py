@@ -24,7 +24,7 @@ STYLESHEETS = ("motcua/paper.css", "payments/payments.css")
 
 
 def amount_in_words(amount: int) -> str:
-    """"Tám nghìn đồng": Vietnamese words, as a receipt writes the sum."""
+    """ "Tám nghìn đồng": Vietnamese words, as a receipt writes the sum."""
     return f"{num2words(amount, lang='vi')} đồng".capitalize()
 
 

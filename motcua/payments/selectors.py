@@ -38,7 +38,6 @@ def payable_errors(dossier: Dossier) -> list[str]:
     return []
 
 
-
 def payments_of(dossier: Dossier) -> list[Payment]:
     """The dossier's payments, oldest first (one query)."""
     return list(Payment.objects.filter(dossier=dossier).order_by("created_at", "pk"))

@@ -48,6 +48,7 @@ from motcua.workcalendar.calendar import VN_TZ
 Outcome = PaymentEvent.Outcome
 Kind = PaymentEvent.Kind
 
+
 @dataclass(frozen=True)
 class Started:
     payment: Payment
@@ -99,7 +100,10 @@ def payment_start(
     gateway = gateway_get(provider)
     if gateway is None or not gateway.enabled():
         raise ValidationError(
-            {"provider": _("Hình thức thanh toán “%(name)s” chưa được cấu hình.") % {"name": provider}}
+            {
+                "provider": _("Hình thức thanh toán “%(name)s” chưa được cấu hình.")
+                % {"name": provider}
+            }
         )
     with transaction.atomic():
         dossier = _lock(dossier_id)
@@ -321,7 +325,12 @@ def _trace_paid(dossier: Dossier, *, actor: Actor, payment: Payment) -> str:
 
 
 def payment_record_at_desk(
-    *, dossier_id: int, actor: Officer, payer_name: str = "", receipt_number: str = "", note: str = ""
+    *,
+    dossier_id: int,
+    actor: Officer,
+    payer_name: str = "",
+    receipt_number: str = "",
+    note: str = "",
 ) -> Payment:
     """The desk officer took the fee in cash (or saw the proof of a transfer): a paid payment
     with the same e-receipt; a dossier waiting for payment goes back to processing, the

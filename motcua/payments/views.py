@@ -11,9 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -168,9 +167,7 @@ def _demo_request(params) -> dict[str, str] | None:
 
 
 def _demo_refusal(request, message: str):
-    return render(
-        request, "payments/demo_gateway.html", {"refusal": message}, status=400
-    )
+    return render(request, "payments/demo_gateway.html", {"refusal": message}, status=400)
 
 
 def demo_gateway(request):
@@ -273,7 +270,9 @@ def _staff_payment_change(request, ref, reference, service, done):
 @login_required
 @require_POST
 def refund(request, ref, reference):
-    return _staff_payment_change(request, ref, reference, payment_refund, _("Đã ghi nhận hoàn trả."))
+    return _staff_payment_change(
+        request, ref, reference, payment_refund, _("Đã ghi nhận hoàn trả.")
+    )
 
 
 @login_required

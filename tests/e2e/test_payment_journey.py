@@ -94,7 +94,7 @@ def test_a_citizen_pays_a_fee_online_through_the_demo_gateway(live_server, demo,
         shot(phone, "66-pay-lookup-paid")
     finally:
         context.close()
-    status, version, due_at, _hash, events = state_of(dossier)
+    status, _version, due_at, _hash, events = state_of(dossier)
     assert (status, due_at) == (before[0], before[2]) and events == before[4] + 1
 
     # The desk officer: the payments, their log, and the trace.

@@ -33,8 +33,23 @@ from motcua.payments.providers.vnpay import order_info, vnp_time
 
 SIGNATURE = "MaXacThuc"
 SUCCESS = "00"
-REQUEST_FIELDS = ("MaDoiTac", "MaThamChieu", "SoTien", "MaHoSo", "NoiDung", "ThoiGianTao", "UrlTraVe")
-CALLBACK_FIELDS = ("MaDoiTac", "MaThamChieu", "SoTien", "MaGiaoDich", "MaKetQua", "ThoiGianThanhToan")
+REQUEST_FIELDS = (
+    "MaDoiTac",
+    "MaThamChieu",
+    "SoTien",
+    "MaHoSo",
+    "NoiDung",
+    "ThoiGianTao",
+    "UrlTraVe",
+)
+CALLBACK_FIELDS = (
+    "MaDoiTac",
+    "MaThamChieu",
+    "SoTien",
+    "MaGiaoDich",
+    "MaKetQua",
+    "ThoiGianThanhToan",
+)
 #: What Motcua cannot do without, in whatever order a deployment signs them.
 REQUEST_REQUIRED = {"MaThamChieu", "SoTien"}
 CALLBACK_REQUIRED = {"MaThamChieu", "SoTien", "MaKetQua"}
@@ -97,7 +112,9 @@ class DvcqgGateway(Gateway):
         code = str(params.get("MaKetQua", ""))
         return Callback(
             reference=str(params.get("MaThamChieu", "")),
-            amount=int(amount) if amount.isascii() and amount.isdigit() and len(amount) < 19 else None,
+            amount=int(amount)
+            if amount.isascii() and amount.isdigit() and len(amount) < 19
+            else None,
             success=code == SUCCESS,
             transaction_id=str(params.get("MaGiaoDich", "")),
             gateway_code=code,

@@ -34,9 +34,7 @@ def dossier_fee(context, dossier: Dossier) -> dict:
             }
             for p in payments
         ],
-        "events": list(
-            PaymentEvent.objects.filter(payment__dossier=dossier).order_by("at", "pk")
-        )
+        "events": list(PaymentEvent.objects.filter(payment__dossier=dossier).order_by("at", "pk"))
         if payments
         else [],
         "paid_twice": sum(p.state == PaymentState.PAID for p in payments) > 1,

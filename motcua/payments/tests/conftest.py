@@ -76,7 +76,9 @@ def untouched(dossier) -> tuple:
 
 
 def vnpay_hash(params: dict, secret: str = VNPAY_SECRET) -> str:
-    pairs = sorted((k, v) for k, v in params.items() if k not in ("vnp_SecureHash", "vnp_SecureHashType"))
+    pairs = sorted(
+        (k, v) for k, v in params.items() if k not in ("vnp_SecureHash", "vnp_SecureHashType")
+    )
     text = "&".join(k + "=" + quote_plus(v) for k, v in pairs)
     return hmac.new(secret.encode("utf-8"), text.encode("utf-8"), hashlib.sha512).hexdigest()
 
@@ -126,5 +128,9 @@ def start(dossier, provider="vnpay", payer=SYSTEM, base_url="http://testserver")
     from motcua.payments.services import payment_start
 
     return payment_start(
-        dossier_id=dossier.pk, provider=provider, payer=payer, base_url=base_url, client_ip="10.1.2.3"
+        dossier_id=dossier.pk,
+        provider=provider,
+        payer=payer,
+        base_url=base_url,
+        client_ip="10.1.2.3",
     )

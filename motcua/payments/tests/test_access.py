@@ -34,7 +34,9 @@ def post(client, dossier, provider="demo", **extra):
     )
 
 
-def test_peer_systems_start_payments_for_their_agencies_only(client, dossier, commune, other_commune):
+def test_peer_systems_start_payments_for_their_agencies_only(
+    client, dossier, commune, other_commune
+):
     own = ApiKey.issue(name="Cổng tỉnh", agency=commune)[1]
     other = ApiKey.issue(name="Xã khác", agency=other_commune)[1]
     response = post(client, dossier, **bearer(own))
@@ -86,7 +88,9 @@ def test_refusals_are_422_in_the_error_shape_and_store_nothing(client, dossier, 
     settings.PAYMENT_DEMO = False
     refused = post(client, dossier, "demo", **bearer(token))
     assert refused.status_code == 422
-    assert refused.json()["errors"] == {"provider": "Hình thức thanh toán “demo” chưa được cấu hình."}
+    assert refused.json()["errors"] == {
+        "provider": "Hình thức thanh toán “demo” chưa được cấu hình."
+    }
     Dossier.objects.filter(pk=dossier.pk).update(fee_amount=0)
     refused = post(client, dossier, "vnpay", **bearer(token))
     assert refused.status_code == 422 and "không có phí" in refused.json()["detail"]
@@ -129,7 +133,9 @@ def test_the_look_up_pay_link_lets_its_holder_pay_that_dossier_only(client, doss
     assert client.get(pay_page(other, token)).status_code == 404  # another dossier's link
     assert client.get(pay_page(dossier, token + "x")).status_code == 404
     response = client.post(pay_page(dossier), {"provider": "demo", "t": token})
-    assert response.status_code == 302 and response["Location"].startswith("http://testserver/thanh-toan-thu/")
+    assert response.status_code == 302 and response["Location"].startswith(
+        "http://testserver/thanh-toan-thu/"
+    )
     assert Payment.objects.get().started_by_name == "Người nộp phí qua trang tra cứu"
 
 
@@ -146,8 +152,8 @@ def test_the_look_up_offers_the_pay_link_only_when_a_fee_is_due(client, dossier,
     page = client.get("/tra-cuu/", {"code": dossier.code, "verify": "5678"})
     assert page.status_code == 200
     assert "Nộp phí, lệ phí trực tuyến" in page.content.decode()
-    from motcua.payments.services import payment_record_at_desk
     from motcua.dossiers.tests.factories import as_actor
+    from motcua.payments.services import payment_record_at_desk
 
     payment_record_at_desk(dossier_id=dossier.pk, actor=as_actor(desk_officer))
     page = client.get("/tra-cuu/", {"code": dossier.code, "verify": "5678"})

@@ -4,6 +4,7 @@ dossier as it was; a confirmed one resumes a dossier waiting for payment (SPEC Â
 
 import pytest
 
+from motcua.actors import SYSTEM
 from motcua.dossiers.models import DossierEvent, Status
 from motcua.dossiers.tests.factories import act, vn
 from motcua.dossiers.trace import audit_verify
@@ -16,7 +17,6 @@ from motcua.payments.tests.conftest import (
     untouched,
     vnpay_ipn,
 )
-from motcua.actors import SYSTEM
 
 IPN = "/api/v1/payments/vnpay/ipn"
 Outcome = PaymentEvent.Outcome
@@ -68,7 +68,9 @@ def test_a_forged_callback_changes_nothing(client, waiting):
     assert ipn(client, forged) == {"RspCode": "97", "Message": "Invalid signature"}
     tampered = {**vnpay_ipn(payment.reference, 1), "vnp_Amount": "800000"}  # amount changed
     assert ipn(client, tampered)["RspCode"] == "97"
-    unsigned = {k: v for k, v in vnpay_ipn(payment.reference, 8000).items() if k != "vnp_SecureHash"}
+    unsigned = {
+        k: v for k, v in vnpay_ipn(payment.reference, 8000).items() if k != "vnp_SecureHash"
+    }
     assert ipn(client, unsigned)["RspCode"] == "97"
     assert untouched(waiting) == before
     payment.refresh_from_db()

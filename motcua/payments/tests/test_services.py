@@ -64,9 +64,7 @@ def test_fee_states(dossier, desk_officer):
     assert fee_state(dossier) == PaymentState.REFUNDED
 
 
-def test_the_desk_records_a_fee_paid_in_cash_and_the_dossier_resumes(
-    waiting, desk_officer, clock
-):
+def test_the_desk_records_a_fee_paid_in_cash_and_the_dossier_resumes(waiting, desk_officer, clock):
     clock(vn(2026, 11, 9, 14))
     payment = payment_record_at_desk(
         dossier_id=waiting.pk,

@@ -9,8 +9,7 @@ from django.core.checks import Error
 
 from motcua.payments.checks import dvcqg_fields_check
 from motcua.payments.models import Payment
-from motcua.payments.providers import BadSignature, gateway_get
-from motcua.payments.providers import dvcqg, vnpay
+from motcua.payments.providers import BadSignature, dvcqg, gateway_get, vnpay
 from motcua.payments.tests.conftest import (
     DVCQG_SECRET,
     VNPAY_SECRET,
@@ -103,7 +102,10 @@ def test_the_payment_url_follows_vnpay_2_1_0(dossier, clock):
     assert payment.amount == 8000 and url.endswith(f"&vnp_SecureHash={query['vnp_SecureHash']}")
     assert "vnp_SecureHashType" not in query
     assert started.url == gateway_get("vnpay").payment_url(
-        payment, base_url="http://testserver", return_url=query["vnp_ReturnUrl"], client_ip="10.1.2.3"
+        payment,
+        base_url="http://testserver",
+        return_url=query["vnp_ReturnUrl"],
+        client_ip="10.1.2.3",
     )  # the same address each time
 
 
@@ -111,7 +113,12 @@ def test_vnpay_callback_is_read_only_with_our_secret():
     gateway = gateway_get("vnpay")
     good = vnpay_ipn("MC1", 8000)
     read = gateway.callback(good)
-    assert (read.reference, read.amount, read.success, read.transaction_id) == ("MC1", 8000, True, "14226112")
+    assert (read.reference, read.amount, read.success, read.transaction_id) == (
+        "MC1",
+        8000,
+        True,
+        "14226112",
+    )
     with pytest.raises(BadSignature):
         gateway.callback(vnpay_ipn("MC1", 8000, secret="not ours"))
     with pytest.raises(BadSignature):
@@ -136,7 +143,8 @@ def test_an_unconfigured_vnpay_verifies_nothing(settings):
 
 def test_dvcqg_signature_fixed_vectors():
     request = ["MOTCUA01", "MC2611230123456789ABCDEF", "10000", "000.01.31.H99-261123-0001"]
-    # printf '%s' 'MOTCUA01|MC2611230123456789ABCDEF|10000|000.01.31.H99-261123-0001|DVCQGTESTSECRET' | openssl dgst -sha256
+    # printf '%s' 'MOTCUA01|MC2611230123456789ABCDEF|10000|000.01.31.H99-261123-0001|''\
+    # DVCQGTESTSECRET' | openssl dgst -sha256
     assert dvcqg.sign(request, DVCQG_SECRET) == (
         "979e6c5c2dacaa4e91229caa44c9cc60ea9010a9d46ce93ae8b43046d5bd285b"
     )
