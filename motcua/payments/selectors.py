@@ -24,8 +24,9 @@ PAYABLE_STATUSES = (
 )
 
 
-def payable_errors(dossier: Dossier) -> list[str]:
-    """Why the fee of ``dossier`` cannot be paid now ([] when it can)."""
+def payable_errors(dossier: Dossier, payments: list[Payment] | None = None) -> list[str]:
+    """Why the fee of ``dossier`` cannot be paid now ([] when it can); ``payments`` (its
+    payments, when the caller has them) saves the query."""
     if dossier.fee_amount <= 0:
         return [_("Hồ sơ này không có phí, lệ phí phải nộp: không cần thanh toán.")]
     if dossier.status not in PAYABLE_STATUSES:
@@ -33,7 +34,11 @@ def payable_errors(dossier: Dossier) -> list[str]:
             _("Hồ sơ đang ở trạng thái “%(status)s”: không nộp phí, lệ phí được nữa.")
             % {"status": Status(dossier.status).label}
         ]
-    if Payment.objects.filter(dossier=dossier, state=PaymentState.PAID).exists():
+    if payments is not None:
+        paid = any(p.state == PaymentState.PAID for p in payments)
+    else:
+        paid = Payment.objects.filter(dossier=dossier, state=PaymentState.PAID).exists()
+    if paid:
         return [_("Phí, lệ phí của hồ sơ này đã được nộp.")]
     return []
 

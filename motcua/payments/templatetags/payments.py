@@ -18,7 +18,7 @@ def dossier_fee(context, dossier: Dossier) -> dict:
     """The dossier's fee, its payments and what the officer may do with them."""
     actor = dossier_access.request_actor(context["request"])
     payments = payments_of(dossier)
-    refusals = payable_errors(dossier) if dossier.fee_amount else []
+    refusals = payable_errors(dossier, payments) if dossier.fee_amount else []
     may_refund = access.may_refund(actor, dossier)
     may_cancel = access.may_cancel(actor, dossier)
     return {
