@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "motcua.ratings",
     "motcua.follow",
     "motcua.feedback",
+    "motcua.payments",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,7 @@ CONTENT_SECURITY_POLICY = {
         "/api/v1/agencies",
         "/api/v1/calendar/",
         "/api/v1/openapi.json",
+        "/api/v1/payments/",
     ],
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -304,6 +306,22 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "Motcua <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Fees paid online (motcua/payments, SPEC §10; docs/api.md). A gateway is offered when its
+# settings are all set. The demo gateway (pages of this server, no real money) follows DEBUG
+# unless set on purpose: a production server never has it by accident.
+PAYMENT_DEMO = env_bool("PAYMENT_DEMO", DEBUG)
+# The gateway takes no money after this many minutes (vnp_ExpireDate); expire_payments
+# cancels what is still pending after twice as long.
+PAYMENT_EXPIRE_MINUTES = env_int("PAYMENT_EXPIRE_MINUTES", 15)
+VNPAY_TMN_CODE = env_str("VNPAY_TMN_CODE")
+VNPAY_HASH_SECRET = env_str("VNPAY_HASH_SECRET")
+VNPAY_URL = env_str("VNPAY_URL")  # e.g. VNPay's sandbox …/paymentv2/vpcpay.html
+DVCQG_PAY_URL = env_str("DVCQG_PAY_URL")
+DVCQG_PAY_MERCHANT = env_str("DVCQG_PAY_MERCHANT")
+DVCQG_PAY_SECRET = env_str("DVCQG_PAY_SECRET")
+# The platform's signed fields, in order (comma-separated; providers/dvcqg.py's defaults).
+DVCQG_PAY_REQUEST_FIELDS = env_str("DVCQG_PAY_REQUEST_FIELDS")
+DVCQG_PAY_CALLBACK_FIELDS = env_str("DVCQG_PAY_CALLBACK_FIELDS")
 # Uploads stream to unnamed temporary files, hashed as they come and cut off past
 # ATTACHMENT_MAX_MB (motcua/dossiers/files.py): none is ever read whole into memory.
 FILE_UPLOAD_HANDLERS = ["motcua.dossiers.files.IncomingFileUploadHandler"]

@@ -41,11 +41,13 @@ urlpatterns = [
     path("can-bo/nhiem-vu/", include("motcua.tasks.urls")),
     path("can-bo/quay/", include("motcua.tickets.staff_urls")),
     path("can-bo/chi-so/", include("motcua.reports.urls")),
+    path("can-bo/thanh-toan/", include("motcua.payments.staff_urls")),
     path("can-bo/", include("motcua.agencies.urls")),
     path("tu-choi/", include("motcua.notifications.urls")),
     path("can-bo/phan-anh/", include("motcua.feedback.staff_urls")),
     path("", include("motcua.tickets.urls")),
     path("", include("motcua.follow.urls")),
     path("", include("motcua.feedback.urls")),
+    path("", include("motcua.payments.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -293,3 +293,6 @@ from motcua.ratings.api import router as rating_router  # noqa: E402
 
 api.add_router("", rating_router)
 api.add_router("", feedback_router)
+from motcua.payments.api import router as payments_router  # noqa: E402
+
+api.add_router("", payments_router)

@@ -34,6 +34,7 @@ class Action(StrEnum):
     SUPPLEMENT_RECEIVED = "supplement_received"
     REQUEST_PAYMENT = "request_payment"
     PAYMENT_RECEIVED = "payment_received"
+    FEE_PAID = "fee_paid"
     APPROVE = "approve"
     RESULT_READY = "result_ready"
     PROPOSE_EXTENSION = "propose_extension"
@@ -158,6 +159,18 @@ TABLE: dict[tuple[Action, Status], Rule] = {
     (Action.PAYMENT_RECEIVED, S.WAITING_PAYMENT): Rule(
         S.PROCESSING, _who(Relation.DESK, Relation.HOLDER)
     ),
+    # A fee paid online or at the desk, recorded by ``payments.services`` with the payment
+    # itself: the status stays (a dossier waiting for payment takes ``payment_received``).
+    **{
+        (Action.FEE_PAID, status): Rule(status, _who(Relation.SYSTEM))
+        for status in (
+            S.SUBMITTED,
+            S.RECEIVED,
+            S.PROCESSING,
+            S.WAITING_APPLICANT,
+            S.RESULT_READY,
+        )
+    },
     # Apology and a new appointment (form 04), the status stays, once only (SPEC §6): whoever
     # holds the step proposes it, the agency's leader alone issues it.
     **{
@@ -182,6 +195,11 @@ TABLE: dict[tuple[Action, Status], Rule] = {
 #: Work inside the agency: not a hand-over (form 06 has no row for it) and never shown to the
 #: public (the look-up and its API leave these events out).
 INTERNAL_ACTIONS = frozenset({Action.ASSIGN, Action.COMMENT, Action.PROPOSE_EXTENSION})
+
+#: Recorded by another module's service together with its own record, as the system (the
+#: row's only "who"): never a button, never a staff API action. A fee paid is
+#: ``payments.services`` writing the payment and this event in one transaction.
+SYSTEM_ACTIONS = frozenset({Action.FEE_PAID})
 
 
 REASON = _("Lý do / nội dung")
@@ -303,6 +321,11 @@ SPECS: dict[Action, ActionSpec] = {
         note_label=_("Ghi chú"),
         main=True,
         public_label=_("Đã nộp nghĩa vụ tài chính, tiếp tục giải quyết"),
+    ),
+    Action.FEE_PAID: ActionSpec(
+        _("Đã nộp phí, lệ phí"),
+        note_required=_("Ghi khoản phí, lệ phí đã nộp."),
+        note_label=None,
     ),
     Action.PROPOSE_EXTENSION: ActionSpec(
         _("Đề xuất gia hạn (mẫu 04)"),

@@ -42,10 +42,15 @@ STATE_LABELS = {
 }
 
 
-def _reader() -> Callable[[Dossier], object] | None:
+def _selectors():
     if not apps.is_installed(PAYMENTS_APP):
         return None
-    return importlib.import_module(f"{PAYMENTS_APP}.selectors").payment_due
+    return importlib.import_module(f"{PAYMENTS_APP}.selectors")
+
+
+def _reader() -> Callable[[Dossier], object] | None:
+    selectors = _selectors()
+    return selectors.payment_due if selectors is not None else None
 
 
 def _field(found: object, name: str, default=None):
@@ -70,5 +75,14 @@ def payment_due(status: dict) -> PaymentDue | None:
         amount=int(_field(found, "amount", 0) or 0),
         state=state,
         label=str(label),
-        pay_url=str(_field(found, "pay_url", "") or ""),
+        pay_url=str(_field(found, "pay_url", "") or _pay_link(found, dossier)),
     )
+
+
+def _pay_link(found: object, dossier: Dossier) -> str:
+    """The payments app's pay link (valid for a day) when it says the fee is payable now:
+    the look-up has already checked whoever asks."""
+    selectors = _selectors()
+    if not _field(found, "payable", False) or not hasattr(selectors, "pay_link"):
+        return ""
+    return selectors.pay_link(dossier)
