@@ -326,6 +326,7 @@ SPECS: dict[Action, ActionSpec] = {
         _("Đã nộp phí, lệ phí"),
         note_required=_("Ghi khoản phí, lệ phí đã nộp."),
         note_label=None,
+        public_label=_("Đã nộp phí, lệ phí"),
     ),
     Action.PROPOSE_EXTENSION: ActionSpec(
         _("Đề xuất gia hạn (mẫu 04)"),

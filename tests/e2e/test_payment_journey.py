@@ -42,11 +42,11 @@ def test_a_citizen_pays_a_fee_online_through_the_demo_gateway(live_server, demo,
         phone.get_by_label("Mã hồ sơ (in trên giấy hẹn)").fill(dossier.code)
         phone.get_by_label("4 số cuối số điện thoại hoặc số định danh").fill("4321")
         phone.get_by_role("button", name="Tra cứu").tap()
-        expect(phone.locator(".lookup-fee")).to_contain_text("3.000")
-        expect(phone.locator(".lookup-fee")).to_contain_text("Chưa nộp")
+        expect(phone.locator("dd.payment")).to_contain_text("3.000")
+        expect(phone.locator("dd.payment")).to_contain_text("Chưa nộp")
         no_sideways_scroll(phone)
         shot(phone, "60-pay-lookup-fee-due")
-        phone.get_by_role("link", name="Nộp phí, lệ phí trực tuyến").tap()
+        phone.get_by_role("link", name="Nộp trực tuyến").tap()
 
         # The pay page: the demo gateway, marked as such.
         expect(phone.get_by_role("heading", name="Nộp phí, lệ phí trực tuyến")).to_be_visible()
@@ -88,8 +88,8 @@ def test_a_citizen_pays_a_fee_online_through_the_demo_gateway(live_server, demo,
         phone.get_by_label("Mã hồ sơ (in trên giấy hẹn)").fill(dossier.code)
         phone.get_by_label("4 số cuối số điện thoại hoặc số định danh").fill("4321")
         phone.get_by_role("button", name="Tra cứu").tap()
-        expect(phone.locator(".lookup-fee")).to_contain_text("Đã nộp")
-        expect(phone.get_by_role("link", name="Nộp phí, lệ phí trực tuyến")).to_have_count(0)
+        expect(phone.locator("dd.payment")).to_contain_text("Đã nộp")
+        expect(phone.get_by_role("link", name="Nộp trực tuyến")).to_have_count(0)
         expect(phone.locator(".timeline")).to_contain_text("Đã nộp phí, lệ phí")
         shot(phone, "66-pay-lookup-paid")
     finally:
