@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "motcua.api",
     "motcua.ratelimit",
     "motcua.tickets",
+    "motcua.submissions",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +171,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "agencies:staff_home"
 LOGOUT_REDIRECT_URL = "portal:home"
+#: Where a citizen logs in before submitting online or completing a dossier (the pages of
+#: motcua/portal/citizen.py). The staff log-in page until the citizens' own exists.
+CITIZEN_LOGIN_URL = "login"
 
 # Lock an account + address out after repeated failed log-ins (django-axes).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

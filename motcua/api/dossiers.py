@@ -24,7 +24,7 @@ from motcua.catalog.selectors import (
 from motcua.clientaddress import client_address, rate_limit_key
 from motcua.dossiers import access, papers
 from motcua.dossiers.files import IncomingFile
-from motcua.dossiers.models import Attachment, Dossier, DossierDocument, ReceiptKey
+from motcua.dossiers.models import Attachment, Channel, Dossier, DossierDocument, ReceiptKey
 from motcua.dossiers.public_lookup import TooManyLookups, dossier_public_lookup
 from motcua.dossiers.services import (
     AlreadyReceived,
@@ -33,6 +33,7 @@ from motcua.dossiers.services import (
     SubmissionKey,
     dossier_already_received,
     dossier_receive,
+    dossier_submit,
 )
 from motcua.workcalendar.calendar import VN_TZ
 
@@ -69,11 +70,16 @@ class DossierIn(Schema):
 
 
 class DossierCreated(Schema):
-    code: str
+    code: str = Field(
+        description="Mã hồ sơ. Hồ sơ trực tuyến (channel 2) chưa được tiếp nhận thì chưa có "
+        "mã: khi đó là uid của hồ sơ (32 chữ số hex), mọi đường dẫn đều nhận; mã được cấp khi "
+        "bộ phận một cửa tiếp nhận (accept)."
+    )
     status: str
-    dvcqg_status: int
-    received_at: datetime
-    due_at: datetime
+    dvcqg_status: int = Field(description="2 khi tiếp nhận ngay (channel 1, 3); 1 khi nộp "
+                              "trực tuyến (channel 2), chờ bộ phận một cửa kiểm tra.")  # fmt: skip
+    received_at: datetime | None = Field(description="null khi chưa tiếp nhận (DVCQG 1).")
+    due_at: datetime | None = Field(description="null khi chưa tiếp nhận (DVCQG 1).")
 
 
 class EventOut(Schema):
@@ -139,11 +145,11 @@ def vn_time(moment: datetime | None) -> datetime | None:
 def _created(dossier: Dossier) -> dict:
     """SPEC §6: times are given in Vietnam time, with their offset."""
     return {
-        "code": dossier.code,
+        "code": dossier.ref,
         "status": dossier.status,
         "dvcqg_status": dossier.dvcqg_status,
-        "received_at": dossier.received_at.astimezone(VN_TZ),
-        "due_at": dossier.due_at.astimezone(VN_TZ),
+        "received_at": vn_time(dossier.received_at),
+        "due_at": vn_time(dossier.due_at),
     }
 
 
@@ -185,7 +191,9 @@ def dossier_create(
 ):
     """Receive a dossier from a peer system. The same ``Idempotency-Key`` (at most 200
     characters, never cut) returns the same dossier, never a second one; a validation error
-    is a 422 with a message per field, and nothing is stored."""
+    is a 422 with a message per field, and nothing is stored. ``channel`` 2 (online, e.g.
+    forwarded by the national portal) is submitted, not received: DVCQG 1, no code, no due
+    time until the desk accepts it (SPEC §12.3); ``code`` is then its uid."""
     api_key: ApiKey = request.auth
     actor = access.actor_for_api_key(api_key)
     key = idempotency_key.strip()
@@ -222,6 +230,11 @@ def _receive(actor: access.PeerSystem, payload: DossierIn, submission: Submissio
         errors["agency"] = "Khóa API không được nhận hồ sơ cho cơ quan này."
     if payload.channel not in (1, 2, 3):
         errors["channel"] = "Kênh phải là 1 (trực tiếp), 2 (trực tuyến) hoặc 3 (bưu chính)."
+    elif payload.channel == Channel.ONLINE and payload.received_at is not None:
+        errors["received_at"] = (
+            "Hồ sơ trực tuyến (kênh 2) chưa được tiếp nhận: thời điểm tiếp nhận là lúc bộ phận "
+            "một cửa kiểm tra và tiếp nhận; không gửi received_at."
+        )
     if errors:
         _refuse(errors, submission)
     a = payload.applicant
@@ -240,9 +253,11 @@ def _receive(actor: access.PeerSystem, payload: DossierIn, submission: Submissio
         documents=[(None, d.name, 0, 1) for d in payload.documents],
     )
 
+    write = dossier_submit if payload.channel == Channel.ONLINE else dossier_receive
+
     def attempt(version):
         try:
-            dossier = dossier_receive(
+            dossier = write(
                 desk=desk,
                 procedure_version=version,
                 receipt=receipt,

@@ -25,9 +25,10 @@ from motcua.dossiers.files import IncomingFile
 from motcua.dossiers.models import Attachment, Dossier
 from motcua.dossiers.selectors import COUNT_CAP, INBOXES, capped_number, inbox_page, inbox_queryset
 from motcua.dossiers.services import StaleDossier, dossier_apply
-from motcua.dossiers.transitions import TABLE
+from motcua.dossiers.transitions import TABLE, Relation
 
 router = Router(tags=["staff"], auth=StaffAuth())
+APPLICANT_ONLY = frozenset({Relation.APPLICANT})
 
 NOT_FOUND = "Không tìm thấy hồ sơ."
 
@@ -117,8 +118,15 @@ def inbox(request: HttpRequest, params: Query[InboxQuery]):
 
 # --- acting --------------------------------------------------------------------------------
 
-#: Every action of the transition table; a name outside it is refused (422) before anything.
-ActionName = Literal[tuple(dict.fromkeys(action.value for action, _status in TABLE))]
+#: Every action of the transition table that staff may do (the applicant's own, completing
+#: an online dossier, is done from their account's pages); any other name is refused (422)
+#: before anything.
+STAFF_ACTIONS = tuple(
+    dict.fromkeys(
+        action.value for (action, _status), rule in TABLE.items() if rule.who - APPLICANT_ONLY
+    )
+)
+ActionName = Literal[STAFF_ACTIONS]
 
 User = get_user_model()
 

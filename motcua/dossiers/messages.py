@@ -25,6 +25,8 @@ from motcua.workcalendar.calendar import VN_TZ
 # The default SMS texts (without diacritics: they are stripped from any SMS anyway).
 TEXTS = {
     "submitted": "Ho so {procedure} da duoc gui, dang cho tiep nhan. Theo doi: {url}",
+    "completion_requested": "Ho so {procedure} nop truc tuyen can bo sung: {missing}. "
+    "Xem va bo sung: {url}",
     "received": "Ho so {code} ({procedure}) da duoc tiep nhan. Hen tra: {due}. Tra cuu: {url}",
     "supplement_requested": "Ho so {code} can bo sung giay to. Vui long xem phieu yeu cau "
     "hoac tra cuu: {url}",
@@ -48,6 +50,7 @@ FIELDS = {
     "url": "Đường dẫn tra cứu hồ sơ",
 }
 NOTE = {"note": "Nội dung cán bộ ghi khi thao tác (giấy tờ cần bổ sung, khoản phải nộp, lý do)"}
+MISSING = {"missing": "Các giấy tờ cần bổ sung, đánh số (phiếu mẫu 02)"}
 SAMPLE = {
     "name": "Nguyễn Văn An",
     "code": "000.00.31.H12-261123-0001",
@@ -57,11 +60,14 @@ SAMPLE = {
     "url": "https://dichvucong.example.gov.vn/tra-cuu/?t=u.0f1e2d3c4b5a69788796a5b4c3d2e1f0%3A"
     "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE",
     "note": "Bản sao giấy chứng nhận kết hôn của cha mẹ (có chứng thực).",
+    "missing": "1. Bản sao giấy chứng nhận kết hôn của cha mẹ (có chứng thực)",
 }
 
 
-def _kind(name, label, *, subject, email, required=False, note=False, sms=None) -> MessageKind:
-    fields = {**FIELDS, **(NOTE if note else {})}
+def _kind(
+    name, label, *, subject, email, required=False, note=False, missing=False, sms=None
+) -> MessageKind:
+    fields = {**FIELDS, **(NOTE if note else {}), **(MISSING if missing else {})}
     sms = sms or TEXTS[name]
     return kind_register(
         MessageKind(
@@ -73,7 +79,7 @@ def _kind(name, label, *, subject, email, required=False, note=False, sms=None) 
             email_subject=subject,
             email_body=email + (SIGNATURE if required else STOP_EMAIL),
             required=required,
-            shorten=("procedure", "note", "name"),
+            shorten=("procedure", "missing", "note", "name"),
         )
     )
 
@@ -84,6 +90,18 @@ _kind(
     subject="Hồ sơ {procedure} đã được gửi",
     email="Kính gửi ông/bà {name},\n\nHồ sơ {procedure} của ông/bà đã được gửi đến {agency} "
     "và đang chờ tiếp nhận. Ông/bà theo dõi tình trạng hồ sơ tại:\n{url}",
+)
+_kind(
+    "completion_requested",
+    "Yêu cầu bổ sung hồ sơ nộp trực tuyến",
+    required=True,
+    note=True,
+    missing=True,
+    subject="Hồ sơ {procedure}: cần bổ sung trước khi tiếp nhận",
+    email="Kính gửi ông/bà {name},\n\nHồ sơ {procedure} ông/bà nộp trực tuyến tới {agency} "
+    "chưa đầy đủ. Đề nghị ông/bà bổ sung:\n{missing}\n\nLý do: {note}\n\nHồ sơ chưa được "
+    "tiếp nhận: thời hạn giải quyết tính từ khi hồ sơ đầy đủ được tiếp nhận. Ông/bà đăng nhập "
+    "tài khoản để nộp bổ sung; xem yêu cầu tại:\n{url}",
 )
 _kind(
     "received",
@@ -136,7 +154,7 @@ def about(dossier: Dossier) -> str:
     return f"dossier:{dossier.uid}"
 
 
-def _message(dossier: Dossier, kind: str, note: str = "") -> dict:
+def _message(dossier: Dossier, kind: str, note: str = "", missing=()) -> dict:
     from motcua.dossiers.selectors import lookup_url
 
     due = dossier.due_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if dossier.due_at else ""
@@ -151,6 +169,7 @@ def _message(dossier: Dossier, kind: str, note: str = "") -> dict:
             "due": due,
             "url": lookup_url(dossier),
             "note": note,
+            "missing": "\n".join(f"{i}. {item}" for i, item in enumerate(missing, 1)),
         },
         "contacts": [
             Contact("sms", dossier.applicant_phone),
@@ -166,10 +185,11 @@ def message_rows(dossier: Dossier, kind: str) -> list[Notification]:
     return outbox_rows(**_message(dossier, kind))
 
 
-def message_put(dossier: Dossier, kind: str, *, note: str = "") -> list[Notification]:
+def message_put(dossier: Dossier, kind: str, *, note: str = "", missing=()) -> list[Notification]:
     """Queue the messages of ``kind``; call inside the change's transaction. ``note``: what
-    the officer wrote (what is missing, what to pay, why it is late)."""
-    return outbox_put(**_message(dossier, kind, note))
+    the officer wrote (what is missing, what to pay, why it is late); ``missing``: the
+    numbered list of a request to complete."""
+    return outbox_put(**_message(dossier, kind, note, missing))
 
 
 # The officers' daily digest (``digest.py``), by e-mail only.

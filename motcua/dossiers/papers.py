@@ -30,12 +30,13 @@ FORMS = {
 
 
 #: Which papers a dossier has (form 07 is not about one dossier): the receipt and the
-#: control slip once received; form 02 once processing asked the applicant to complete it
+#: control slip once received; form 02 once processing, or the desk checking an online
+#: dossier, asked the applicant to complete it
 #: (the latest request; the desk's own forms 02 are for dossiers it did not receive); form
 #: 03 once refused or rejected; form 04 once extended; form 05 once withdrawn or stopped.
 APPLIES = {
     "01": lambda d: d.received_at is not None,
-    "02": lambda d: d.supplement_count > 0,
+    "02": lambda d: d.supplement_count > 0 or d.completion_count > 0,
     "03": lambda d: d.status in (Status.REFUSED, Status.REJECTED),
     "04": lambda d: d.extended_at is not None,
     "05": lambda d: d.status in (Status.WITHDRAWN, Status.STOPPED),
@@ -106,7 +107,7 @@ def dossier_qr(dossier, form: str) -> str:
     return qr_data_uri(
         qr_payload(
             form=form,
-            code=dossier.code,
+            code=dossier.code or "",
             procedure=dossier.procedure_version.procedure.code,
             id_number=dossier.applicant_id_number,
             due_at=dossier.due_at if form == "01" else None,

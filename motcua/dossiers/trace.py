@@ -52,6 +52,9 @@ STATE_FIELDS = (
     "step_due_at",
     "version",
 )
+#: Fields added since, hashed only when they hold something: the state hash of every row
+#: written before them stays what it was.
+LATER_STATE_FIELDS = ("completion_requested_at", "completion_count")
 
 
 def _plain(value):
@@ -64,6 +67,9 @@ def _plain(value):
 
 def state_hash(dossier: Dossier, last_event_hash: str) -> str:
     state = {name: _plain(getattr(dossier, name)) for name in STATE_FIELDS}
+    for name in LATER_STATE_FIELDS:
+        if value := getattr(dossier, name):
+            state[name] = _plain(value)
     state["last_event"] = last_event_hash
     return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 

@@ -128,7 +128,7 @@ def receive(request):
                     deciding_agency=_chosen(agencies, form.cleaned_data["deciding_agency"]),
                     receipt=Receipt(
                         applicant=form.applicant(),
-                        channel=1,
+                        channel=form.cleaned_data["channel"],
                         documents=_checked_documents(request, version),
                         files=[IncomingFile.of(f) for f in request.FILES.getlist("files")],
                         result_delivery=form.cleaned_data["result_delivery"],
@@ -329,7 +329,7 @@ def paper(request, ref, form):
         request,
         papers.paper_template(form),
         papers.paper_context(dossier, form),
-        f"mau-{form}-{dossier.code}",
+        f"mau-{form}-{dossier.ref}",
     )
 
 

@@ -240,6 +240,7 @@ def store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list[
                 dossier=dossier,
                 file=name,
                 original_name=incoming.name[:255],
+                document_name=incoming.label[:500],
                 content_type=incoming.content_type,
                 size=incoming.size,
                 sha256=incoming.sha256,

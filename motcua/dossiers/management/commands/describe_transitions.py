@@ -12,6 +12,7 @@ WHO = {
     Relation.UNIT_HEAD: "head of the unit holding the step",
     Relation.CLAIMANT: "a specialist of that unit, for themselves, while nobody holds it",
     Relation.LEADER: "leader of the deciding agency",
+    Relation.APPLICANT: "the applicant, from the account that submitted it online",
 }
 
 
@@ -37,6 +38,13 @@ class Command(BaseCommand):
                 "result); `request_supplement` needs the numbered list of what is missing,",
                 "and a reason from the second time on; `propose_extension` / `extend` keep to",
                 "SPEC §6 (`deadlines.extension_errors`).",
+                "",
+                "An online dossier (`submitted`, DVCQG 1) is checked by the desk as at the",
+                "counter: `accept` starts the clock, `refuse` ends it, and",
+                "`request_completion` (form 02, the numbered list of everything missing)",
+                "keeps it `submitted` until the applicant sends exactly those items",
+                "(`resubmit`: one file per item, nothing else); meanwhile the desk can",
+                "neither accept it nor ask again (`not awaiting completion`).",
                 "",
                 "| action | from | to | who may | also needs | note required |",
                 "|---|---|---|---|---|---|",
