@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from motcua.agencies.admin_site import restrict_admin_to_administrators
@@ -17,12 +18,23 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (the API's documentation)."""
+    return HttpResponsePermanentRedirect(static("motcua/favicon.svg"))
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("favicon.ico", favicon),
+    # The log-in page names the system, not the host it runs on (LoginView's "site_name").
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(extra_context={"site_name": settings.SITE_NAME}),
+        name="login",
+    ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("can-bo/ho-so/", include("motcua.dossiers.urls")),
     path("can-bo/tai-khoan/", include("motcua.api.urls")),

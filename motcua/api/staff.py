@@ -278,8 +278,10 @@ def dossier_form(request: HttpRequest, code: Path[DossierCode], form: Path[FormN
     """Form ``form`` (01…06, SPEC §7) of the dossier as PDF, the same paper the staff page
     prints; 404 when the dossier has no such paper now (its ``forms`` lists those it has)."""
     dossier = _visible(request.auth, code, what=f"paper {form}")
-    if form not in dict(papers.papers_for(dossier)):
-        raise HttpError(404, "Hồ sơ chưa có giấy tờ theo mẫu này.")
-    response = HttpResponse(papers.paper_pdf(dossier, form), content_type="application/pdf")
+    try:
+        paper = papers.dossier_paper(dossier, form)
+    except papers.NoSuchPaper:
+        raise HttpError(404, "Hồ sơ chưa có giấy tờ theo mẫu này.") from None
+    response = HttpResponse(paper.pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="mau-{form}-{dossier.ref}.pdf"'
     return response

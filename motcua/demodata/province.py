@@ -2,7 +2,7 @@
 with three communes, plus one district of the old three-level model, so both shapes are seen.
 Names follow Quảng Trị; codes follow the TT 01/2018 art. 19 pattern. Illustrative only."""
 
-from datetime import time
+from datetime import date, time
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -375,24 +375,39 @@ def _users(agencies: dict[str, Agency]) -> list[tuple[str, str, str]]:
     return logins
 
 
+#: A swap as a province announces one (dữ liệu trình diễn): Thursday 31/12/2026, a working day
+#: between the weekend and New Year's Day, is given off, and Saturday 26/12/2026 is worked in
+#: exchange (a day off must be one that would otherwise be worked, and the other way round).
+CALENDAR_SWAPS = [("2026-12-26", "2026-12-31")]
+
+
 def _calendar() -> None:
-    # A make-up working Saturday and an extra day off, as a province might announce them.
-    CalendarOverride.objects.update_or_create(
-        date="2026-12-26",
-        agency=None,
-        defaults={
-            "kind": CalendarOverride.Kind.WORKING_DAY,
-            "reason": "Làm bù cho ngày nghỉ 02/01/2027 (dữ liệu trình diễn)",
-        },
-    )
-    CalendarOverride.objects.update_or_create(
-        date="2027-01-02",
-        agency=None,
-        defaults={
-            "kind": CalendarOverride.Kind.DAY_OFF,
-            "reason": "Nghỉ bù Tết Dương lịch (dữ liệu trình diễn)",
-        },
-    )
+    for working, off in CALENDAR_SWAPS:
+        working_day, day_off = date.fromisoformat(working), date.fromisoformat(off)
+        CalendarOverride.objects.update_or_create(
+            date=working_day,
+            agency=None,
+            defaults={
+                "kind": CalendarOverride.Kind.WORKING_DAY,
+                "reason": f"Làm bù cho ngày nghỉ {day_off:%d/%m/%Y} (dữ liệu trình diễn)",
+            },
+        )
+        CalendarOverride.objects.update_or_create(
+            date=day_off,
+            agency=None,
+            defaults={
+                "kind": CalendarOverride.Kind.DAY_OFF,
+                "reason": (
+                    f"Nghỉ liền dịp Tết Dương lịch, làm bù thứ Bảy {working_day:%d/%m/%Y} "
+                    "(dữ liệu trình diễn)"
+                ),
+            },
+        )
+    # A database loaded before the swap above was fixed kept a day off on a Saturday,
+    # "in exchange" for a day that was off anyway.
+    CalendarOverride.objects.filter(
+        date=date(2027, 1, 2), agency=None, reason__endswith="(dữ liệu trình diễn)"
+    ).delete()
 
 
 APPLICANTS = [

@@ -13,6 +13,8 @@ this dossier due then".
 - "Due soon" is within one working day of the due time (``due_soon_until``).
 - A dossier finishes early, on time or late against ``due_at`` to the minute
   (``finish_outcome``).
+- Every due time is a whole minute, rounded up, never earlier (``whole_minute``): the
+  receipt prints hour and minute, and what it prints is what is judged.
 
 The arithmetic itself is ``motcua.workcalendar.calendar`` (pure functions).
 """
@@ -47,6 +49,13 @@ CLOCK_SKEW = timedelta(minutes=5)
 DUE_SOON_WORKING_DAYS = 1
 
 
+def whole_minute(moment: datetime) -> datetime:
+    """``moment`` rounded up to the minute (never earlier): 09:00:37 → 09:01."""
+    if moment.second or moment.microsecond:
+        return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return moment
+
+
 def calendar_of(dossier) -> WorkCalendar:
     """The calendar a dossier's times are counted on: its deciding agency's."""
     return calendar_get(agency=dossier.deciding_agency)
@@ -55,7 +64,9 @@ def calendar_of(dossier) -> WorkCalendar:
 def receipt_due_at(
     *, version: ProcedureVersion, received_at: datetime, calendar: WorkCalendar
 ) -> datetime:
-    return compute_due_at(received_at, version.processing_time, version.time_unit, calendar)
+    return whole_minute(
+        compute_due_at(received_at, version.processing_time, version.time_unit, calendar)
+    )
 
 
 def step_due_at(
@@ -69,7 +80,7 @@ def step_due_at(
     """The step's budget counted in working hours from ``start``. For a procedure counted in
     calendar days, working hours can run past the dossier's own due time: the step is due no
     later than the dossier."""
-    due = add_working_time(start, hours=step.budget_hours, calendar=calendar)
+    due = whole_minute(add_working_time(start, hours=step.budget_hours, calendar=calendar))
     if time_unit == TimeUnit.CALENDAR_DAYS and dossier_due_at is not None:
         due = min(due, dossier_due_at)
     return due
@@ -89,9 +100,9 @@ def after_wait(
     hours = max(waited.total_seconds(), 0) / 3600
     if hours <= 0:
         return due_at, step_due_at, 0.0
-    due_at = add_working_time(due_at, hours=hours, calendar=calendar)
+    due_at = whole_minute(add_working_time(due_at, hours=hours, calendar=calendar))
     if step_due_at is not None:
-        step_due_at = add_working_time(step_due_at, hours=hours, calendar=calendar)
+        step_due_at = whole_minute(add_working_time(step_due_at, hours=hours, calendar=calendar))
     return due_at, step_due_at, hours
 
 
@@ -120,7 +131,7 @@ def extension_errors(
     """What is wrong with a new appointment (form 04) asked for at ``now``, on the deciding
     agency's ``calendar``; empty when it may be set. While the dossier waits for the
     applicant or for payment (``paused_at``) its clock is stopped: the time left is what was
-    left when it stopped."""
+    left when it stopped. Once valid, the new appointment is ``extended_due_at``."""
     counted_from = min(paused_at or now, now)
     if counted_from >= due_at:
         return {
@@ -159,6 +170,11 @@ def extension_errors(
             % {"limit": limit.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")}
         }
     return {}
+
+
+def extended_due_at(new_due_at: datetime) -> datetime:
+    """The appointment an extension sets: the one asked for, to the whole minute."""
+    return whole_minute(new_due_at)
 
 
 def received_at_errors(

@@ -60,7 +60,8 @@ class ApplicantForm(forms.Form):
 
 
 class ReceiveForm(ApplicantForm):
-    #: One key per form shown: a second click or a resent page never makes a second dossier.
+    #: One key per form opened (the page's ``?phien=``): a second click, a resent page, or
+    #: Back then the button again never makes a second dossier.
     submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     deciding_agency = forms.ChoiceField(label=_("Cơ quan giải quyết"), required=False)
     #: At the desk, or opened from the post (KenhThucHien 1 or 3); online dossiers are
@@ -93,6 +94,11 @@ class ReceiveForm(ApplicantForm):
         label=_("Lý do (khi yêu cầu bổ sung hoặc từ chối)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+    )
+    #: Receiving a dossier with no document ticked is asked about first (a slip of the hand
+    #: at the desk would print a receipt that lists nothing).
+    confirm_no_documents = forms.BooleanField(
+        label=_("Vẫn tiếp nhận: hồ sơ không kèm giấy tờ nào trong danh mục"), required=False
     )
 
     def __init__(self, *args, agencies=(), **kwargs):

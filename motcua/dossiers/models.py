@@ -6,12 +6,18 @@ from datetime import UTC
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency, Desk, Role, Unit
 from motcua.catalog.models import ProcedureVersion, ProcessStep, RequiredDocument
 from motcua.dossiers.search import name_key_of
+
+
+def domain_now():
+    """``motcua.clock.now()`` as a field default (read at call time, so tests can set it)."""
+    from motcua import clock
+
+    return clock.now()
 
 
 class Status(models.TextChoices):
@@ -490,14 +496,88 @@ class DeskNotice(models.Model):
         Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
     )
     #: The date printed on the paper: the domain's "now" (``motcua.clock``) when it was made.
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=domain_now)
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.applicant_name}"
 
+    @property
+    def form(self) -> str:
+        """The paper it is: form 02 (complete the dossier) or form 03 (refusal)."""
+        return "02" if self.kind == self.Kind.COMPLETE else "03"
+
     def clean(self):
         if self.kind == self.Kind.COMPLETE and not self.items:
             raise ValidationError(_("Liệt kê đầy đủ các giấy tờ cần bổ sung."))
+
+
+class PaperCounter(models.Model):
+    """The last number an agency gave to a form in a year: papers are numbered per agency,
+    form and year (``papers.paper_issue``), under this row's lock."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    form = models.CharField(max_length=2)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "form", "year"], name="one_paper_counter_per_agency_form_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.form}/{self.year}: {self.last}"
+
+
+class IssuedPaper(models.Model):
+    """A paper once issued (SPEC §7): its number in the issuing agency's series for the form
+    and year, and its issue date. Made by the event that makes the paper (an extension for
+    form 04, a refusal for form 03…) or by the desk's notice (forms 02 and 03 at the desk);
+    what the paper says is read from that event or notice, both of which never change, so
+    printing it again gives the same paper. Append-only."""
+
+    form = models.CharField(_("mẫu"), max_length=2)
+    event = models.ForeignKey(
+        DossierEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="papers"
+    )
+    desk_notice = models.OneToOneField(
+        DeskNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="paper"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    serial = models.PositiveIntegerField()
+    number = models.CharField(_("số"), max_length=40)
+    issued_at = models.DateTimeField(_("ngày ban hành"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "form"], name="one_paper_per_event_form"),
+            models.UniqueConstraint(
+                fields=["agency", "form", "year", "serial"], name="one_paper_per_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(event__isnull=False, desk_notice__isnull=True)
+                | models.Q(event__isnull=True, desk_notice__isnull=False),
+                name="paper_of_an_event_or_a_notice",
+            ),
+        ]
+        verbose_name = _("giấy tờ đã ban hành")
+        verbose_name_plural = _("giấy tờ đã ban hành")
+
+    def __str__(self):
+        return f"Mẫu {self.form} số {self.number} ({self.issued_at:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Giấy tờ đã ban hành không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Giấy tờ đã ban hành không được xóa.")
 
 
 class PersonalDataRead(models.Model):

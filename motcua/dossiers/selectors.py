@@ -341,8 +341,12 @@ def _public_sql() -> str:
         "JOIN catalog_procedureversion v ON v.id = d.procedure_version_id "
         "LEFT JOIN dossiers_dossierevent e "
         f"ON e.dossier_id = d.id AND e.action NOT IN ({internal}) "
-        "WHERE d.{column} = %s ORDER BY e.seq"
+        "WHERE {where} ORDER BY e.seq"
     )
+
+
+#: A code as typed, or in capitals: people type "h50" for the "H50" printed on the receipt.
+_BY_CODE = "d.code IN (%s, %s)"
 
 
 def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") -> dict | None:
@@ -355,7 +359,8 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
     """
     from motcua.dossiers.transitions import ACTION_LABELS
 
-    column, value = "code", code.strip()
+    where, value = _BY_CODE, code.strip()
+    params = [value, value.upper()]
     if token:
         try:
             signed = signing.Signer(salt=LOOKUP_SALT).unsign(token)
@@ -366,12 +371,13 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
                 uid = uuid.UUID(hex=signed.removeprefix(_UID_PREFIX))
             except ValueError:
                 return None
-            column, value = "uid", uid if connection.vendor == "postgresql" else uid.hex
+            where = "d.uid = %s"
+            params = [uid if connection.vendor == "postgresql" else uid.hex]
         else:  # a paper printed before tokens named the uid
-            value = signed
+            params = [signed, signed]
     elif not value:
         return None
-    rows = execute_prepared(_public_sql().replace("{column}", column), [value])
+    rows = execute_prepared(_public_sql().replace("{where}", where), params)
     if not rows:
         return None
     code, status, received, due, extended, returned, phone, id_number, name, missing = rows[0][:10]

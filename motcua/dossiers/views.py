@@ -2,7 +2,8 @@
 Who may see and do what is asked of ``access`` with the request's actor."""
 
 import csv
-from datetime import datetime
+import re
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,8 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua import clock
@@ -113,57 +116,28 @@ def receive(request):
             {"query": query, "result": result, "queue_ticket": queue_ticket},
         )
 
+    key = request.GET.get("phien", "")
+    if request.method == "GET" and not SUBMISSION_KEY.fullmatch(key):
+        return _with_new_submission_key(request)
     agencies = deciding_agencies_for(agency=desk.agency)
     form = ReceiveForm(
-        request.POST or None, agencies=agencies, initial={"deciding_agency": desk.agency.pk}
+        request.POST or None,
+        agencies=agencies,
+        initial={"deciding_agency": desk.agency.pk, "submission": key},
     )
+    documents = _checked_documents(request, version) if request.method == "POST" else []
+    ask_no_documents = False
     if request.method == "POST" and form.is_valid():
         outcome = request.POST.get("outcome", "receive")
-        try:
-            if outcome == "receive":
-                dossier = dossier_receive(
-                    desk=desk,
-                    procedure_version=version,
-                    actor=actor,
-                    deciding_agency=_chosen(agencies, form.cleaned_data["deciding_agency"]),
-                    receipt=Receipt(
-                        applicant=form.applicant(),
-                        channel=form.cleaned_data["channel"],
-                        documents=_checked_documents(request, version),
-                        files=[IncomingFile.of(f) for f in request.FILES.getlist("files")],
-                        result_delivery=form.cleaned_data["result_delivery"],
-                        delivery_address=form.cleaned_data["delivery_address"],
-                        sets_received=form.cleaned_data["sets_received"],
-                    ),
-                    submission=_desk_submission(request, form),
-                )
-                if queue_ticket is not None:  # received from a queue ticket at a counter
-                    ticket_dossier_attach(ticket=queue_ticket, dossier=dossier, actor=actor)
-                messages.success(
-                    request, _("Đã tiếp nhận hồ sơ %(code)s. In giấy hẹn.") % {"code": dossier.code}
-                )
-                return redirect("dossiers:detail", ref=dossier.ref)
-            notice = desk_notice_create(
-                kind=DeskNotice.Kind.COMPLETE if outcome == "complete" else DeskNotice.Kind.REFUSE,
-                desk=desk,
-                procedure_version=version,
-                applicant=form.applicant(),
-                items=form.cleaned_data["items"].splitlines(),
-                reason=form.cleaned_data["reason"],
-                actor=actor,
+        ask_no_documents = outcome == "receive" and _lists_nothing(form, version, documents)
+        if ask_no_documents:
+            form.add_error(None, NO_DOCUMENTS)
+        else:
+            decided = _decide(
+                request, form, outcome, desk, version, agencies, documents, queue_ticket
             )
-            return redirect("dossiers:notice_paper", pk=notice.pk)
-        except AlreadyReceived as earlier:  # a second click, or the page sent again
-            messages.info(
-                request,
-                _("Hồ sơ này đã được tiếp nhận trước đó, mã %(code)s.")
-                % {"code": earlier.dossier.code},
-            )
-            return redirect("dossiers:detail", ref=earlier.dossier.ref)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                target = field.replace("applicant.", "applicant_")
-                form.add_error(target if target in form.fields else None, errors)
+            if decided is not None:
+                return decided
     doc_rows = [(d, bool(request.POST.get(f"doc_{d.pk}"))) for d in version.documents.all()]
     missing = "\n".join(d.name for d, checked in doc_rows if not checked)
     return render(
@@ -173,10 +147,10 @@ def receive(request):
             "form": form,
             "version": version,
             "desk": desk,
-            "posted": request.POST,
             "doc_rows": doc_rows,
             "missing": missing if request.method == "POST" else "",
             "queue_ticket": queue_ticket,
+            "ask_no_documents": ask_no_documents,
         },
     )
 
@@ -190,10 +164,90 @@ def _queue_ticket(request, actor):
     return ticket_for_receipt(ticket_id=int(raw), actor=actor)
 
 
+NO_DOCUMENTS = gettext_lazy(
+    "Chưa đánh dấu giấy tờ nào đã nhận. Đánh dấu các giấy tờ công dân nộp; nếu hồ sơ thật sự "
+    "không kèm giấy tờ nào trong danh mục, chọn “Vẫn tiếp nhận” rồi bấm Tiếp nhận lần nữa."
+)
+
+
+def _decide(request, form, outcome, desk, version, agencies, documents, queue_ticket):
+    """Receive the dossier (form 01), or write form 02 / 03: where to go next, or None when
+    the form got errors."""
+    actor = access.request_actor(request)
+    try:
+        if outcome == "receive":
+            dossier = dossier_receive(
+                desk=desk,
+                procedure_version=version,
+                actor=actor,
+                deciding_agency=_chosen(agencies, form.cleaned_data["deciding_agency"]),
+                receipt=Receipt(
+                    applicant=form.applicant(),
+                    channel=1,
+                    documents=documents,
+                    files=[IncomingFile.of(f) for f in request.FILES.getlist("files")],
+                    result_delivery=form.cleaned_data["result_delivery"],
+                    delivery_address=form.cleaned_data["delivery_address"],
+                    sets_received=form.cleaned_data["sets_received"],
+                ),
+                submission=_desk_submission(request, form),
+            )
+            if queue_ticket is not None:  # received from a queue ticket at a counter
+                ticket_dossier_attach(ticket=queue_ticket, dossier=dossier, actor=actor)
+            messages.success(
+                request, _("Đã tiếp nhận hồ sơ %(code)s. In giấy hẹn.") % {"code": dossier.code}
+            )
+            return redirect("dossiers:detail", ref=dossier.ref)
+        notice = desk_notice_create(
+            kind=DeskNotice.Kind.COMPLETE if outcome == "complete" else DeskNotice.Kind.REFUSE,
+            desk=desk,
+            procedure_version=version,
+            applicant=form.applicant(),
+            items=form.cleaned_data["items"].splitlines(),
+            reason=form.cleaned_data["reason"],
+            actor=actor,
+        )
+        return redirect("dossiers:notice_paper", pk=notice.pk)
+    except AlreadyReceived as earlier:  # a second click, or the page sent again
+        messages.info(
+            request,
+            _("Hồ sơ này đã được tiếp nhận trước đó, mã %(code)s.")
+            % {"code": earlier.dossier.code},
+        )
+        return redirect("dossiers:detail", ref=earlier.dossier.ref)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            target = field.replace("applicant.", "applicant_")
+            form.add_error(target if target in form.fields else None, errors)
+    return None
+
+
+def _lists_nothing(form, version, documents) -> bool:
+    """Receiving with no document ticked, for a procedure that has some, and not confirmed."""
+    return (
+        not documents
+        and not form.cleaned_data["confirm_no_documents"]
+        and version.documents.exists()
+    )
+
+
 def _chosen(agencies, pk: str):
     """The deciding agency picked in the form (its choices are ``agencies``); the desk's own
     agency, listed first, when none was picked."""
     return next((a for a in agencies if str(a.pk) == pk), agencies[0])
+
+
+#: The one-time key of a receiving form, carried in its address (``?phien=``).
+SUBMISSION_KEY = re.compile(r"[0-9a-f]{32}")
+
+
+def _with_new_submission_key(request):
+    """Each receiving form opened gets its one-time key in its address: Back returns to that
+    address, so the form sent again carries the same key and makes no second dossier, even
+    when the browser asks the server for the page again (a fresh key would make another)."""
+    query = request.GET.copy()
+    query["phien"] = uuid.uuid4().hex
+    return redirect(f"{request.path}?{query.urlencode()}")
 
 
 def _desk_submission(request, form) -> SubmissionKey | None:
@@ -309,49 +363,40 @@ def attachment(request, ref, pk):
     return response
 
 
-def _paper_response(request, template, context, filename):
-    """A paper is a legal form in Vietnamese, whatever language the officer's screen is in."""
+def _paper_response(request, paper: papers.Paper, *, back: tuple[str, str]):
+    """A paper is a legal form in Vietnamese, whatever language the officer's screen is in;
+    on screen it has a way back to where the officer came from (``back``: url, label)."""
+    if request.GET.get("pdf"):
+        response = HttpResponse(paper.pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{paper.filename}.pdf"'
+        return response
+    context = {**paper.context, "back_url": back[0], "back_label": back[1]}
     with translation.override("vi"):
-        if request.GET.get("pdf"):
-            pdf = papers.render_pdf(template, context)
-            response = HttpResponse(pdf, content_type="application/pdf")
-            response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
-            return response
-        return render(request, template, context)
+        return render(request, paper.template, context)
 
 
 @login_required
 def paper(request, ref, form):
     dossier = _get_dossier(request, ref, what=f"paper {form}"[:40])
-    if form not in dict(papers.papers_for(dossier)):
-        raise Http404
-    return _paper_response(
-        request,
-        papers.paper_template(form),
-        papers.paper_context(dossier, form),
-        f"mau-{form}-{dossier.ref}",
+    try:
+        built = papers.dossier_paper(dossier, form)
+    except papers.NoSuchPaper:
+        raise Http404 from None
+    back = (
+        reverse("dossiers:detail", args=[dossier.ref]),
+        _("Về hồ sơ %(code)s") % {"code": dossier.code},
     )
+    return _paper_response(request, built, back=back)
 
 
 @login_required
 def notice_paper(request, pk):
     visible = access.desk_notices_visible(access.request_actor(request))
-    notice = get_object_or_404(DeskNotice.objects.filter(visible), pk=pk)
-    form = "02" if notice.kind == DeskNotice.Kind.COMPLETE else "03"
-    context = {
-        "notice": notice,
-        "form_no": form,
-        "title": papers.FORMS[form],
-        "qr": papers.qr_data_uri(
-            papers.qr_payload(
-                form=form,
-                procedure=notice.procedure_version.procedure.code,
-                id_number=notice.applicant_id_number,
-            )
-        ),
-        "now": datetime.now(VN_TZ),
-    }
-    return _paper_response(request, f"dossiers/forms/form{form}.html", context, f"mau-{form}")
+    notice = get_object_or_404(
+        DeskNotice.objects.filter(visible).select_related("desk__agency", "officer"), pk=pk
+    )
+    back = (reverse("dossiers:receive"), _("Tiếp nhận hồ sơ khác"))
+    return _paper_response(request, papers.notice_paper(notice), back=back)
 
 
 @login_required
@@ -383,9 +428,12 @@ def register(request):
         "desk": desk,
         "title": papers.FORMS["07"],
         "form_no": "07",
-        "now": datetime.now(VN_TZ),
+        "now": clock.now(),
     }
-    return _paper_response(request, "dossiers/forms/form07.html", context, "so-theo-doi")
+    paper = papers.Paper("07", "dossiers/forms/form07.html", context, "so-theo-doi")
+    return _paper_response(
+        request, paper, back=(reverse("dossiers:inbox"), _("Về hồ sơ cần xử lý"))
+    )
 
 
 class _Echo:

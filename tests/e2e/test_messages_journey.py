@@ -19,7 +19,10 @@ def test_a_citizen_stops_sms_and_the_officer_sees_each_message(
     dossier = receive_at_desk(page, base, "khai sinh", "Đăng ký khai sinh")
     act(page, base, "motcua.khesanh", dossier.code, "Chuyển bước tiếp theo")
     act(page, base, "tuphap.khesanh", dossier.code, "Chuyển bước tiếp theo")
-    act(page, base, "lanhdao.khesanh", dossier.code, "Phê duyệt, ký kết quả")
+    act(
+        page, base, "lanhdao.khesanh", dossier.code, "Phê duyệt, ký kết quả",
+        check=["input[name=paper_result]"],
+    )  # fmt: skip
     call_command("send_notifications", stdout=io.StringIO())
 
     sms = Notification.objects.get(about=f"dossier:{dossier.uid}", kind="result_ready")

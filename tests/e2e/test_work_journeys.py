@@ -72,6 +72,7 @@ def test_assign_opinion_send_back_approve_with_the_result_and_return(
     expect(load.locator("tr.unassigned")).to_contain_text("Chưa phân công")
     shot(page, "20-head-of-unit-load")
     page.goto(f"{base}/can-bo/ho-so/{dossier.code}/")
+    unfold(page)  # assigning is not the main action at this step
     assign = page.locator("form.action-assign")
     assign.get_by_label("Giao cho cán bộ").select_option("tuphap.khesanh")
     assign.get_by_label("Ghi chú phân công").fill("Anh Nam thụ lý, cần xác minh nơi cư trú.")
@@ -212,6 +213,7 @@ def test_extension_proposed_by_the_specialist_issued_by_the_leader(
     open_dossier(page, base, "lanhdao.khesanh", dossier.code)
     expect(page.locator(".proposal")).to_contain_text("16:00 17/11/2026")
     expect(page.locator(".proposal")).to_contain_text("Nguyễn Văn Nam")
+    unfold(page)
     extend = page.locator("form.action-extend")
     expect(extend.locator("input[type=datetime-local]")).to_have_value("2026-11-17T16:00")
     extend.get_by_label("Lý do chậm và lời xin lỗi").fill(

@@ -486,13 +486,13 @@ def test_each_paper_the_dossier_has_is_a_pdf_from_the_pages_own_renderer(
 ):
     dossier = received(world)
     rendered = []
-    real = papers.paper_context
+    real = papers.dossier_paper
 
     def spy(d, form):
         rendered.append((d.pk, form))
         return real(d, form)
 
-    monkeypatch.setattr(papers, "paper_context", spy)
+    monkeypatch.setattr(papers, "dossier_paper", spy)
     response = get(client, f"/dossiers/{dossier.code}/forms/01", world.token("alice"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")

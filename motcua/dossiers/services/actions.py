@@ -7,7 +7,8 @@ In one transaction it locks the row, checks the version the officer saw (a stale
 guard, and who may), runs the action's effect below, sets the status the table names, appends
 the event to the trace, stores the files handed over with it (working files, the result:
 named with their SHA-256 in the event, so the trace holds them) and queues the applicant's
-message (``ActionSpec.message``).
+message (``ActionSpec.message``), and issues the papers the event makes
+(``papers.papers_issue``: a number and an issue date).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from motcua.dossiers.access import Actor, may
 from motcua.dossiers.files import IncomingFile, file_errors
 from motcua.dossiers.messages import message_put
 from motcua.dossiers.models import Attachment, Dossier, DossierEvent, ResultDelivery, ResultKind
+from motcua.dossiers.papers import papers_issue
 from motcua.dossiers.services.notices import dossier_notice_create, missing_documents_clean
 from motcua.dossiers.services.receipt import delete_files, store_files
 from motcua.dossiers.trace import event_append
@@ -147,6 +149,7 @@ def dossier_apply(
             )
             dossier.save()
             _store(dossier, event, stored, actor, saved)
+            papers_issue(dossier, event)  # form 04 numbered and dated by its extension, …
             if spec.message:
                 message_put(
                     dossier, spec.message, note=note, missing=data.get("missing_documents", ())
@@ -471,7 +474,7 @@ def _extend(
 ) -> dict:
     """Form 04: apology and a new appointment, issued by the agency's leader (SPEC §6)."""
     _extension_check(dossier, now=now, new_due_at=new_due_at)
-    previous = dossier.due_at
+    previous, new_due_at = dossier.due_at, deadlines.extended_due_at(new_due_at)
     dossier.due_at, dossier.extended_at, dossier.extension_reason = new_due_at, now, note
     return {"previous_due_at": previous.isoformat(), "due_at": new_due_at.isoformat()}
 

@@ -5,6 +5,7 @@ form 02 for a received dossier when processing finds something missing."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from motcua import clock
@@ -12,6 +13,7 @@ from motcua.agencies.models import Desk, Membership
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.access import Actor, actor_user, may_receive_at
 from motcua.dossiers.models import DeskNotice, Dossier
+from motcua.dossiers.papers import paper_issue
 from motcua.dossiers.services.receipt import Applicant, applicant_errors, phone_clean
 
 
@@ -36,19 +38,28 @@ def desk_notice_create(
         errors["reason"] = _("Ghi rõ lý do.")
     if errors:
         raise ValidationError(errors)
-    return DeskNotice.objects.create(
-        kind=kind,
-        desk=desk,
-        procedure_version=procedure_version,
-        applicant_name=applicant.name.strip(),
-        applicant_id_number=applicant.id_number.strip(),
-        applicant_phone=phone_clean(applicant.phone),  # stored as a dossier stores it
-        applicant_address=applicant.address.strip(),
-        items=items,
-        reason=reason.strip(),
-        officer=actor_user(actor),
-        created_at=clock.now(),
-    )
+    with transaction.atomic():
+        notice = DeskNotice.objects.create(
+            kind=kind,
+            desk=desk,
+            procedure_version=procedure_version,
+            applicant_name=applicant.name.strip(),
+            applicant_id_number=applicant.id_number.strip(),
+            applicant_phone=phone_clean(applicant.phone),  # stored as a dossier stores it
+            applicant_address=applicant.address.strip(),
+            items=items,
+            reason=reason.strip(),
+            officer=actor_user(actor),
+            created_at=clock.now(),
+        )
+        # Issued as it is written: its number and date, whenever it is printed.
+        paper_issue(
+            form=notice.form,
+            agency=desk.agency,
+            issued_at=notice.created_at,
+            desk_notice=notice,
+        )
+    return notice
 
 
 #: At most this many items, each at most this long: a list a person can bring in one visit.

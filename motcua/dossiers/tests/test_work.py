@@ -328,8 +328,9 @@ def test_the_control_slip_has_no_row_for_work_inside_a_step(at_specialist, speci
     dossier = act(dossier, "comment", specialist, note="Ý kiến")
     dossier = at_leader(dossier, specialist)
     rows = control_rows(dossier)
-    assert [r["event"].action for r in rows] == ["forward", "forward"]
-    assert rows[1]["given_by"] == "Alice"  # the desk gave it, bob received it; then bob gave
+    assert [(r.kind, r.order) for r in rows] == [("step", 1), ("step", 2), ("step", 3)]
+    assert rows[1].given_by == "Alice"  # the desk gave it, bob received it; then bob gave
+    assert not any("Ý kiến" in note or "assign" in note for r in rows for note in r.notes)
 
 
 # --- 3. the result -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agencies', '0004_home_existing_accounts'),
         ('catalog', '0001_initial'),
-        ('dossiers', '0009_online_completion'),
+        ('dossiers', '0010_online_completion'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0008_inbox_search'),
+        ('dossiers', '0009_issued_papers'),
     ]
 
     operations = [
