@@ -2,6 +2,7 @@
 
 import binascii
 import hashlib
+import uuid
 from datetime import datetime
 from typing import Annotated
 
@@ -72,8 +73,9 @@ class DossierIn(Schema):
 class DossierCreated(Schema):
     code: str = Field(
         description="Mã hồ sơ. Hồ sơ trực tuyến (channel 2) chưa được tiếp nhận thì chưa có "
-        "mã: khi đó là uid của hồ sơ (32 chữ số hex), mọi đường dẫn đều nhận; mã được cấp khi "
-        "bộ phận một cửa tiếp nhận (accept)."
+        "mã: khi đó là uid của hồ sơ (32 chữ số hex), các đường dẫn /dossiers/{code} nhận nó; "
+        "mã được cấp khi bộ phận một cửa tiếp nhận (accept), và GET /dossiers/{uid} khi đó "
+        "trả hồ sơ với mã của nó."
     )
     status: str
     dvcqg_status: int = Field(description="2 khi tiếp nhận ngay (channel 1, 3); 1 khi nộp "
@@ -230,11 +232,6 @@ def _receive(actor: access.PeerSystem, payload: DossierIn, submission: Submissio
         errors["agency"] = "Khóa API không được nhận hồ sơ cho cơ quan này."
     if payload.channel not in (1, 2, 3):
         errors["channel"] = "Kênh phải là 1 (trực tiếp), 2 (trực tuyến) hoặc 3 (bưu chính)."
-    elif payload.channel == Channel.ONLINE and payload.received_at is not None:
-        errors["received_at"] = (
-            "Hồ sơ trực tuyến (kênh 2) chưa được tiếp nhận: thời điểm tiếp nhận là lúc bộ phận "
-            "một cửa kiểm tra và tiếp nhận; không gửi received_at."
-        )
     if errors:
         _refuse(errors, submission)
     a = payload.applicant
@@ -289,6 +286,18 @@ def _refuse(errors: dict[str, str], submission: SubmissionKey):
     _unprocessable(errors)
 
 
+def _accepted_since(actor, ref: str) -> Dossier | None:
+    """A system that sent an online dossier (SPEC §12.3) knows it by the uid the 201 gave;
+    once the desk accepts it, reading it by that uid still answers, with its code."""
+    try:
+        uid = uuid.UUID(hex=ref)
+    except ValueError:
+        return None
+    found = access.dossiers_visible(actor).filter(uid=uid).values_list("code", flat=True)
+    code = found.first()
+    return access.dossier_get_visible(actor, ref=code) if code else None
+
+
 @router.get(
     "/dossiers/{code}",
     response={200: DossierOut, **error_responses(401, 404, 422)},
@@ -301,7 +310,7 @@ def dossier_get(request: HttpRequest, code: Path[DossierCode]):
     (SPEC §12.2): then ``allowed_actions`` says what they may do now, sent with ``version``
     to ``POST /dossiers/{code}/actions``."""
     actor = request.auth
-    dossier = access.dossier_get_visible(actor, ref=code)
+    dossier = access.dossier_get_visible(actor, ref=code) or _accepted_since(actor, code)
     if dossier is None:
         raise HttpError(404, "Không tìm thấy hồ sơ.")
     access.personal_data_read(actor, dossier, what="api")

@@ -377,6 +377,21 @@ def allowed_actions(actor: Actor, dossier: Dossier) -> list[Action]:
     return allowed
 
 
+# --- the electronic result ----------------------------------------------------------------
+
+
+def result_downloadable(actor: Actor, dossier: Dossier) -> bool:
+    """The applicant downloads their electronic result from their own pages once it was
+    returned (``results.electronic_result``); staff download it as any file of a dossier
+    they see. Anyone else: no (the page answers 404)."""
+    _check(actor)
+    if Relation.APPLICANT not in relations(actor, dossier):
+        return False
+    from motcua.dossiers.results import electronic_result
+
+    return electronic_result(dossier) is not None
+
+
 # --- receiving ---------------------------------------------------------------------------
 
 

@@ -73,6 +73,8 @@ class ReceiveForm(ApplicantForm):
             (Channel.POST.value, _("Qua dịch vụ bưu chính công ích")),
         ],
         coerce=int,
+        required=False,  # at the desk unless the officer says the post brought it
+        empty_value=Channel.DESK.value,
         initial=Channel.DESK.value,
         widget=forms.RadioSelect,
     )

@@ -33,6 +33,7 @@ TEXTS = {
     "payment_requested": "Ho so {code}: vui long thuc hien nghia vu tai chinh. Tra cuu: {url}",
     "extended": "Ho so {code} se tra cham. Xin loi ong/ba. Hen tra moi: {due}.",
     "result_ready": "Ho so {code} da co ket qua. Moi ong/ba den nhan theo hinh thuc da dang ky.",
+    "result_online": "Ho so {code} da tra ket qua dien tu. Tai ve: {download}",
 }
 STOP_SMS = " Ngung nhan SMS: {opt_out_url}"
 STOP_EMAIL = (
@@ -51,6 +52,10 @@ FIELDS = {
 }
 NOTE = {"note": "Nội dung cán bộ ghi khi thao tác (giấy tờ cần bổ sung, khoản phải nộp, lý do)"}
 MISSING = {"missing": "Các giấy tờ cần bổ sung, đánh số (phiếu mẫu 02)"}
+RESULT = {
+    "download": "Đường dẫn có ký số để tải kết quả điện tử (hết hạn sau một thời gian)",
+    "sha256": "Mã SHA-256 của tệp kết quả, để đối chiếu bản sao với bản gốc",
+}
 SAMPLE = {
     "name": "Nguyễn Văn An",
     "code": "000.00.31.H12-261123-0001",
@@ -61,13 +66,20 @@ SAMPLE = {
     "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE",
     "note": "Bản sao giấy chứng nhận kết hôn của cha mẹ (có chứng thực).",
     "missing": "1. Bản sao giấy chứng nhận kết hôn của cha mẹ (có chứng thực)",
+    "download": "https://dichvucong.example.gov.vn/ket-qua/0f1e2d3c4b5a69788796a5b4c3d2e1f0."
+    "1795405200:AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE/",
+    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 }
 
 
 def _kind(
-    name, label, *, subject, email, required=False, note=False, missing=False, sms=None
-) -> MessageKind:
-    fields = {**FIELDS, **(NOTE if note else {}), **(MISSING if missing else {})}
+    name, label, *, subject, email, required=False, note=False, missing=False, result=False,
+    sms=None,
+) -> MessageKind:  # fmt: skip
+    fields = {
+        **FIELDS, **(NOTE if note else {}), **(MISSING if missing else {}),
+        **(RESULT if result else {}),
+    }  # fmt: skip
     sms = sms or TEXTS[name]
     return kind_register(
         MessageKind(
@@ -148,6 +160,17 @@ _kind(
     email="Kính gửi ông/bà {name},\n\nHồ sơ {code} ({procedure}) đã có kết quả. Mời ông/bà "
     "nhận kết quả theo hình thức đã đăng ký.\n\nTra cứu hồ sơ: {url}",
 )
+_kind(
+    "result_online",
+    "Trả kết quả điện tử",
+    required=True,  # it is how the result is handed over
+    result=True,
+    subject="Hồ sơ {code}: kết quả điện tử",
+    email="Kính gửi ông/bà {name},\n\nHồ sơ {code} ({procedure}) đã có kết quả, trả trực "
+    "tuyến bằng bản điện tử. Ông/bà tải kết quả tại:\n{download}\n(hoặc đăng nhập tài khoản "
+    "và mở hồ sơ). Mã SHA-256 của tệp kết quả:\n{sha256}\nMột bản sao có cùng mã này là đúng "
+    "bản gốc.",
+)
 
 
 def about(dossier: Dossier) -> str:
@@ -170,12 +193,20 @@ def _message(dossier: Dossier, kind: str, note: str = "", missing=()) -> dict:
             "url": lookup_url(dossier),
             "note": note,
             "missing": "\n".join(f"{i}. {item}" for i, item in enumerate(missing, 1)),
+            **(_result_data(dossier) if kind == "result_online" else {}),
         },
         "contacts": [
             Contact("sms", dossier.applicant_phone),
             Contact("email", dossier.applicant_email),
         ],
     }
+
+
+def _result_data(dossier: Dossier) -> dict:
+    from motcua.dossiers.results import electronic_result, result_url
+
+    result = electronic_result(dossier)
+    return {"download": result_url(dossier), "sha256": result.sha256 if result else ""}
 
 
 def message_rows(dossier: Dossier, kind: str) -> list[Notification]:

@@ -226,6 +226,8 @@ class ActionSpec:
     fields: tuple[str, ...] = ()
     #: The applicant's message (``messages.TEXTS``) sent after it, if any.
     message: str | None = None
+    #: The message sent instead when the applicant receives the result online.
+    online_message: str | None = None
     #: The button is the dossier's main action (shown first, unfolded).
     main: bool = False
     #: What the officer is told once it is done (default: "Đã thực hiện: <label>").
@@ -336,7 +338,11 @@ SPECS: dict[Action, ActionSpec] = {
         note_required=_("Ghi nội dung đề nghị rút hồ sơ của công dân."),
     ),
     Action.RETURN_RESULT: ActionSpec(
-        _("Trả kết quả"), note_label=_("Ghi chú"), fields=("receiver",), main=True
+        _("Trả kết quả"),
+        note_label=_("Ghi chú"),
+        fields=("receiver",),
+        online_message="result_online",  # with the signed link to download it (results.py)
+        main=True,
     ),
 }
 

@@ -7,14 +7,14 @@ when the desk asks. No JavaScript needed. The rules are in ``motcua/submissions`
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from motcua.catalog.selectors import procedure_get_published
-from motcua.dossiers import access
-from motcua.dossiers.files import KINDS, IncomingFile
+from motcua.dossiers import access, results
+from motcua.dossiers.files import KINDS, IncomingFile, download_name, served_type
 from motcua.dossiers.models import Attachment, Status
 from motcua.dossiers.services import StaleDossier, dossier_apply
 from motcua.dossiers.services.actions import completion_items
@@ -77,12 +77,15 @@ def _after_save(request, draft, step: str):
 
 
 @citizen_required
-def submit(request, code):
-    """Start an online submission of procedure ``code``: choose the agency (``portal:submit``,
-    the catalog's "Nộp trực tuyến" button)."""
-    version = procedure_get_published(code=code)
-    if version is None or not selectors.accepts_online(version):
+def submit_start(request, version_id):
+    """Start an online submission of procedure version ``version_id``: choose the agency
+    (``portal:submit_start``, the catalog's "Nộp trực tuyến" button). A version no longer
+    applied leads to the one that is, if the procedure is still submitted online."""
+    version = selectors.version_for_submission(version_id=version_id)
+    if version is None:
         raise Http404
+    if version.pk != version_id:
+        return redirect("portal:submit_start", version_id=version.pk)
     agencies = selectors.agencies_for_submission(version=version)
     form = StartForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
@@ -249,13 +252,65 @@ def online_dossier(request, ref):
     desk, what the desk asks to complete, received (its code and appointment), refused."""
     dossier = _my_dossier(request, ref)
     documents = dossier.attachments.filter(kind=Attachment.Kind.DOCUMENT)
+    actor = access.request_actor(request)
     context = {
         "dossier": dossier,
         "documents": documents,
         "missing": completion_items(dossier) if dossier.awaits_completion else [],
         "refused": dossier.status == Status.REFUSED,
+        "result": (
+            results.electronic_result(dossier)
+            if access.result_downloadable(actor, dossier)
+            else None
+        ),
+        "result_url": reverse("portal:result_file", args=[dossier.ref]),
     }
     return render(request, "portal/submit/dossier.html", context)
+
+
+def _result_response(result: Attachment):
+    response = FileResponse(  # always a download, named and typed by its content
+        result.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(result.original_name, result.content_type),
+        content_type=served_type(result.content_type),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@citizen_required
+def result_file(request, ref):
+    """The electronic result of one of the citizen's own dossiers, once returned."""
+    dossier = _my_dossier(request, ref)
+    if not access.result_downloadable(access.request_actor(request), dossier):
+        raise Http404
+    return _result_response(results.electronic_result(dossier))
+
+
+def result_link(request, token):
+    """The signed link of the message: a page naming the result and its SHA-256, and the
+    download itself (``?tai=1``). No log-in: the link is the key, and it expires
+    (``RESULT_LINK_DAYS``). A forged link, or a dossier with no electronic result returned,
+    is a 404; an expired one says how to get the result now (410)."""
+    try:
+        dossier = results.dossier_by_result_token(token)
+    except results.LinkExpired:
+        login_url = resolve_url(settings.CITIZEN_LOGIN_URL)
+        return render(
+            request, "portal/submit/result_expired.html", {"login_url": login_url}, status=410
+        )
+    result = results.electronic_result(dossier) if dossier is not None else None
+    if result is None:
+        raise Http404
+    if request.GET.get("tai") == "1":
+        return _result_response(result)
+    context = {"dossier": dossier, "result": result, "token": token}
+    response = render(request, "portal/submit/result.html", context)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the token stays out of other sites' logs
+    return response
 
 
 @citizen_required

@@ -3,7 +3,9 @@ online dossiers waiting for them. Who may see a dossier is ``dossiers.access``."
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import uuid
+
+from django.db.models import Q, QuerySet
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import OnlineLevel, ProcedureVersion
@@ -24,6 +26,28 @@ def accepts_online(version: ProcedureVersion) -> bool:
     """A procedure of online level "một phần" or "toàn trình" (ND 42/2022) may be submitted
     online; one of level "trực tiếp" may not."""
     return version.online_level in (OnlineLevel.PARTIAL, OnlineLevel.FULL)
+
+
+def version_for_submission(*, version_id: int) -> ProcedureVersion | None:
+    """The version to submit when a citizen starts from version ``version_id``: that one
+    while it applies, else the version of its procedure that applies now; None when none
+    does or the procedure is not submitted online."""
+    procedure_id = (
+        ProcedureVersion.objects.filter(pk=version_id)
+        .values_list("procedure_id", flat=True)
+        .first()
+    )
+    if procedure_id is None:
+        return None
+    current = (
+        ProcedureVersion.objects.filter(
+            procedure_id=procedure_id, status=ProcedureVersion.Status.PUBLISHED
+        )
+        .select_related("procedure")
+        .order_by("-pk")
+        .first()
+    )
+    return current if current is not None and accepts_online(current) else None
 
 
 def agencies_for_submission(*, version: ProcedureVersion) -> list[Agency]:
@@ -65,7 +89,20 @@ def awaiting_completion_of(*, user) -> QuerySet[Dossier]:
 
 
 def citizen_dossier_get(*, actor, ref: str) -> Dossier | None:
-    """One of the citizen's own dossiers by its code or uid; None for anyone else's."""
+    """One of the citizen's own dossiers by its code or its uid — the uid keeps working
+    after the desk accepted it and gave it a code, since the citizen's pages and messages
+    named it so before; None for anyone else's."""
     if not isinstance(actor, access.Citizen):
         return None
-    return access.dossier_get_visible(actor, ref=ref)
+    try:
+        by_ref = Q(uid=uuid.UUID(hex=ref))
+    except ValueError:
+        by_ref = Q(code=ref)
+    return (
+        access.dossiers_visible(actor)
+        .filter(by_ref)
+        .select_related(
+            "procedure_version__procedure", "receiving_desk", "receiving_agency", "deciding_agency"
+        )
+        .first()
+    )

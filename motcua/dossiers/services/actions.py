@@ -150,10 +150,9 @@ def dossier_apply(
             dossier.save()
             _store(dossier, event, stored, actor, saved)
             papers_issue(dossier, event)  # form 04 numbered and dated by its extension, …
-            if spec.message:
-                message_put(
-                    dossier, spec.message, note=note, missing=data.get("missing_documents", ())
-                )
+            online = dossier.result_delivery == ResultDelivery.ONLINE
+            if kind := (spec.online_message if online else None) or spec.message:
+                message_put(dossier, kind, note=note, missing=data.get("missing_documents", ()))
     except BaseException:
         delete_files(saved)
         raise
