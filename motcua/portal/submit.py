@@ -17,7 +17,7 @@ from motcua.dossiers import access, results
 from motcua.dossiers.files import KINDS, IncomingFile, download_name, served_type
 from motcua.dossiers.models import Attachment, Status
 from motcua.dossiers.services import StaleDossier, dossier_apply
-from motcua.dossiers.services.actions import completion_items
+from motcua.dossiers.services.actions import completion_items, completion_request
 from motcua.dossiers.transitions import Action
 from motcua.portal.citizen import citizen_required
 from motcua.submissions import selectors, services
@@ -256,7 +256,7 @@ def online_dossier(request, ref):
     context = {
         "dossier": dossier,
         "documents": documents,
-        "missing": completion_items(dossier) if dossier.awaits_completion else [],
+        "request": completion_request(dossier) if dossier.awaits_completion else None,
         "refused": dossier.status == Status.REFUSED,
         "result": (
             results.electronic_result(dossier)

@@ -266,13 +266,16 @@ def _request_completion(
     }
 
 
-def completion_items(dossier: Dossier) -> list[str]:
-    """What the desk's latest request to complete the online dossier lists (form 02)."""
+def completion_request(dossier: Dossier):
+    """The desk's latest request to complete the dossier (form 02: ``items``, ``reason``)."""
     from motcua.dossiers.models import DeskNotice
 
-    notice = (
-        dossier.notices.filter(kind=DeskNotice.Kind.COMPLETE).order_by("-pk").only("items").first()
-    )
+    return dossier.notices.filter(kind=DeskNotice.Kind.COMPLETE).order_by("-pk").first()
+
+
+def completion_items(dossier: Dossier) -> list[str]:
+    """What the desk's latest request to complete the online dossier lists (form 02)."""
+    notice = completion_request(dossier)
     return list(notice.items) if notice is not None else []
 
 

@@ -344,6 +344,7 @@ def test_asked_to_complete_the_citizen_sends_exactly_what_is_missing(
     client.force_login(citizen)
     page = client.get(reverse("portal:online_dossier", args=[dossier.ref]))
     assert "Tờ khai có chữ ký" in page.text and "Giấy chứng sinh bản chụp rõ nét" in page.text
+    assert "Lý do: Ảnh mờ" in page.text
     url = reverse("portal:complete", args=[dossier.ref])
     form = client.get(url)
     assert form.text.count('type="file"') == 2  # one per item, nothing else

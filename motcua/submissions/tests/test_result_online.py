@@ -125,3 +125,17 @@ def test_a_link_made_for_a_dossier_is_refused_before_its_return(client, returned
 
     path = "/" + result_url(Dossier.objects.get(pk=returned.pk)).split("/", 3)[3]
     assert client.get(path).status_code == 404
+
+
+def test_only_the_applicant_may_download_it_from_their_pages(
+    returned, desk_officer, citizen, other_citizen, specialist, leader, admin_user
+):
+    from motcua.dossiers import access
+
+    dossier = _return(returned, desk_officer)
+    expected = {citizen: True, other_citizen: False, desk_officer: False, specialist: False,
+                leader: False, admin_user: False}  # fmt: skip
+    for user, may in expected.items():
+        actor = access.actor_for_user(user)
+        assert access.result_downloadable(actor, dossier) is may, user.username
+    assert access.result_downloadable(access.ANONYMOUS, dossier) is False
