@@ -454,3 +454,25 @@ def test_the_dossier_page_costs_the_same_queries_however_long_its_life(
     for dossier in (short, long):
         with django_assert_max_num_queries(13):
             client.get(reverse("dossiers:detail", args=[dossier.code]))
+
+
+@pytest.mark.parametrize("state", ["submitted", "completion_requested"])
+def test_every_actor_against_the_citizens_own_pages(state, client, desk, version, people):
+    """Dan's online dossier on his own pages (portal/submit.py): his, and nobody else's —
+    an officer's account is told to use a citizen's (403, whatever the dossier), and anyone
+    not logged in is sent to log in."""
+    dossier = dossier_in(state, desk, version, people)
+    pages = [
+        reverse("portal:online_dossier", args=[dossier.ref]),
+        reverse("portal:complete", args=[dossier.ref]),
+    ]
+    for name in OFFICERS:
+        client.force_login(people[name])
+        for url in pages:
+            status = client.get(url).status_code
+            expected = (200, 302) if name == "dan" else (403,)
+            assert status in expected, (state, name, url)
+    client.logout()
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
