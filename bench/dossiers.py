@@ -416,7 +416,7 @@ def main():
     try:
         hello, _, _, _ = wrk_load(port, 5, "get", "/healthz\n")
         body = json.dumps({
-            "procedure": "1.004873", "agency": AGENCY, "channel": 2,
+            "procedure": "1.004873", "agency": AGENCY, "channel": 1,
             "applicant": {"name": "Qua API", "id_number": "079123456789", "phone": "0912345678"},
             "documents": [{"name": "Tờ khai", "filename": "a.pdf",
                            "content_base64": base64.b64encode(PDF).decode()}],

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "motcua.follow",
     "motcua.feedback",
     "motcua.payments",
+    "motcua.submissions",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "agencies:staff_home"
 LOGOUT_REDIRECT_URL = "portal:home"
+#: Where a citizen logs in before submitting online or completing a dossier (the pages of
+#: motcua/portal/citizen.py). The staff log-in page until the citizens' own exists.
+CITIZEN_LOGIN_URL = "login"
+#: How long the signed link to an electronic result, sent when it is returned online, works
+#: (motcua/dossiers/results.py); after it, the applicant downloads it from their account.
+RESULT_LINK_DAYS = env_int("RESULT_LINK_DAYS", 30)
 
 # Lock an account + address out after repeated failed log-ins (django-axes).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

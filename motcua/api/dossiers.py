@@ -2,6 +2,7 @@
 
 import binascii
 import hashlib
+import uuid
 from datetime import datetime
 from typing import Annotated
 
@@ -24,7 +25,7 @@ from motcua.catalog.selectors import (
 from motcua.clientaddress import client_address, rate_limit_key
 from motcua.dossiers import access, papers
 from motcua.dossiers.files import IncomingFile
-from motcua.dossiers.models import Attachment, Dossier, DossierDocument, ReceiptKey
+from motcua.dossiers.models import Attachment, Channel, Dossier, DossierDocument, ReceiptKey
 from motcua.dossiers.public_lookup import TooManyLookups, dossier_public_lookup
 from motcua.dossiers.services import (
     AlreadyReceived,
@@ -33,6 +34,7 @@ from motcua.dossiers.services import (
     SubmissionKey,
     dossier_already_received,
     dossier_receive,
+    dossier_submit,
 )
 from motcua.follow.selectors import dossier_follow
 from motcua.workcalendar.calendar import VN_TZ
@@ -70,11 +72,17 @@ class DossierIn(Schema):
 
 
 class DossierCreated(Schema):
-    code: str
+    code: str = Field(
+        description="Mã hồ sơ. Hồ sơ trực tuyến (channel 2) chưa được tiếp nhận thì chưa có "
+        "mã: khi đó là uid của hồ sơ (32 chữ số hex), các đường dẫn /dossiers/{code} nhận nó; "
+        "mã được cấp khi bộ phận một cửa tiếp nhận (accept), và GET /dossiers/{uid} khi đó "
+        "trả hồ sơ với mã của nó."
+    )
     status: str
-    dvcqg_status: int
-    received_at: datetime
-    due_at: datetime
+    dvcqg_status: int = Field(description="2 khi tiếp nhận ngay (channel 1, 3); 1 khi nộp "
+                              "trực tuyến (channel 2), chờ bộ phận một cửa kiểm tra.")  # fmt: skip
+    received_at: datetime | None = Field(description="null khi chưa tiếp nhận (DVCQG 1).")
+    due_at: datetime | None = Field(description="null khi chưa tiếp nhận (DVCQG 1).")
 
 
 class EventOut(Schema):
@@ -161,11 +169,11 @@ def vn_time(moment: datetime | None) -> datetime | None:
 def _created(dossier: Dossier) -> dict:
     """SPEC §6: times are given in Vietnam time, with their offset."""
     return {
-        "code": dossier.code,
+        "code": dossier.ref,
         "status": dossier.status,
         "dvcqg_status": dossier.dvcqg_status,
-        "received_at": dossier.received_at.astimezone(VN_TZ),
-        "due_at": dossier.due_at.astimezone(VN_TZ),
+        "received_at": vn_time(dossier.received_at),
+        "due_at": vn_time(dossier.due_at),
     }
 
 
@@ -207,7 +215,9 @@ def dossier_create(
 ):
     """Receive a dossier from a peer system. The same ``Idempotency-Key`` (at most 200
     characters, never cut) returns the same dossier, never a second one; a validation error
-    is a 422 with a message per field, and nothing is stored."""
+    is a 422 with a message per field, and nothing is stored. ``channel`` 2 (online, e.g.
+    forwarded by the national portal) is submitted, not received: DVCQG 1, no code, no due
+    time until the desk accepts it (SPEC §12.3); ``code`` is then its uid."""
     api_key: ApiKey = request.auth
     actor = access.actor_for_api_key(api_key)
     key = idempotency_key.strip()
@@ -262,9 +272,11 @@ def _receive(actor: access.PeerSystem, payload: DossierIn, submission: Submissio
         documents=[(None, d.name, 0, 1) for d in payload.documents],
     )
 
+    write = dossier_submit if payload.channel == Channel.ONLINE else dossier_receive
+
     def attempt(version):
         try:
-            dossier = dossier_receive(
+            dossier = write(
                 desk=desk,
                 procedure_version=version,
                 receipt=receipt,
@@ -296,6 +308,18 @@ def _refuse(errors: dict[str, str], submission: SubmissionKey):
     _unprocessable(errors)
 
 
+def _accepted_since(actor, ref: str) -> Dossier | None:
+    """A system that sent an online dossier (SPEC §12.3) knows it by the uid the 201 gave;
+    once the desk accepts it, reading it by that uid still answers, with its code."""
+    try:
+        uid = uuid.UUID(hex=ref)
+    except ValueError:
+        return None
+    found = access.dossiers_visible(actor).filter(uid=uid).values_list("code", flat=True)
+    code = found.first()
+    return access.dossier_get_visible(actor, ref=code) if code else None
+
+
 @router.get(
     "/dossiers/{code}",
     response={200: DossierOut, **error_responses(401, 404, 422)},
@@ -308,7 +332,7 @@ def dossier_get(request: HttpRequest, code: Path[DossierCode]):
     (SPEC §12.2): then ``allowed_actions`` says what they may do now, sent with ``version``
     to ``POST /dossiers/{code}/actions``."""
     actor = request.auth
-    dossier = access.dossier_get_visible(actor, ref=code)
+    dossier = access.dossier_get_visible(actor, ref=code) or _accepted_since(actor, code)
     if dossier is None:
         raise HttpError(404, "Không tìm thấy hồ sơ.")
     access.personal_data_read(actor, dossier, what="api")

@@ -25,9 +25,10 @@ from motcua.dossiers.files import IncomingFile
 from motcua.dossiers.models import Attachment, Dossier
 from motcua.dossiers.selectors import COUNT_CAP, INBOXES, capped_number, inbox_page, inbox_queryset
 from motcua.dossiers.services import StaleDossier, dossier_apply
-from motcua.dossiers.transitions import SYSTEM_ACTIONS, TABLE
+from motcua.dossiers.transitions import SYSTEM_ACTIONS, TABLE, Relation
 
 router = Router(tags=["staff"], auth=StaffAuth())
+APPLICANT_ONLY = frozenset({Relation.APPLICANT})
 
 NOT_FOUND = "Không tìm thấy hồ sơ."
 
@@ -117,11 +118,17 @@ def inbox(request: HttpRequest, params: Query[InboxQuery]):
 
 # --- acting --------------------------------------------------------------------------------
 
-#: Every action of the transition table but those only the system records (a fee paid); a name
-#: outside it is refused (422) before anything.
-ActionName = Literal[
-    tuple(dict.fromkeys(action.value for action, _status in TABLE if action not in SYSTEM_ACTIONS))
-]
+#: Every action of the transition table that staff may do: not those only the system records
+#: (a fee paid), nor the applicant's own (completing an online dossier, done from their
+#: account's pages); any other name is refused (422) before anything.
+STAFF_ACTIONS = tuple(
+    dict.fromkeys(
+        action.value
+        for (action, _status), rule in TABLE.items()
+        if rule.who - APPLICANT_ONLY and action not in SYSTEM_ACTIONS
+    )
+)
+ActionName = Literal[STAFF_ACTIONS]
 
 User = get_user_model()
 

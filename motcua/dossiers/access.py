@@ -12,7 +12,8 @@ Seeing (``dossier_scope``):
 - any officer: dossiers they acted on before (the trace names them);
 - a superuser: every dossier, each read of personal data recorded (``PersonalDataRead``);
 - an administrator: none — they manage settings, not dossiers;
-- a citizen: their own (submitted from their account);
+- a citizen: their own (submitted from their account), and acts on them as ``APPLICANT``
+  (completing an online dossier the desk sent back);
 - a peer system: dossiers received or decided by its key's agency or an agency below it.
 Anyone else gets 404, never a hint that the dossier exists.
 """
@@ -295,6 +296,9 @@ def relations(actor: Actor, dossier: Dossier) -> frozenset[Relation]:
     _check(actor)
     if isinstance(actor, SystemActor):
         return frozenset(Relation)
+    if isinstance(actor, Citizen):
+        mine = dossier.applicant_user_id is not None and dossier.applicant_user_id == actor.user.pk
+        return frozenset({Relation.APPLICANT}) if mine else frozenset()
     if not isinstance(actor, Officer):
         return frozenset()
     found = set()
@@ -387,6 +391,21 @@ def allowed_actions(actor: Actor, dossier: Dossier) -> list[Action]:
         if rule.guard is None or rule.guard.holds(dossier):
             allowed.append(action)
     return allowed
+
+
+# --- the electronic result ----------------------------------------------------------------
+
+
+def result_downloadable(actor: Actor, dossier: Dossier) -> bool:
+    """The applicant downloads their electronic result from their own pages once it was
+    returned (``results.electronic_result``); staff download it as any file of a dossier
+    they see. Anyone else: no (the page answers 404)."""
+    _check(actor)
+    if Relation.APPLICANT not in relations(actor, dossier):
+        return False
+    from motcua.dossiers.results import electronic_result
+
+    return electronic_result(dossier) is not None
 
 
 # --- receiving ---------------------------------------------------------------------------

@@ -94,6 +94,9 @@ class IncomingFile(File):
             max_size=SPOOL_BYTES, dir=settings.FILE_UPLOAD_TEMP_DIR
         )
         super().__init__(temporary, _clean(name) or "tep")
+        #: The paper this file is, when the sender said (a required document of the online
+        #: form, an item of a request to complete); kept as ``Attachment.document_name``.
+        self.label = ""
         self.received = 0  # bytes handed over, kept or not
         self.too_large = False
         self._limit = settings.ATTACHMENT_MAX_MB * MIB

@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers.models import ApplicantType, Dossier, ResultDelivery
+from motcua.dossiers.models import ApplicantType, Channel, Dossier, ResultDelivery
 from motcua.dossiers.services import Applicant
 from motcua.periods import PeriodDateField
 
@@ -65,6 +65,20 @@ class ReceiveForm(ApplicantForm):
     #: Back then the button again never makes a second dossier.
     submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     deciding_agency = forms.ChoiceField(label=_("Cơ quan giải quyết"), required=False)
+    #: At the desk, or opened from the post (KenhThucHien 1 or 3); online dossiers are
+    #: submitted by the applicant, never typed in here.
+    channel = forms.TypedChoiceField(
+        label=_("Hồ sơ nhận"),
+        choices=[
+            (Channel.DESK.value, _("Trực tiếp tại bộ phận một cửa")),
+            (Channel.POST.value, _("Qua dịch vụ bưu chính công ích")),
+        ],
+        coerce=int,
+        required=False,  # at the desk unless the officer says the post brought it
+        empty_value=Channel.DESK.value,
+        initial=Channel.DESK.value,
+        widget=forms.RadioSelect,
+    )
     result_delivery = forms.ChoiceField(
         label=_("Hình thức nhận kết quả"), choices=ResultDelivery.choices, initial="desk"
     )

@@ -25,6 +25,8 @@ from motcua.workcalendar.calendar import VN_TZ
 # The default SMS texts (without diacritics: they are stripped from any SMS anyway).
 TEXTS = {
     "submitted": "Ho so {procedure} da duoc gui, dang cho tiep nhan. Theo doi: {url}",
+    "completion_requested": "Ho so {procedure} nop truc tuyen can bo sung: {missing}. "
+    "Xem va bo sung: {url}",
     "received": "Ho so {code} ({procedure}) da duoc tiep nhan. Hen tra: {due}. Tra cuu: {url}",
     "supplement_requested": "Ho so {code} can bo sung giay to. Vui long xem phieu yeu cau "
     "hoac tra cuu: {url}",
@@ -32,6 +34,7 @@ TEXTS = {
     "extended": "Ho so {code} se tra cham. Xin loi ong/ba. Hen tra moi: {due}.",
     "result_ready": "Ho so {code} da co ket qua. Moi ong/ba den nhan theo hinh thuc da dang ky.",
     "returned": "Ho so {code} da tra ket qua. Moi ong/ba danh gia muc do hai long: {rating_url}",
+    "result_online": "Ho so {code} da tra ket qua dien tu. Tai ve: {download}",
 }
 STOP_SMS = " Ngung nhan SMS: {opt_out_url}"
 STOP_EMAIL = (
@@ -49,6 +52,11 @@ FIELDS = {
     "url": "Đường dẫn tra cứu hồ sơ",
 }
 NOTE = {"note": "Nội dung cán bộ ghi khi thao tác (giấy tờ cần bổ sung, khoản phải nộp, lý do)"}
+MISSING = {"missing": "Các giấy tờ cần bổ sung, đánh số (phiếu mẫu 02)"}
+RESULT = {
+    "download": "Đường dẫn có ký số để tải kết quả điện tử (hết hạn sau một thời gian)",
+    "sha256": "Mã SHA-256 của tệp kết quả, để đối chiếu bản sao với bản gốc",
+}
 SAMPLE = {
     "name": "Nguyễn Văn An",
     "code": "000.00.31.H12-261123-0001",
@@ -60,15 +68,23 @@ SAMPLE = {
     "note": "Bản sao giấy chứng nhận kết hôn của cha mẹ (có chứng thực).",
     "rating_url": "https://dichvucong.example.gov.vn/danh-gia/1234567:1vX2yZ:"
     "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE/",
+    "missing": "1. Bản sao giấy chứng nhận kết hôn của cha mẹ (có chứng thực)",
+    "download": "https://dichvucong.example.gov.vn/ket-qua/0f1e2d3c4b5a69788796a5b4c3d2e1f0."
+    "1795405200:AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE/",
+    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 }
 #: The rating link of the "result returned" message (``follow.links``).
 RATING = {"rating_url": "Đường dẫn đánh giá mức độ hài lòng"}
 
 
 def _kind(
-    name, label, *, subject, email, required=False, note=False, sms=None, extra=None
-) -> MessageKind:
-    fields = {**FIELDS, **(NOTE if note else {}), **(extra or {})}
+    name, label, *, subject, email, required=False, note=False, missing=False, result=False,
+    sms=None, extra=None,
+) -> MessageKind:  # fmt: skip
+    fields = {
+        **FIELDS, **(NOTE if note else {}), **(MISSING if missing else {}),
+        **(RESULT if result else {}), **(extra or {}),
+    }  # fmt: skip
     sms = sms or TEXTS[name]
     return kind_register(
         MessageKind(
@@ -80,7 +96,7 @@ def _kind(
             email_subject=subject,
             email_body=email + (SIGNATURE if required else STOP_EMAIL),
             required=required,
-            shorten=("procedure", "note", "name"),
+            shorten=("procedure", "missing", "note", "name"),
         )
     )
 
@@ -91,6 +107,18 @@ _kind(
     subject="Hồ sơ {procedure} đã được gửi",
     email="Kính gửi ông/bà {name},\n\nHồ sơ {procedure} của ông/bà đã được gửi đến {agency} "
     "và đang chờ tiếp nhận. Ông/bà theo dõi tình trạng hồ sơ tại:\n{url}",
+)
+_kind(
+    "completion_requested",
+    "Yêu cầu bổ sung hồ sơ nộp trực tuyến",
+    required=True,
+    note=True,
+    missing=True,
+    subject="Hồ sơ {procedure}: cần bổ sung trước khi tiếp nhận",
+    email="Kính gửi ông/bà {name},\n\nHồ sơ {procedure} ông/bà nộp trực tuyến tới {agency} "
+    "chưa đầy đủ. Đề nghị ông/bà bổ sung:\n{missing}\n\nLý do: {note}\n\nHồ sơ chưa được "
+    "tiếp nhận: thời hạn giải quyết tính từ khi hồ sơ đầy đủ được tiếp nhận. Ông/bà đăng nhập "
+    "tài khoản để nộp bổ sung; xem yêu cầu tại:\n{url}",
 )
 _kind(
     "received",
@@ -146,6 +174,17 @@ _kind(
     "Xin ông/bà dành một phút đánh giá mức độ hài lòng (mỗi hồ sơ một lần, cán bộ không "
     "biết ai đánh giá):\n{rating_url}",
 )
+_kind(
+    "result_online",
+    "Trả kết quả điện tử",
+    required=True,  # it is how the result is handed over
+    result=True,
+    subject="Hồ sơ {code}: kết quả điện tử",
+    email="Kính gửi ông/bà {name},\n\nHồ sơ {code} ({procedure}) đã có kết quả, trả trực "
+    "tuyến bằng bản điện tử. Ông/bà tải kết quả tại:\n{download}\n(hoặc đăng nhập tài khoản "
+    "và mở hồ sơ). Mã SHA-256 của tệp kết quả:\n{sha256}\nMột bản sao có cùng mã này là đúng "
+    "bản gốc.",
+)
 
 
 def about(dossier: Dossier) -> str:
@@ -162,7 +201,7 @@ def _links(dossier: Dossier, kind: str) -> dict:
     return {}
 
 
-def _message(dossier: Dossier, kind: str, note: str = "") -> dict:
+def _message(dossier: Dossier, kind: str, note: str = "", missing=()) -> dict:
     from motcua.dossiers.selectors import lookup_url
 
     due = dossier.due_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if dossier.due_at else ""
@@ -178,13 +217,22 @@ def _message(dossier: Dossier, kind: str, note: str = "") -> dict:
             "due": due,
             "url": lookup_url(dossier),
             "note": note,
+            "missing": "\n".join(f"{i}. {item}" for i, item in enumerate(missing, 1)),
             **extra,
+            **(_result_data(dossier) if kind == "result_online" else {}),
         },
         "contacts": [
             Contact("sms", dossier.applicant_phone),
             Contact("email", dossier.applicant_email),
         ],
     }
+
+
+def _result_data(dossier: Dossier) -> dict:
+    from motcua.dossiers.results import electronic_result, result_url
+
+    result = electronic_result(dossier)
+    return {"download": result_url(dossier), "sha256": result.sha256 if result else ""}
 
 
 def message_rows(dossier: Dossier, kind: str) -> list[Notification]:
@@ -194,10 +242,11 @@ def message_rows(dossier: Dossier, kind: str) -> list[Notification]:
     return outbox_rows(**_message(dossier, kind))
 
 
-def message_put(dossier: Dossier, kind: str, *, note: str = "") -> list[Notification]:
+def message_put(dossier: Dossier, kind: str, *, note: str = "", missing=()) -> list[Notification]:
     """Queue the messages of ``kind``; call inside the change's transaction. ``note``: what
-    the officer wrote (what is missing, what to pay, why it is late)."""
-    return outbox_put(**_message(dossier, kind, note))
+    the officer wrote (what is missing, what to pay, why it is late); ``missing``: the
+    numbered list of a request to complete."""
+    return outbox_put(**_message(dossier, kind, note, missing))
 
 
 # The officers' daily digest (``digest.py``), by e-mail only.

@@ -181,6 +181,13 @@ class Dossier(models.Model):
     )
 
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    #: Submitted online, the desk asked the applicant to complete it (form 02) at this time;
+    #: None again once they resubmit. The status stays "submitted" meanwhile (SPEC §4).
+    completion_requested_at = models.DateTimeField(
+        _("yêu cầu bổ sung trực tuyến lúc"), null=True, blank=True
+    )
+    #: How many times the desk asked the applicant to complete it online before accepting.
+    completion_count = models.PositiveSmallIntegerField(default=0, db_default=0)
     # The clock starts at receipt (SPEC §4): none of these before it.
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
     due_at = models.DateTimeField(_("hẹn trả lúc"), null=True, blank=True)
@@ -291,6 +298,11 @@ class Dossier(models.Model):
         return DVCQG_STATUS[Status(self.status)]
 
     @property
+    def awaits_completion(self) -> bool:
+        """Submitted online, and the desk is waiting for the applicant to complete it."""
+        return self.completion_requested_at is not None
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
@@ -350,6 +362,9 @@ class Attachment(models.Model):
     )
     file = models.FileField(upload_to="dossiers/%Y/%m/")
     original_name = models.CharField(max_length=255)
+    #: The paper it is, when the applicant sent it for one (a required document of the
+    #: online form, an item of a request to complete); "" for a scan at the desk.
+    document_name = models.CharField(max_length=500, blank=True, default="", db_default="")
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)

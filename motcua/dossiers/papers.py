@@ -59,12 +59,13 @@ FORMS = {
 
 
 #: Which papers a dossier has (form 07 is not about one dossier): the receipt and the
-#: control slip once received; form 02 once processing asked the applicant to complete it
+#: control slip once received; form 02 once processing, or the desk checking an online
+#: dossier, asked the applicant to complete it
 #: (the latest request; the desk's own forms 02 are for dossiers it did not receive); form
 #: 03 once refused or rejected; form 04 once extended; form 05 once withdrawn or stopped.
 APPLIES = {
     "01": lambda d: d.received_at is not None,
-    "02": lambda d: d.supplement_count > 0,
+    "02": lambda d: d.supplement_count > 0 or d.completion_count > 0,
     "03": lambda d: d.status in (Status.REFUSED, Status.REJECTED),
     "04": lambda d: d.extended_at is not None,
     "05": lambda d: d.status in (Status.WITHDRAWN, Status.STOPPED),
@@ -77,14 +78,15 @@ NUMBERED = {"02": "PBS", "03": "PTC", "04": "PXL", "05": "TB"}
 
 #: The events that make each numbered paper of a received dossier (the last one counts).
 SOURCES = {
-    "02": ("request_supplement",),
+    "02": ("request_supplement", "request_completion"),
     "03": ("reject", "refuse"),
     "04": ("extend",),
     "05": ("stop", "withdraw"),
 }
 #: The paper of these events is issued by the agency that received the dossier (the desk
-#: refuses an online dossier); every other one by the agency that decides it.
-ISSUED_BY_RECEIVING_AGENCY = frozenset({"refuse"})
+#: refuses an online dossier, or asks to complete it before accepting it); every other one by
+#: the agency that decides it.
+ISSUED_BY_RECEIVING_AGENCY = frozenset({"refuse", "request_completion"})
 
 #: Hand-overs that are not: the dossier waits for the applicant (SPEC §6), and comes back.
 PAUSES = {
@@ -417,7 +419,7 @@ def dossier_qr(dossier: Dossier, form: str, issue: Issue) -> str:
         qr_payload(
             form=form,
             issued_at=issue.issued_at,
-            code=dossier.code,
+            code=dossier.code or "",  # an online dossier asked to complete: no code yet
             procedure=dossier.procedure_version.procedure.code,
             id_number=dossier.applicant_id_number,
             number=issue.number,
@@ -477,7 +479,7 @@ def dossier_paper(dossier: Dossier, form: str) -> Paper:
         context["coordinating"] = coordinating_agencies(dossier)
     if event is not None:
         context["issuer"] = _issuer(dossier, event)
-    return Paper(form, f"dossiers/forms/form{form}.html", context, f"mau-{form}-{dossier.code}")
+    return Paper(form, f"dossiers/forms/form{form}.html", context, f"mau-{form}-{dossier.ref}")
 
 
 def notice_paper(notice: DeskNotice) -> Paper:

@@ -148,6 +148,8 @@ def _inbox_rows(actor: Actor, qs: QuerySet[Dossier], limit: int) -> list[Dossier
             "due_at",
             "step_due_at",
             "extended_at",
+            "channel",
+            "completion_requested_at",
             "procedure_version__name",
             "procedure_version__procedure__code",
             "current_unit__name",
@@ -321,16 +323,18 @@ def _verify_matches(phone: str, id_number: str, verify: str) -> bool:
 @functools.cache
 def _public_sql() -> str:
     """The look-up's one statement: the dossier, what the applicant must still bring while it
-    waits for them (the latest form 02's list), and its events but the internal ones
-    (assignment, opinions, proposals: ``transitions.INTERNAL_ACTIONS``), each with the role
-    holding the step it reached (to name a hand-over in the applicant's words)."""
+    waits for them (the latest form 02's list, also before an online dossier is accepted),
+    and its events but the internal ones (assignment, opinions, proposals:
+    ``transitions.INTERNAL_ACTIONS``), each with the role holding the step it reached (to
+    name a hand-over in the applicant's words)."""
     from motcua.dossiers.transitions import INTERNAL_ACTIONS
 
     internal = ", ".join(f"'{action.value}'" for action in sorted(INTERNAL_ACTIONS))
     return (
         "SELECT d.code, d.status, d.received_at, d.due_at, d.extended_at, d.returned_at, "
         "d.applicant_phone, d.applicant_id_number, v.name, "
-        f"CASE WHEN d.status = '{Status.WAITING_APPLICANT.value}' THEN "
+        f"CASE WHEN d.status = '{Status.WAITING_APPLICANT.value}' "
+        "OR d.completion_requested_at IS NOT NULL THEN "
         "(SELECT n.items FROM dossiers_desknotice n WHERE n.dossier_id = d.id "
         "ORDER BY n.id DESC LIMIT 1) END, "
         "d.id, d.uid, d.original_due_at, d.finished_at, d.extension_reason, "

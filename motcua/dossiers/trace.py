@@ -68,6 +68,9 @@ STATE_FIELDS = (
     "postal_tracking",
     "closing_note",
 )
+#: Fields added since format 2, hashed only when they hold something: the state hash of
+#: every row written before them stays what it was.
+LATER_STATE_FIELDS = ("completion_requested_at", "completion_count")
 
 #: Which list of fields ``state_hash`` covers; a checkpoint records it, so one taken under an
 #: earlier format is still checked against the fields it covered then.
@@ -85,6 +88,10 @@ def _plain(value):
 
 def state_hash(dossier: Dossier, last_event_hash: str, *, format: int = STATE_FORMAT) -> str:
     state = {name: _plain(getattr(dossier, name)) for name in STATE_FIELDS_BY_FORMAT[format]}
+    if format >= 2:
+        for name in LATER_STATE_FIELDS:
+            if value := getattr(dossier, name):
+                state[name] = _plain(value)
     state["last_event"] = last_event_hash
     return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 

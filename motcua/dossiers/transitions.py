@@ -25,6 +25,8 @@ class Action(StrEnum):
     RECEIVE = "receive"  # a dossier's first event (at the desk, or from a peer system)…
     SUBMIT = "submit"  # …or submitted online, to be accepted (not in the table: first events)
     ACCEPT = "accept"
+    REQUEST_COMPLETION = "request_completion"
+    RESUBMIT = "resubmit"
     REFUSE = "refuse"
     ASSIGN = "assign"
     COMMENT = "comment"
@@ -62,6 +64,8 @@ class Relation(StrEnum):
     CLAIMANT = "claimant"
     #: A leader of the deciding agency (lãnh đạo cơ quan).
     LEADER = "leader"
+    #: The citizen who submitted it online from their account (``Dossier.applicant_user``).
+    APPLICANT = "applicant"
     #: The system itself (a data migration, a scheduled job): every relation at once.
     SYSTEM = "system"
 
@@ -100,6 +104,19 @@ AT_UNIT_STEP = Guard(
     lambda d: d.current_unit_id is not None,
     _("Hồ sơ không ở bước của một phòng, đơn vị chuyên môn: không có ai để phân công."),
 )
+AWAITING_NOTHING = Guard(
+    "not_awaiting_completion",
+    lambda d: d.completion_requested_at is None,
+    _(
+        "Hồ sơ đang chờ công dân bổ sung theo yêu cầu: tiếp nhận hoặc yêu cầu lại sau khi công "
+        "dân nộp bổ sung."
+    ),
+)
+AWAITING_COMPLETION = Guard(
+    "awaiting_completion",
+    lambda d: d.completion_requested_at is not None,
+    _("Hồ sơ không có yêu cầu bổ sung nào đang chờ."),
+)
 HAS_PREVIOUS_STEP = Guard(
     "has_previous_step",
     lambda d: process.previous_step(d) is not None,
@@ -127,7 +144,13 @@ S = Status
 #: (action, from status) → rule. Anything not here is refused.
 TABLE: dict[tuple[Action, Status], Rule] = {
     # Online and postal dossiers: the desk checks them (SPEC §4) — the clock starts at accept.
-    (Action.ACCEPT, S.SUBMITTED): Rule(S.RECEIVED, DESK),
+    # Incomplete, it asks the applicant to complete it online (form 02, everything at once)
+    # and nothing is received yet: the status stays until the applicant sends what is missing.
+    (Action.ACCEPT, S.SUBMITTED): Rule(S.RECEIVED, DESK, AWAITING_NOTHING),
+    (Action.REQUEST_COMPLETION, S.SUBMITTED): Rule(S.SUBMITTED, DESK, AWAITING_NOTHING),
+    (Action.RESUBMIT, S.SUBMITTED): Rule(
+        S.SUBMITTED, _who(Relation.APPLICANT), AWAITING_COMPLETION
+    ),
     (Action.REFUSE, S.SUBMITTED): Rule(S.REFUSED, DESK),
     # Work inside a step, the status stays: a unit's step is assigned to one of its officers
     # (by the head of unit, or taken by a specialist for themselves); whoever holds the step
@@ -216,10 +239,13 @@ class ActionSpec:
     note_label: Promise | None = REASON
     #: Other inputs: "assignee", "files" (working files), "result" (the result file or a
     #: paper result), "missing_documents", "new_due_at", "receiver" ("returned_to" or
-    #: "postal_tracking", by the delivery chosen).
+    #: "postal_tracking", by the delivery chosen), "documents" (the applicant's files, each
+    #: for one item of the request to complete).
     fields: tuple[str, ...] = ()
     #: The applicant's message (``messages.TEXTS``) sent after it, if any.
     message: str | None = None
+    #: The message sent instead when the applicant receives the result online.
+    online_message: str | None = None
     #: The button is the dossier's main action (shown first, unfolded).
     main: bool = False
     #: What the officer is told once it is done (default: "Đã thực hiện: <label>").
@@ -248,6 +274,23 @@ SPECS: dict[Action, ActionSpec] = {
         message="received",
         main=True,
         public_label=_("Đã tiếp nhận hồ sơ"),
+    ),
+    Action.REQUEST_COMPLETION: ActionSpec(
+        _("Yêu cầu bổ sung, hoàn thiện hồ sơ trực tuyến"),
+        note_label=_("Lý do yêu cầu bổ sung"),
+        fields=("missing_documents",),
+        message="completion_requested",
+        done=_(
+            "Đã yêu cầu công dân bổ sung hồ sơ trực tuyến (phiếu mẫu 02). Hồ sơ trở lại hộp khi "
+            "công dân nộp bổ sung."
+        ),
+    ),
+    Action.RESUBMIT: ActionSpec(
+        _("Nộp bổ sung hồ sơ"),
+        note_label=_("Ghi chú gửi bộ phận một cửa"),
+        fields=("documents",),
+        message="submitted",
+        done=_("Đã nộp bổ sung hồ sơ. Bộ phận một cửa sẽ kiểm tra lại."),
     ),
     Action.REFUSE: ActionSpec(
         _("Từ chối tiếp nhận"),
@@ -364,6 +407,7 @@ SPECS: dict[Action, ActionSpec] = {
         fields=("receiver",),
         main=True,
         message="returned",
+        online_message="result_online",  # with the signed link to download it (results.py)
         public_label=_("Đã trả kết quả"),
     ),
 }

@@ -183,7 +183,7 @@ def _decide(request, form, outcome, desk, version, agencies, documents, queue_ti
                 deciding_agency=_chosen(agencies, form.cleaned_data["deciding_agency"]),
                 receipt=Receipt(
                     applicant=form.applicant(),
-                    channel=1,
+                    channel=form.cleaned_data["channel"],
                     documents=documents,
                     files=[IncomingFile.of(f) for f in request.FILES.getlist("files")],
                     result_delivery=form.cleaned_data["result_delivery"],

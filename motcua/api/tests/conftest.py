@@ -39,7 +39,7 @@ def dossier_body(agency_code: str, **overrides) -> dict:
     data = {
         "procedure": "1.001193",
         "agency": agency_code,
-        "channel": 2,
+        "channel": 1,  # received elsewhere and forwarded: received at once (2: §12.3)
         "applicant": {
             "type": 1,
             "name": "Lê Văn Cường",

@@ -29,7 +29,7 @@ def body(commune, **overrides):
     data = {
         "procedure": "1.001193",
         "agency": commune.code,
-        "channel": 2,
+        "channel": 1,  # received elsewhere and forwarded: received at once (2: §12.3)
         "applicant": {
             "type": 1,
             "name": "Lê Văn Cường",

@@ -167,6 +167,11 @@ PDF_BASE64 = base64.b64encode(PDF).decode()
 CASES = {
     "accept": Case(submitted, "alice"),
     "refuse": Case(submitted, "alice", {"note": "Không thuộc thẩm quyền"}),
+    "request_completion": Case(
+        submitted,
+        "alice",
+        {"note": "Ảnh chụp mờ", "missing_documents": ["Tờ khai (chụp rõ cả trang)"]},
+    ),
     "forward": Case(received, "alice"),
     "send_back": Case(at_specialist, "bob", {"note": "Cần kiểm tra lại giấy tờ"}),
     "request_supplement": Case(
@@ -219,9 +224,13 @@ CASES = {
 
 
 def test_every_action_of_the_table_is_an_api_call_with_a_case_here():
+    """All but the applicant's own (completing an online dossier, from their account)."""
     names = set(ActionName.__args__)
-    # but those only the system records (a fee paid: payments.services)
-    assert names == {action.value for action, _status in TABLE if action not in SYSTEM_ACTIONS}
+    # but those only the system records (a fee paid: payments.services) and the applicant's
+    # own (completing an online dossier, from their account's pages)
+    assert names == {action.value for action, _status in TABLE if action not in SYSTEM_ACTIONS} - {
+        "resubmit"
+    }
     assert set(CASES) == names
 
 
@@ -403,7 +412,7 @@ def test_an_online_dossier_is_named_by_its_uid_until_accepted(client, world, clo
     shown = get(client, f"/dossiers/{dossier.uid.hex}", world.token("alice")).json()
     assert shown["code"] == dossier.uid.hex and shown["dvcqg_status"] == 1
     assert shown["received_at"] is None and shown["due_at"] is None and shown["forms"] == []
-    assert shown["allowed_actions"] == ["accept", "refuse"]
+    assert shown["allowed_actions"] == ["accept", "request_completion", "refuse"]
     inbox = get(client, "/inbox?box=unit", world.token("alice")).json()
     assert [i["code"] for i in inbox["items"]] == [dossier.uid.hex]
     accepted = post_action(

@@ -59,6 +59,7 @@ def dossier_apply(
     paper_result: bool = False,
     returned_to: str = "",
     postal_tracking: str = "",
+    documents: Sequence[IncomingFile] = (),
 ) -> Dossier:
     """Do ``action`` on the dossier as ``actor``; raises ``StaleDossier``,
     ``TransitionRefused``, ``PermissionDenied`` or ``ValidationError`` and then changes
@@ -66,7 +67,8 @@ def dossier_apply(
 
     ``assignee`` is a username; ``files`` are working files (for the actions whose spec
     lists "files"); ``result_file`` (a PDF) or ``paper_result`` is the result of the
-    decision step."""
+    decision step; ``documents`` are the applicant's files completing an online dossier, each
+    labelled (``IncomingFile.label``) with the item of the request it answers."""
     saved: list[str] = []
     for incoming in (*files, *([result_file] if result_file is not None else [])):
         incoming.refusal  # noqa: B018 - the content checks (seconds for a big PDF) before any lock
@@ -100,7 +102,7 @@ def dossier_apply(
                 postal_tracking=postal_tracking,
                 missing_documents=list(missing_documents or ()),
             )
-            _check_files(spec, files, result_file)
+            _check_files(spec, files, result_file, documents)
             status_before = dossier.status
             step_before = dossier.current_step.order if dossier.current_step_id else None
             unit_name = dossier.current_unit.name if dossier.current_unit_id else ""
@@ -121,15 +123,18 @@ def dossier_apply(
                     paper_result=paper_result,
                     returned_to=returned_to,
                     postal_tracking=postal_tracking,
+                    documents=documents,
                 )
                 or {}
             )
             if step_due_before is not None:
                 data["step_due_at"] = step_due_before.isoformat()
-            stored = _files_to_store(files, result_file)
+            stored = _files_to_store(files, result_file, documents)
             if stored:
                 data["files"] = [
-                    {"name": f.name, "sha256": f.sha256, "kind": kind} for f, kind in stored
+                    {"name": f.name, "sha256": f.sha256, "kind": kind}
+                    | ({"document": f.label} if f.label else {})
+                    for f, kind in stored
                 ]
             dossier.status = rule.target
             dossier.version += 1
@@ -147,8 +152,9 @@ def dossier_apply(
             dossier.save()
             _store(dossier, event, stored, actor, saved)
             papers_issue(dossier, event)  # form 04 numbered and dated by its extension, …
-            if spec.message:
-                message_put(dossier, spec.message, note=note)
+            online = dossier.result_delivery == ResultDelivery.ONLINE
+            if kind := (spec.online_message if online else None) or spec.message:
+                message_put(dossier, kind, note=note, missing=data.get("missing_documents", ()))
     except BaseException:
         delete_files(saved)
         raise
@@ -174,7 +180,12 @@ def _check_text(**inputs) -> None:
         raise ValidationError(errors)
 
 
-def _check_files(spec, files: Sequence[IncomingFile], result_file: IncomingFile | None) -> None:
+def _check_files(
+    spec,
+    files: Sequence[IncomingFile],
+    result_file: IncomingFile | None,
+    documents: Sequence[IncomingFile] = (),
+) -> None:
     """Files only where the action takes them; each judged by its content (ADR 0010); the
     result a PDF."""
     errors = {}
@@ -182,6 +193,11 @@ def _check_files(spec, files: Sequence[IncomingFile], result_file: IncomingFile 
         errors["files"] = _("Thao tác này không kèm tệp.")
     elif files:
         errors.update(file_errors(list(files)))
+    if documents and "documents" not in spec.fields:
+        errors["documents"] = _("Thao tác này không kèm giấy tờ của người nộp.")
+    elif documents:
+        found = file_errors(list(documents))
+        errors.update({key.replace("files", "documents", 1): m for key, m in found.items()})
     if result_file is not None:
         if "result" not in spec.fields:
             errors["result_file"] = _("Thao tác này không kèm tệp kết quả.")
@@ -196,10 +212,11 @@ def _check_files(spec, files: Sequence[IncomingFile], result_file: IncomingFile 
         raise ValidationError(errors)
 
 
-def _files_to_store(files, result_file) -> list[tuple[IncomingFile, str]]:
+def _files_to_store(files, result_file, documents=()) -> list[tuple[IncomingFile, str]]:
     stored = [(f, Attachment.Kind.WORKING.value) for f in files]
     if result_file is not None:
         stored.append((result_file, Attachment.Kind.RESULT.value))
+    stored += [(f, Attachment.Kind.DOCUMENT.value) for f in documents]
     return stored
 
 
@@ -226,6 +243,61 @@ def _accept(dossier: Dossier, *, now: datetime, **_other) -> dict:
     start_clock(dossier, received_at=now)
     dossier.code = code_for(dossier)
     return {"due_at": dossier.due_at.isoformat()}
+
+
+def _request_completion(
+    dossier: Dossier,
+    *,
+    now: datetime,
+    actor: Actor,
+    note: str,
+    missing_documents: Sequence[str] | None = None,
+    **_other,
+) -> dict:
+    """An online dossier is incomplete: form 02 with the numbered list of everything missing,
+    given through the desk; nothing is received and no clock runs (SPEC §4). The applicant
+    sends exactly these items online (``resubmit``)."""
+    items = missing_documents_clean(missing_documents)
+    dossier.completion_requested_at = now
+    dossier.completion_count += 1
+    notice = dossier_notice_create(dossier=dossier, items=items, reason=note, actor=actor)
+    return {
+        "missing_documents": items,
+        "completion_count": dossier.completion_count,
+        "notice": notice.pk,
+    }
+
+
+def completion_request(dossier: Dossier):
+    """The desk's latest request to complete the dossier (form 02: ``items``, ``reason``)."""
+    from motcua.dossiers.models import DeskNotice
+
+    return dossier.notices.filter(kind=DeskNotice.Kind.COMPLETE).order_by("-pk").first()
+
+
+def completion_items(dossier: Dossier) -> list[str]:
+    """What the desk's latest request to complete the online dossier lists (form 02)."""
+    notice = completion_request(dossier)
+    return list(notice.items) if notice is not None else []
+
+
+def _resubmit(dossier: Dossier, *, documents: Sequence[IncomingFile] = (), **_other) -> dict:
+    """The applicant sends what was asked — one file for each item of the request, in its
+    order, and nothing else — and the dossier waits for the desk's check again."""
+    items = completion_items(dossier)
+    given = [f.label for f in documents]
+    errors = {  # keyed by the item's place in the request (``documents.<n>``: the n-th file)
+        f"completion.{i}": _("Chưa có tệp cho “%(item)s”.") % {"item": item}
+        for i, item in enumerate(items)
+        if given[i : i + 1] != [item]
+    }
+    if len(given) > len(items):
+        errors["documents"] = _("Chỉ nộp các giấy tờ được yêu cầu bổ sung.")
+    if errors:
+        raise ValidationError(errors)
+    asked_at = dossier.completion_requested_at
+    dossier.completion_requested_at = None
+    return {"completed": items, "asked_at": asked_at.isoformat()}
 
 
 def _assign(dossier: Dossier, *, actor: Actor, assignee: str | None = None, **_other) -> dict:
@@ -460,6 +532,8 @@ def _return_result(
 
 EFFECTS = {
     Action.ACCEPT: _accept,
+    Action.REQUEST_COMPLETION: _request_completion,
+    Action.RESUBMIT: _resubmit,
     Action.REFUSE: _close,
     Action.ASSIGN: _assign,
     Action.COMMENT: _comment,

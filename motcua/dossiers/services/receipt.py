@@ -240,6 +240,7 @@ def store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list[
                 dossier=dossier,
                 file=name,
                 original_name=incoming.name[:255],
+                document_name=incoming.label[:500],
                 content_type=incoming.content_type,
                 size=incoming.size,
                 sha256=incoming.sha256,
@@ -344,10 +345,21 @@ def dossier_submit(
     submission: SubmissionKey | None = None,
 ) -> Dossier:
     """A dossier submitted online (or by post) and not yet accepted: DVCQG status 1, no code
-    and no due time until the desk accepts it (SPEC §4: the clock starts then)."""
+    and no due time until the desk accepts it (SPEC §4: the clock starts then). A receipt's
+    ``received_at`` (a peer system forwarding what a citizen submitted there) is when it
+    was submitted, bounded as a receipt's time is (SPEC §12)."""
     if not may_submit_to(actor, desk):
         raise PermissionDenied(_("Không được nộp hồ sơ tới bộ phận này."))
     errors = _receipt_errors(receipt, procedure_version)
+    now = clock.now()
+    submitted_at = receipt.received_at or now
+    errors.update(
+        deadlines.received_at_errors(
+            received_at=submitted_at,
+            now=now,
+            may_backdate=isinstance(actor, PeerSystem) and actor.may_backdate,
+        )
+    )
     if errors:
         raise ValidationError(errors)
     dossier = _new_dossier(
@@ -357,7 +369,7 @@ def dossier_submit(
         deciding=deciding_agency or desk.agency,
         status=Status.SUBMITTED,
     )
-    dossier.code, dossier.submitted_at = None, clock.now()
+    dossier.code, dossier.submitted_at = None, submitted_at
     if isinstance(actor, Citizen):
         dossier.applicant_user = actor.user  # their "my dossiers"
     return _write(dossier, receipt, actor=actor, action=Action.SUBMIT, submission=submission)

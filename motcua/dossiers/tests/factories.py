@@ -136,3 +136,15 @@ def act(dossier, action, who, **kw):
         expected_version=fresh.version,
         **kw,
     )
+
+
+def completion_files(dossier) -> list[IncomingFile]:
+    """A PDF for each item the desk asked the applicant to complete (none when it asked for
+    nothing), labelled with its item, as the completion page sends them."""
+    from motcua.dossiers.services.actions import completion_items
+
+    files = []
+    for item in completion_items(dossier):
+        files.append(IncomingFile("bo-sung.pdf", PDF))
+        files[-1].label = item
+    return files

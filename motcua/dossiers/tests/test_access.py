@@ -9,9 +9,18 @@ from django.urls import reverse
 
 from motcua.api.models import ApiKey
 from motcua.dossiers import access
+from motcua.dossiers.files import IncomingFile
 from motcua.dossiers.models import Dossier, DossierEvent, PersonalDataRead
-from motcua.dossiers.services import dossier_apply
-from motcua.dossiers.tests.factories import PDF, act, receive, vn
+from motcua.dossiers.papers import papers_for
+from motcua.dossiers.services import Receipt, dossier_apply, dossier_submit
+from motcua.dossiers.tests.factories import (
+    PDF,
+    act,
+    applicant,
+    completion_files,
+    receive,
+    vn,
+)
 from motcua.dossiers.transitions import Action
 
 OFFICERS = ["alice", "bob", "hung", "linh", "quantri", "root", "dan", "charlie"]
@@ -21,6 +30,13 @@ OFFICERS = ["alice", "bob", "hung", "linh", "quantri", "root", "dan", "charlie"]
 #: quantri: the commune's administrator · root: superuser · dan: a citizen · charlie: the
 #: desk officer of another commune.
 ALLOWED = {
+    "submitted": {  # online by dan, waiting for the desk's check
+        "alice": ["accept", "request_completion", "refuse"],
+    },
+    "completion_requested": {  # the desk asked dan to complete it online: dan's turn
+        "alice": ["refuse"],
+        "dan": ["resubmit"],
+    },
     "received": {  # at step 1, the desk's
         "alice": [
             "comment",
@@ -86,7 +102,9 @@ ALLOWED = {
 }
 
 #: Who sees the dossier's pages at each point (everyone else: 404).
-SEES = {
+SEES = {  # dan sees his own online dossier on his own pages, never on the staff pages
+    "submitted": {"alice", "linh", "root"},
+    "completion_requested": {"alice", "linh", "root"},
     "received": {"alice", "linh", "root"},
     "at_specialist": {"alice", "bob", "hung", "linh", "root"},
     "assigned_to_head": {"alice", "bob", "hung", "linh", "root"},  # bob: still his unit's
@@ -106,11 +124,14 @@ def params_for(action, actor, dossier) -> dict:
         me = getattr(actor, "user", None)
         mine = me is not None and dossier.current_assignee_id == me.pk
         return {"assignee": "bob" if mine or me is None else me.username}
-    if action in ("extend", "propose_extension"):
+    if action in ("extend", "propose_extension") and dossier.due_at is not None:
         later = add_working_time(dossier.due_at, days=1, calendar=calendar_of(dossier))
         return {"new_due_at": later}
+    if action == "resubmit":  # a file for each item asked for
+        return {"documents": completion_files(dossier)}
     return {
         "request_supplement": {"missing_documents": ["Giấy chứng sinh"]},
+        "request_completion": {"missing_documents": ["Giấy chứng sinh"]},
         "approve": {"paper_result": True},
         "result_ready": {"paper_result": True},
         "return_result": {"returned_to": "Nguyễn Văn An"},
@@ -127,6 +148,15 @@ def people(desk_officer, specialist, unit_head, leader, commune_admin, admin_use
 
 def dossier_in(state, desk, version, people) -> Dossier:
     p = people
+    if state in ("submitted", "completion_requested"):
+        dossier = dossier_submit(
+            desk=desk, procedure_version=version, actor=access.actor_for_user(p["dan"]),
+            receipt=Receipt(applicant=applicant(), channel=2,
+                            files=[IncomingFile("to-khai.pdf", PDF)]),
+        )  # fmt: skip
+        if state == "submitted":
+            return dossier
+        return act(dossier, "request_completion", p["alice"], missing_documents=["Tờ khai"])
     dossier = receive(desk, version, actor=p["alice"], files=[("to-khai.pdf", PDF)])
     if state == "received":
         return dossier
@@ -144,6 +174,11 @@ def dossier_in(state, desk, version, people) -> Dossier:
     if state == "result_ready":
         return dossier
     return act(dossier, "return_result", p["alice"], returned_to="Nguyễn Văn An")
+
+
+def never_allowed(dossier) -> str:
+    """An action nobody may do to ``dossier`` now (the table has no row for it)."""
+    return "accept" if dossier.received_at else "forward"
 
 
 class Rollback(Exception):
@@ -191,20 +226,21 @@ def test_every_actor_against_every_action(state, desk, version, people):
 def test_every_actor_against_every_page(state, client, desk, version, people):
     dossier = dossier_in(state, desk, version, people)
     attachment = dossier.attachments.get()
+    papers = [form for form, _title in papers_for(dossier) if form in ("01", "02", "06")]
     pages = [
-        reverse("dossiers:detail", args=[dossier.code]),
-        reverse("dossiers:attachment", args=[dossier.code, attachment.pk]),
-        reverse("dossiers:paper", args=[dossier.code, "01"]),
-        reverse("dossiers:paper", args=[dossier.code, "06"]),
+        reverse("dossiers:detail", args=[dossier.ref]),
+        reverse("dossiers:attachment", args=[dossier.ref, attachment.pk]),
+        *(reverse("dossiers:paper", args=[dossier.ref, form]) for form in papers),
     ]
+    assert len(pages) >= 3 or dossier.received_at is None
     for name in OFFICERS:
         client.force_login(people[name])
         expected = 200 if name in SEES[state] else 404
         for url in pages:
             assert client.get(url).status_code == expected, (state, name, url)
         posted = client.post(
-            reverse("dossiers:act", args=[dossier.code]),
-            {"action": "accept", "version": dossier.version, "note": "x"},
+            reverse("dossiers:act", args=[dossier.ref]),
+            {"action": never_allowed(dossier), "version": dossier.version, "note": "x"},
         )
         assert posted.status_code == (302 if expected == 200 else 404), (state, name)
         assert Dossier.objects.get(pk=dossier.pk).status == dossier.status
@@ -229,15 +265,17 @@ def test_every_actor_against_the_staff_api(state, client, desk, version, people)
         expected = 200 if name in SEES[state] else 404
         if name == "dan":
             expected = 401
-        shown = client.get(f"/api/v1/dossiers/{dossier.code}", headers=headers)
+        shown = client.get(f"/api/v1/dossiers/{dossier.ref}", headers=headers)
         assert shown.status_code == expected, (state, name)
         if expected == 200:
             assert shown.json()["allowed_actions"] == ALLOWED[state].get(name, []), (state, name)
-        paper = client.get(f"/api/v1/dossiers/{dossier.code}/forms/06", headers=headers)
-        assert paper.status_code == expected, (state, name)
+        form = "06" if dossier.received_at else "02"
+        paper = client.get(f"/api/v1/dossiers/{dossier.ref}/forms/{form}", headers=headers)
+        if state != "submitted":  # which has no paper yet (a 404 for everyone)
+            assert paper.status_code == expected, (state, name)
         acted = client.post(
-            f"/api/v1/dossiers/{dossier.code}/actions",
-            {"action": "accept", "version": dossier.version},  # never allowed after receipt
+            f"/api/v1/dossiers/{dossier.ref}/actions",
+            {"action": never_allowed(dossier), "version": dossier.version},
             content_type="application/json",
             headers=headers,
         )
@@ -445,3 +483,25 @@ def test_the_dossier_page_costs_the_same_queries_however_long_its_life(
     for dossier in (short, long):
         with django_assert_max_num_queries(14):
             client.get(reverse("dossiers:detail", args=[dossier.code]))
+
+
+@pytest.mark.parametrize("state", ["submitted", "completion_requested"])
+def test_every_actor_against_the_citizens_own_pages(state, client, desk, version, people):
+    """Dan's online dossier on his own pages (portal/submit.py): his, and nobody else's —
+    an officer's account is told to use a citizen's (403, whatever the dossier), and anyone
+    not logged in is sent to log in."""
+    dossier = dossier_in(state, desk, version, people)
+    pages = [
+        reverse("portal:online_dossier", args=[dossier.ref]),
+        reverse("portal:complete", args=[dossier.ref]),
+    ]
+    for name in OFFICERS:
+        client.force_login(people[name])
+        for url in pages:
+            status = client.get(url).status_code
+            expected = (200, 302) if name == "dan" else (403,)
+            assert status in expected, (state, name, url)
+    client.logout()
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 302 and "/dang-nhap/" in response["Location"]

@@ -12,9 +12,9 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 from motcua import clock as domain_clock
 from motcua.dossiers.access import SYSTEM, actor_for_user
 from motcua.dossiers.models import DVCQG_STATUS, Dossier, DossierEvent
-from motcua.dossiers.selectors import dossier_public_status
-from motcua.dossiers.services import dossier_apply
-from motcua.dossiers.tests.factories import receive, vn
+from motcua.dossiers.selectors import dossier_public_status, lookup_token
+from motcua.dossiers.services import Receipt, dossier_apply, dossier_submit
+from motcua.dossiers.tests.factories import applicant, completion_files, receive, vn
 from motcua.dossiers.trace import audit_verify
 from motcua.dossiers.transitions import TABLE, Action
 from motcua.workcalendar.calendar import add_working_time
@@ -24,11 +24,12 @@ ACTIONS = [a for a in Action if a not in (Action.RECEIVE, Action.SUBMIT)]
 
 @pytest.mark.django_db
 def test_random_lives_of_dossiers(
-    monkeypatch, version, desk, desk_officer, specialist, unit_head, leader, other_agency_officer
-):
+    monkeypatch, version, desk, desk_officer, specialist, unit_head, leader, other_agency_officer,
+    citizen,
+):  # fmt: skip
     actors = [SYSTEM] + [
         actor_for_user(u) for u in (desk_officer, specialist, unit_head, leader,
-                                    other_agency_officer)
+                                    other_agency_officer, citizen)
     ]  # fmt: skip
     now = {"t": vn(2026, 11, 9, 8)}
     monkeypatch.setattr(domain_clock, "now", lambda: now["t"])
@@ -39,6 +40,13 @@ def test_random_lives_of_dossiers(
         @rule(target=dossiers)
         def receive_one(self):
             return receive(desk, version, actor=desk_officer).pk
+
+        @rule(target=dossiers)
+        def submit_one(self):  # online, by the citizen: the desk accepts, asks, or refuses
+            return dossier_submit(
+                desk=desk, procedure_version=version, actor=actor_for_user(citizen),
+                receipt=Receipt(applicant=applicant(), channel=2),
+            ).pk  # fmt: skip
 
         @rule(
             pk=dossiers,
@@ -57,6 +65,7 @@ def test_random_lives_of_dossiers(
                 "missing_documents": ["Giấy chứng sinh"],
                 "paper_result": True,
                 "assignee": assignee,
+                "documents": completion_files(Dossier.objects.get(pk=pk)),
             }
             if before["due_at"] is not None:
                 params["new_due_at"] = before["due_at"] + timedelta(hours=extend_by)
@@ -83,9 +92,13 @@ def test_random_lives_of_dossiers(
 
         @invariant()
         def dvcqg_follows_the_status(self):
-            for code, status in Dossier.objects.values_list("code", "status"):
-                public = dossier_public_status(code=code, verify="5678")
-                assert public["dvcqg_status"] == DVCQG_STATUS[status]
+            for dossier in Dossier.objects.all():
+                public = (
+                    dossier_public_status(code=dossier.code, verify="5678")
+                    if dossier.code
+                    else dossier_public_status(token=lookup_token(dossier))
+                )
+                assert public["dvcqg_status"] == DVCQG_STATUS[dossier.status]
 
     Lives.TestCase.settings = settings(
         max_examples=12,

@@ -14,7 +14,7 @@ from motcua.dossiers.access import SYSTEM
 from motcua.dossiers.deadlines import calendar_of
 from motcua.dossiers.models import DVCQG_STATUS, Dossier, DossierEvent, Status
 from motcua.dossiers.services import Receipt, dossier_submit
-from motcua.dossiers.tests.factories import act, applicant, receive
+from motcua.dossiers.tests.factories import act, applicant, completion_files, receive
 from motcua.dossiers.trace import audit_verify
 from motcua.dossiers.transitions import (
     SPECS,
@@ -32,7 +32,8 @@ PARAMS = {
     Action.APPROVE: {"paper_result": True},
     Action.RESULT_READY: {"paper_result": True},
     Action.REQUEST_SUPPLEMENT: {"missing_documents": ["Giấy chứng sinh"]},
-}  # and extend, propose_extension, assign: params_for
+    Action.REQUEST_COMPLETION: {"missing_documents": ["Giấy chứng sinh"]},
+}  # and extend, propose_extension, assign, resubmit: params_for
 
 
 def procedures():
@@ -61,11 +62,14 @@ def variants(status, desk, versions) -> list[Dossier]:
         versions["1.001193"], versions["9.000001"], versions["9.000002"], versions["9.000003"]
     )  # fmt: skip
     S = Status
-    if status == S.SUBMITTED:
-        return [
+    if status == S.SUBMITTED:  # waiting for the desk's check, or for the applicant to complete it
+        submitted = [
             dossier_submit(desk=desk, procedure_version=four, actor=SYSTEM,
                            receipt=Receipt(applicant=applicant(), channel=2))
+            for _ in range(2)
         ]  # fmt: skip
+        asked = act(submitted[1], "request_completion", SYSTEM, missing_documents=["Tờ khai"])
+        return [submitted[0], asked]
     if status == S.RECEIVED:
         return [receive(desk, four), receive(desk, desk_only), receive(desk, unit_first)]
     if status == S.PROCESSING:
@@ -100,6 +104,8 @@ def params_for(action, dossier) -> dict:
         return {"new_due_at": later}
     if action == Action.ASSIGN:
         return {"assignee": "bob"}
+    if action == Action.RESUBMIT:
+        return {"documents": completion_files(dossier)}
     return PARAMS.get(action, {})
 
 
@@ -141,6 +147,7 @@ def _again(status, desk, versions, done_with) -> Dossier:
             candidate.procedure_version_id == done_with.procedure_version_id
             and candidate.current_role == done_with.current_role
             and candidate.current_step_id == done_with.current_step_id
+            and candidate.awaits_completion == done_with.awaits_completion
         )
         if same_place:
             return candidate

@@ -13,6 +13,7 @@ WHO = {
     Relation.CLAIMANT: "a specialist of that unit, for themselves, while nobody holds it",
     Relation.LEADER: "leader of the deciding agency",
     Relation.SYSTEM: "the system only",
+    Relation.APPLICANT: "the applicant, from the account that submitted it online",
 }
 
 
@@ -44,6 +45,15 @@ class Command(BaseCommand):
                 "of a fee paid in cash): never a button nor a staff API action. It changes",
                 "neither status nor step; a dossier waiting for payment takes",
                 "`payment_received` instead.",
+                "An online dossier (`submitted`, DVCQG 1) is checked by the desk as at the",
+                "counter: `accept` starts the clock, `refuse` ends it, and",
+                "`request_completion` (form 02, the numbered list of everything missing)",
+                "keeps it `submitted` until the applicant sends exactly those items",
+                "(`resubmit`: one file per item, nothing else); meanwhile the desk can",
+                "neither accept it nor ask again (`not awaiting completion`). Returning an",
+                "electronic result to an applicant who receives it online",
+                "(`return_result`) sends them a signed, expiring link to download it with",
+                "its SHA-256 (`results.py`).",
                 "",
                 "| action | from | to | who may | also needs | note required |",
                 "|---|---|---|---|---|---|",
