@@ -284,6 +284,7 @@ SPECS: dict[Action, ActionSpec] = {
             "Đã yêu cầu công dân bổ sung hồ sơ trực tuyến (phiếu mẫu 02). Hồ sơ trở lại hộp khi "
             "công dân nộp bổ sung."
         ),
+        public_label=_("Cần ông/bà bổ sung, hoàn thiện hồ sơ trực tuyến"),
     ),
     Action.RESUBMIT: ActionSpec(
         _("Nộp bổ sung hồ sơ"),
@@ -291,6 +292,7 @@ SPECS: dict[Action, ActionSpec] = {
         fields=("documents",),
         message="submitted",
         done=_("Đã nộp bổ sung hồ sơ. Bộ phận một cửa sẽ kiểm tra lại."),
+        public_label=_("Đã nộp bổ sung, chờ bộ phận một cửa kiểm tra"),
     ),
     Action.REFUSE: ActionSpec(
         _("Từ chối tiếp nhận"),
