@@ -250,6 +250,9 @@ PUBLIC_LOOKUP_PER_MINUTE = env_int("PUBLIC_LOOKUP_PER_MINUTE", 30)
 # Queue tickets per client address per minute, from the kiosk page or the API (a kiosk is one
 # address; motcua/tickets/kiosk.py).
 QUEUE_TICKETS_PER_MINUTE = env_int("QUEUE_TICKETS_PER_MINUTE", 30)
+# Display-board streams one ASGI process serves at once; beyond, a 503 and the board polls
+# (motcua/tickets/push.py). An open stream holds no database connection.
+QUEUE_STREAMS_PER_PROCESS = env_int("QUEUE_STREAMS_PER_PROCESS", 500)
 # Where the receipt's QR code points: this site's public address.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Messages (motcua/notifications, docs/architecture.md "Messages"): the channel of each

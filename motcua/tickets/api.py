@@ -7,6 +7,7 @@ from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connection
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -224,7 +225,8 @@ def _after(request: HttpRequest, desk_id: int) -> int:
     """Where the stream starts: after ``Last-Event-ID`` (a reconnecting browser), or after
     ``after`` (the board page's last known call), else after the latest call."""
     for raw in (request.headers.get("Last-Event-ID"), request.GET.get("after")):
-        if raw and raw.isdigit() and len(raw) < 19:
+        # isascii: "²".isdigit() is true, but int("²") fails.
+        if raw and raw.isascii() and raw.isdigit() and len(raw) < 19:
             return int(raw)
     latest = Announcement.objects.filter(desk_id=desk_id, day=today()).aggregate(m=Max("pk"))
     return latest["m"] or 0
@@ -234,13 +236,28 @@ def _after(request: HttpRequest, desk_id: int) -> int:
 # generated client can call. Documented in docs/api.md.
 @router.get("/queue/board/stream", include_in_schema=False)
 def queue_board_stream(request: HttpRequest, params: Query[BoardQuery]) -> HttpResponse:
-    """Server-sent events, one ``call`` event per call or recall, pushed as it happens."""
+    """Server-sent events, one ``call`` event per call or recall, pushed as it happens (on
+    an ASGI server); under WSGI the calls since the board's last one, then the end, and the
+    browser asks again (``push.stream_once``)."""
+    if isinstance(request, ASGIRequest) and push.streams.full():
+        response = HttpResponse(
+            "Máy chủ đang phục vụ quá nhiều màn hình; màn hình tự cập nhật định kỳ.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(push.STREAMS_FULL_RETRY_SECONDS)
+        return response
     desk = _desk(params.desk)
     after = _after(request, desk.pk)
-    if isinstance(request, ASGIRequest):
-        content = push.stream_async(desk.pk, after)
-    else:
-        content = push.stream_polling(desk.pk, after)
+    if not isinstance(request, ASGIRequest):
+        response = HttpResponse(
+            push.stream_once(desk.pk, after), content_type="text/event-stream; charset=utf-8"
+        )
+        response["Cache-Control"] = "no-cache"
+        return response
+    # The stream holds no connection: this thread's, used just now, is closed before it.
+    connection.close()
+    content = push.stream_async(desk.pk, after)
     response = StreamingHttpResponse(content, content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
