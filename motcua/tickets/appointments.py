@@ -112,7 +112,7 @@ def _new_code() -> str:
 
 
 def _clean_phone(phone: str) -> str:
-    digits = "".join(c for c in phone if c.isdigit())
+    digits = "".join(c for c in phone if c in "0123456789")  # not "²" nor "٣"
     return digits if 9 <= len(digits) <= 11 else ""
 
 
@@ -130,11 +130,17 @@ def appointment_book(
     if service is None:
         raise ValidationError({"service": _("Dịch vụ này không nhận đặt lịch hẹn.")})
     name, email = name.strip(), email.strip()
-    if not name or len(name) > 200:
-        errors["name"] = _("Nhập họ tên (tối đa 200 ký tự).")
-    if not (phone := _clean_phone(phone)):
+    name_max = Appointment._meta.get_field("name").max_length
+    email_max = Appointment._meta.get_field("email").max_length
+    if not name or len(name) > name_max or "\x00" in name:
+        errors["name"] = _("Nhập họ tên (tối đa %(n)d ký tự).") % {"n": name_max}
+    if "\x00" in phone or not (phone := _clean_phone(phone)):
         errors["phone"] = _("Nhập số điện thoại di động (9 đến 11 chữ số).")
-    if email:
+    if len(email) > email_max or "\x00" in email:
+        errors["email"] = _("Địa chỉ thư điện tử không hợp lệ (tối đa %(n)d ký tự).") % {
+            "n": email_max
+        }
+    elif email:
         try:
             validate_email(email)
         except ValidationError:
@@ -174,12 +180,18 @@ def appointment_book(
     return appointment
 
 
+def _code(raw: str) -> str:
+    """A booking code as typed (spaces, lower case), or "" when it cannot be one (no code
+    holds a NUL byte, which PostgreSQL cannot even compare)."""
+    code = raw.strip().upper()
+    return "" if "\x00" in code or len(code) > CODE_LENGTH * 2 else code
+
+
 def appointment_get(*, code: str) -> Appointment | None:
-    return (
-        Appointment.objects.select_related("service", "desk__agency")
-        .filter(code=code.strip().upper()[: CODE_LENGTH * 2])
-        .first()
-    )
+    code = _code(code)
+    if not code:
+        return None
+    return Appointment.objects.select_related("service", "desk__agency").filter(code=code).first()
 
 
 def appointment_cancel(*, code: str, verify: str) -> Appointment:
@@ -222,9 +234,9 @@ def appointment_check_in(*, desk, code: str) -> KioskTicket:
     now = clock.now()
     with transaction.atomic():
         appointment = (
-            Appointment.objects.select_for_update()
-            .filter(code=code.strip().upper()[: CODE_LENGTH * 2], desk=desk)
-            .first()
+            Appointment.objects.select_for_update().filter(code=code, desk=desk).first()
+            if (code := _code(code))
+            else None
         )
         if appointment is None or appointment.status == Appointment.Status.CANCELLED:
             raise CheckInRefused(_("Không tìm thấy lịch hẹn với mã này tại bộ phận này."))

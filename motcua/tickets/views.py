@@ -34,6 +34,7 @@ from motcua.tickets.selectors import (
     waiting_before,
     waiting_counts,
 )
+from motcua.workcalendar.calendar import FIRST_DAY, LAST_DAY, OUT_OF_RANGE
 from motcua.tickets.services import (
     ticket_call_next,
     ticket_finish,
@@ -233,8 +234,15 @@ def statistics(request):
     if not desks:
         raise Http404
     desk = next((d for d in desks if str(d.pk) == request.GET.get("bo-phan")), desks[0])
-    end = _date(request.GET.get("den"), today())
-    start = _date(request.GET.get("tu"), end - timedelta(days=6))
+    try:
+        end = _date(request.GET.get("den"), today())
+        start = _date(request.GET.get("tu"), end - timedelta(days=6))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        end = today()
+        start, bad_dates = end - timedelta(days=6), True
+    else:
+        bad_dates = False
     start, end = min(start, end), max(start, end)
     start = max(start, end - timedelta(days=365))
     stats = desk_statistics(desk, start=start, end=end)
@@ -265,7 +273,7 @@ def statistics(request):
             ]
         ],
     }
-    return render(request, "tickets/statistics.html", context)
+    return render(request, "tickets/statistics.html", context, status=400 if bad_dates else 200)
 
 
 def _statistics_desks(actor) -> list[Desk]:
@@ -282,7 +290,13 @@ def _statistics_desks(actor) -> list[Desk]:
 
 
 def _date(raw, default: date) -> date:
+    """A day of the address (YYYY-MM-DD), else ``default``; ValueError (in Vietnamese) for a
+    day outside the years the working calendar counts (a year later ``0001-01-01`` or
+    ``9999-12-31`` would overflow)."""
     try:
-        return date.fromisoformat(raw) if raw else default
+        day = date.fromisoformat(raw) if raw else default
     except ValueError:
         return default
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(_(OUT_OF_RANGE))
+    return day
