@@ -18,7 +18,7 @@ from motcua.api.errors import FieldErrors, RateLimited, error_responses
 from motcua.tickets import access, push
 from motcua.tickets.auth import OfficerAuth
 from motcua.tickets.kiosk import TooManyTickets, take_limited
-from motcua.tickets.models import Announcement, Counter
+from motcua.tickets.models import Announcement, Counter, Ticket
 from motcua.tickets.selectors import board_state, desks_with_queue, today
 from motcua.tickets.services import ticket_call_next
 from motcua.workcalendar.calendar import VN_TZ
@@ -34,6 +34,13 @@ class QueueTicketIn(Schema):
     desk: int = Id
     service: int = Id
     priority: bool = False
+    priority_reason: str = Field(
+        "",
+        max_length=20,
+        description="Đối tượng ưu tiên, bắt buộc khi priority là true (như trang lấy số): "
+        + ", ".join(f"{v} ({label})" for v, label in Ticket.PriorityReason.choices)
+        + ".",
+    )
 
 
 class QueueTicketOut(Schema):
@@ -121,14 +128,21 @@ class QueueBoardOut(Schema):
     summary="Lấy số thứ tự",
 )
 def queue_ticket_take(request: HttpRequest, payload: QueueTicketIn):
-    """A ticket for a service of a desk (public, as the kiosk; limited per client address).
-    Numbers are unique per desk and day, also under concurrency."""
+    """A ticket for a service of a desk (public, as the kiosk), while the desk gives out
+    numbers (its office sessions, from 30 minutes before each); a priority ticket with its
+    reason. Limited per client address per minute and per day, except for a registered kiosk
+    (its key in ``X-Kiosk-Key``); at most 999 a desk a day. Numbers are unique per desk and
+    day, also under concurrency."""
     desk = Desk.objects.filter(pk=payload.desk).first()
     if desk is None:
         raise HttpError(404, "Không tìm thấy bộ phận một cửa.")
     try:
         taken = take_limited(
-            request, desk=desk, service_id=payload.service, priority=payload.priority
+            request,
+            desk=desk,
+            service_id=payload.service,
+            priority=payload.priority,
+            priority_reason=payload.priority_reason,
         )
     except TooManyTickets as limit:
         raise RateLimited(limit.message(), retry_after=limit.retry_after) from None

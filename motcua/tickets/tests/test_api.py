@@ -6,7 +6,6 @@ import re
 import pytest
 from django.test import Client
 
-from motcua.tickets import push
 from motcua.tickets.models import Ticket
 from motcua.tickets.services import ticket_call_next, ticket_take
 
@@ -37,7 +36,12 @@ def test_a_ticket_is_taken_through_the_api(client, floor):
     priority = post(
         client,
         "/api/v1/queue/tickets",
-        {"desk": floor.desk.pk, "service": floor.land.pk, "priority": True},
+        {
+            "desk": floor.desk.pk,
+            "service": floor.land.pk,
+            "priority": True,
+            "priority_reason": "elderly",
+        },
     ).json()
     assert priority["waiting_before"] == 0
 

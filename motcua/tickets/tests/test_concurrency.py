@@ -27,6 +27,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _env(tmp_path) -> dict[str, str]:
     env = server_env(database_url(tmp_path), tmp_path / "media")
     env["MOTCUA_QUEUE_TICKETS_PER_MINUTE"] = "100000"
+    env["MOTCUA_QUEUE_TICKETS_PER_ADDRESS_PER_DAY"] = "100000"
+    # The servers run on the real clock, maybe at night: the desk's hours are not tested here.
+    env["MOTCUA_QUEUE_TICKETS_ANY_TIME"] = "1"
     return env
 
 

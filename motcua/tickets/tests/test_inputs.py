@@ -51,9 +51,7 @@ def test_a_booking_form_with_a_bad_field_is_a_422_and_saves_nothing(
     assert not Notification.objects.exists()
 
 
-def test_a_booking_code_with_a_nul_byte_is_refused_at_the_kiosk_and_the_cancel_form(
-    client, floor
-):
+def test_a_booking_code_with_a_nul_byte_is_refused_at_the_kiosk_and_the_cancel_form(client, floor):
     kiosk = client.post(reverse("tickets:kiosk", args=[floor.desk.pk]), {"booking": "ABC\x00DEF"})
     assert kiosk.status_code == 422 and "Không tìm thấy lịch hẹn" in kiosk.text
     assert not Ticket.objects.exists()
