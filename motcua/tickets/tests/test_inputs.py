@@ -92,3 +92,17 @@ def test_a_superscript_digit_as_the_streams_start_is_ignored(client, floor, alic
 def test_a_superscript_digit_as_the_ticket_to_receive_from_is_ignored(client, desk_officer):
     client.force_login(desk_officer)
     assert client.get(reverse("dossiers:receive") + "?ve=²").status_code == 200
+
+
+def test_ids_beyond_the_database_integers_are_messages(client, floor, desk_officer, alice):
+    huge = "9" * 30
+    kiosk = client.post(reverse("tickets:kiosk", args=[floor.desk.pk]), {"service": huge})
+    assert kiosk.status_code == 422 and "không có dịch vụ" in kiosk.text
+    ticket_take(desk=floor.desk, service_id=floor.civil.pk)
+    ticket_call_next(counter_id=floor.civil_only.pk, actor=alice)
+    client.force_login(desk_officer)
+    url = reverse("counters:act", args=[floor.civil_only.pk, "chuyen"])
+    for field in ("to_service", "to_counter"):
+        answer = client.post(url, {field: huge}, follow=True)
+        assert answer.status_code == 200
+    assert Ticket.objects.get().status == Ticket.Status.CALLED  # not transferred
