@@ -215,7 +215,8 @@ def appointment_book(
     email_max = Appointment._meta.get_field("email").max_length
     if not name or len(name) > name_max or "\x00" in name:
         errors["name"] = _("Nhập họ tên (tối đa %(n)d ký tự).") % {"n": name_max}
-    if "\x00" in phone or not (phone := _clean_phone(phone)):
+    phone = "" if "\x00" in phone else _clean_phone(phone)
+    if not phone:
         errors["phone"] = _("Nhập số điện thoại di động (9 đến 11 chữ số).")
     if phone and _booked_today(phone=phone) >= APPOINTMENTS_PER_CONTACT_PER_DAY:
         errors["phone"] = _(TOO_MANY_FOR_CONTACT) % {"n": APPOINTMENTS_PER_CONTACT_PER_DAY}
