@@ -37,6 +37,9 @@ SERVER_ENV = {
     "MOTCUA_ALLOWED_HOSTS": "127.0.0.1",
     "MOTCUA_HTTPS": "0",
     "MOTCUA_LOG_LEVEL": "WARNING",
+    # Run at any hour on the real clock, with as many tickets as the rounds need.
+    "MOTCUA_QUEUE_TICKETS_ANY_TIME": "1",
+    "MOTCUA_QUEUE_TICKETS_PER_DESK_PER_DAY": "100000",
 }
 os.environ.update(SERVER_ENV)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")

@@ -263,6 +263,17 @@ PUBLIC_LOOKUP_PER_MINUTE = env_int("PUBLIC_LOOKUP_PER_MINUTE", 30)
 # Queue tickets per client address per minute, from the kiosk page or the API (a kiosk is one
 # address; motcua/tickets/kiosk.py).
 QUEUE_TICKETS_PER_MINUTE = env_int("QUEUE_TICKETS_PER_MINUTE", 30)
+# ... and per client address per day (all desks); a registered kiosk (manage.py
+# kiosk_device_add) is exempt from both. Per desk per day: the numbers 1001 to 1999.
+QUEUE_TICKETS_PER_ADDRESS_PER_DAY = env_int("QUEUE_TICKETS_PER_ADDRESS_PER_DAY", 10)
+QUEUE_TICKETS_PER_DESK_PER_DAY = env_int("QUEUE_TICKETS_PER_DESK_PER_DAY", 999)
+# Numbers are given in the desk's office sessions only, from this many minutes before each
+# starts (motcua/tickets/hours.py); ANY_TIME lifts that, for tests on the real clock only.
+QUEUE_OPEN_MARGIN_MINUTES = env_int("QUEUE_OPEN_MARGIN_MINUTES", 30)
+QUEUE_TICKETS_ANY_TIME = env_bool("QUEUE_TICKETS_ANY_TIME", False)
+# Display-board streams one ASGI process serves at once; beyond, a 503 and the board polls
+# (motcua/tickets/push.py). An open stream holds no database connection.
+QUEUE_STREAMS_PER_PROCESS = env_int("QUEUE_STREAMS_PER_PROCESS", 500)
 # Following a dossier (motcua/follow/links.py): how long the rating link of the "result
 # returned" message stays valid, and a form shown after verification (the rating on the
 # look-up page and the kiosk).

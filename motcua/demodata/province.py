@@ -729,7 +729,10 @@ def _queue() -> int:
         return 0
     for code, reason in [("ho-tich", ""), ("dat-dai", ""), ("ho-tich", "elderly"),
                          ("chinh-sach", ""), ("ho-tich", "")]:  # fmt: skip
-        ticket_take(desk=desk, service_id=services[code].pk, priority_reason=reason)
+        # Seeded whatever the hour (`make run` at night): the kiosk itself keeps office hours.
+        ticket_take(
+            desk=desk, service_id=services[code].pk, priority_reason=reason, check_hours=False
+        )
     officer = actor_for_user(get_user_model().objects.get(username="motcua.khesanh"))
     ticket_call_next(counter_id=Counter.objects.get(desk=desk, number=1).pk, actor=officer)
     return 5

@@ -159,7 +159,7 @@ def _queue_ticket(request, actor):
     """The queue ticket (``?ve=``) the dossier is received from, if it is one being served
     at this officer's desk today (``tickets``)."""
     raw = request.GET.get("ve", "")
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:  # "²".isdigit() is true
         return None
     return ticket_for_receipt(ticket_id=int(raw), actor=actor)
 

@@ -7,6 +7,8 @@
   of that counter's desk, and the system. An officer of another desk — or a superuser, who
   oversees and does not sit at a counter — gets 404, as for any page outside their posts.
 - The desk's statistics: its desk officers, the leaders of its agency, superusers.
+- Cancelling the day's unserved tickets in bulk (a flood of fake tickets): the desk's
+  officers and the leaders of its agency.
 """
 
 from __future__ import annotations
@@ -38,3 +40,13 @@ def may_see_statistics(actor: Actor, desk) -> bool:
     if actor.user.is_superuser or desk.pk in desks_of(actor):
         return True
     return desk.agency_id in actor.ids(Role.AGENCY_LEADER, "agency_id")
+
+
+def may_cancel_tickets(actor: Actor, desk) -> bool:
+    if isinstance(actor, SystemActor):
+        return True
+    if not isinstance(actor, Officer):
+        return False
+    return desk.pk in desks_of(actor) or desk.agency_id in actor.ids(
+        Role.AGENCY_LEADER, "agency_id"
+    )

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connection
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -17,7 +18,7 @@ from motcua.api.errors import FieldErrors, RateLimited, error_responses
 from motcua.tickets import access, push
 from motcua.tickets.auth import OfficerAuth
 from motcua.tickets.kiosk import TooManyTickets, take_limited
-from motcua.tickets.models import Announcement, Counter
+from motcua.tickets.models import Announcement, Counter, Ticket
 from motcua.tickets.selectors import board_state, desks_with_queue, today
 from motcua.tickets.services import ticket_call_next
 from motcua.workcalendar.calendar import VN_TZ
@@ -33,6 +34,13 @@ class QueueTicketIn(Schema):
     desk: int = Id
     service: int = Id
     priority: bool = False
+    priority_reason: str = Field(
+        "",
+        max_length=20,
+        description="Đối tượng ưu tiên, bắt buộc khi priority là true (như trang lấy số): "
+        + ", ".join(f"{v} ({label})" for v, label in Ticket.PriorityReason.choices)
+        + ".",
+    )
 
 
 class QueueTicketOut(Schema):
@@ -120,14 +128,21 @@ class QueueBoardOut(Schema):
     summary="Lấy số thứ tự",
 )
 def queue_ticket_take(request: HttpRequest, payload: QueueTicketIn):
-    """A ticket for a service of a desk (public, as the kiosk; limited per client address).
-    Numbers are unique per desk and day, also under concurrency."""
+    """A ticket for a service of a desk (public, as the kiosk), while the desk gives out
+    numbers (its office sessions, from 30 minutes before each); a priority ticket with its
+    reason. Limited per client address per minute and per day, except for a registered kiosk
+    (its key in ``X-Kiosk-Key``); at most 999 a desk a day. Numbers are unique per desk and
+    day, also under concurrency."""
     desk = Desk.objects.filter(pk=payload.desk).first()
     if desk is None:
         raise HttpError(404, "Không tìm thấy bộ phận một cửa.")
     try:
         taken = take_limited(
-            request, desk=desk, service_id=payload.service, priority=payload.priority
+            request,
+            desk=desk,
+            service_id=payload.service,
+            priority=payload.priority,
+            priority_reason=payload.priority_reason,
         )
     except TooManyTickets as limit:
         raise RateLimited(limit.message(), retry_after=limit.retry_after) from None
@@ -224,7 +239,8 @@ def _after(request: HttpRequest, desk_id: int) -> int:
     """Where the stream starts: after ``Last-Event-ID`` (a reconnecting browser), or after
     ``after`` (the board page's last known call), else after the latest call."""
     for raw in (request.headers.get("Last-Event-ID"), request.GET.get("after")):
-        if raw and raw.isdigit() and len(raw) < 19:
+        # isascii: "²".isdigit() is true, but int("²") fails.
+        if raw and raw.isascii() and raw.isdigit() and len(raw) < 19:
             return int(raw)
     latest = Announcement.objects.filter(desk_id=desk_id, day=today()).aggregate(m=Max("pk"))
     return latest["m"] or 0
@@ -234,13 +250,28 @@ def _after(request: HttpRequest, desk_id: int) -> int:
 # generated client can call. Documented in docs/api.md.
 @router.get("/queue/board/stream", include_in_schema=False)
 def queue_board_stream(request: HttpRequest, params: Query[BoardQuery]) -> HttpResponse:
-    """Server-sent events, one ``call`` event per call or recall, pushed as it happens."""
+    """Server-sent events, one ``call`` event per call or recall, pushed as it happens (on
+    an ASGI server); under WSGI the calls since the board's last one, then the end, and the
+    browser asks again (``push.stream_once``)."""
+    if isinstance(request, ASGIRequest) and push.streams.full():
+        response = HttpResponse(
+            "Máy chủ đang phục vụ quá nhiều màn hình; màn hình tự cập nhật định kỳ.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(push.STREAMS_FULL_RETRY_SECONDS)
+        return response
     desk = _desk(params.desk)
     after = _after(request, desk.pk)
-    if isinstance(request, ASGIRequest):
-        content = push.stream_async(desk.pk, after)
-    else:
-        content = push.stream_polling(desk.pk, after)
+    if not isinstance(request, ASGIRequest):
+        response = HttpResponse(
+            push.stream_once(desk.pk, after), content_type="text/event-stream; charset=utf-8"
+        )
+        response["Cache-Control"] = "no-cache"
+        return response
+    # The stream holds no connection: this thread's, used just now, is closed before it.
+    connection.close()
+    content = push.stream_async(desk.pk, after)
     response = StreamingHttpResponse(content, content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once

@@ -21,7 +21,7 @@ from motcua.tickets.appointments import (
     service_slots,
 )
 from motcua.tickets.selectors import desks_with_queue
-from motcua.workcalendar.calendar import VN_TZ
+from motcua.workcalendar.calendar import VN_TZ, in_calendar_range
 
 
 def booking_index(request):
@@ -87,7 +87,9 @@ def _moment(raw) -> datetime:
         moment = datetime.fromisoformat(raw or "")
     except ValueError:
         return clock.now()  # not a slot: refused with the slot's message
-    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+    # Year 1 or 9999 in another offset cannot even be converted to Vietnam time.
+    return moment if in_calendar_range(moment) else clock.now()
 
 
 def booking_done(request, token: str):

@@ -91,6 +91,49 @@ class TicketDay(models.Model):
         return f"{self.desk_id} {self.day}: {self.last}"
 
 
+class KioskDevice(models.Model):
+    """A touch screen of a desk, registered with its own key (``manage.py kiosk_device_add``):
+    every citizen at the desk takes a number from it, from one address, so the per-address
+    limits do not apply to it (the desk's daily cap does). Only the key's hash is kept."""
+
+    desk = models.ForeignKey(
+        Desk, verbose_name=_("bộ phận một cửa"), on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("tên thiết bị"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    created_at = models.DateTimeField(_("đăng ký lúc"))
+
+    class Meta:
+        verbose_name = _("máy lấy số")
+        verbose_name_plural = _("máy lấy số")
+
+    def __str__(self):
+        return self.name
+
+
+class TicketCancellation(models.Model):
+    """A desk's staff cancelled unserved tickets in bulk (a flood of fake tickets): who,
+    when, why, which tickets (by what they asked for) and how many. The tickets point here."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("lúc"))
+    reason = models.CharField(_("lý do"), max_length=500)
+    criteria = models.CharField(_("những số bị hủy"), max_length=500)
+    count = models.PositiveIntegerField(_("số lượng"))
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("lần hủy số thứ tự")
+        verbose_name_plural = _("các lần hủy số thứ tự")
+
+    def __str__(self):
+        return f"{self.desk_id} {self.at:%d/%m/%Y %H:%M}: {self.count}"
+
+
 class Ticket(models.Model):
     """A queue ticket (số thứ tự): one citizen's place in the desk's queue for one day."""
 
@@ -100,6 +143,7 @@ class Ticket(models.Model):
         DONE = "done", _("Đã phục vụ xong")
         NO_SHOW = "no_show", _("Vắng mặt")
         EXPIRED = "expired", _("Hết ngày, chưa phục vụ")
+        CANCELLED = "cancelled", _("Đã hủy (cán bộ hủy số)")
 
     class PriorityReason(models.TextChoices):
         ELDERLY = "elderly", _("Người cao tuổi (từ 60 tuổi)")
@@ -124,6 +168,19 @@ class Ticket(models.Model):
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.WAITING
     )
     issued_at = models.DateTimeField(_("lấy số lúc"))
+    #: Who asked for it: the client address (an IPv6 /64) for the per-address limits and
+    #: a bulk cancel; empty for a registered kiosk (``kiosk``) and the staff.
+    source = models.CharField(_("địa chỉ lấy số"), max_length=64, blank=True)
+    kiosk = models.ForeignKey(
+        KioskDevice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancellation = models.ForeignKey(
+        TicketCancellation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
     #: Its place in line: ``issued_at``, kept when the ticket is transferred.
     queued_at = models.DateTimeField()
     #: A booked ticket is served from its slot's start, before walk-ins (``Appointment``).
@@ -149,7 +206,10 @@ class Ticket(models.Model):
                 fields=["desk", "day", "number"], name="ticket_number_unique_per_desk_day"
             )
         ]
-        indexes = [models.Index(fields=["desk", "day", "status"], name="ticket_queue_idx")]
+        indexes = [
+            models.Index(fields=["desk", "day", "status"], name="ticket_queue_idx"),
+            models.Index(fields=["day", "source"], name="ticket_source_idx"),
+        ]
         verbose_name = _("số thứ tự")
         verbose_name_plural = _("số thứ tự")
 

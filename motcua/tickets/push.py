@@ -7,9 +7,17 @@ process — fifty boards cost one database connection, not fifty. Every call is 
 (``Announcement``) whose id is the event's id: a board that reconnects, or a process whose
 listener lost its connection, catches up from the table, so nothing is lost in a gap.
 
-On SQLite (development) there is no NOTIFY: streams read the table every quarter second.
-Under WSGI (``runserver``, the test server) a stream holds a thread, so it polls too and
-ends after two minutes; the browser's ``EventSource`` reconnects with ``Last-Event-ID``.
+An open stream holds no database connection: each read of the table (the catch-up when a
+board connects, after a gap) closes its connection in the thread that used it, whatever
+``CONN_MAX_AGE`` says, and the view closes the one it used to find the desk before the stream
+starts. A process serves at most ``QUEUE_STREAMS_PER_PROCESS`` streams; beyond, a 503 with
+``Retry-After`` (the board polls meanwhile, ``board.js``).
+
+On SQLite (development) there is no NOTIFY: ASGI streams read the table every quarter
+second. Under WSGI (``runserver``, the test server, gunicorn when nginx does not route the
+stream to uvicorn) a stream would hold a server thread, so it holds none: it sends the calls
+after the board's last one and ends at once with a ``retry:`` of ``WSGI_RETRY_MS``; the
+browser's ``EventSource`` reconnects with ``Last-Event-ID`` — a short poll.
 """
 
 from __future__ import annotations
@@ -18,13 +26,14 @@ import asyncio
 import contextlib
 import json
 import logging
-import time
+import threading
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import psycopg
 from asgiref.sync import sync_to_async
-from django.db import DatabaseError, close_old_connections, connection, connections
+from django.conf import settings
+from django.db import DatabaseError, connection, connections
 
 from motcua.pgsql import execute_prepared
 from motcua.tickets.selectors import announcements_after, today, waiting_counts
@@ -36,10 +45,12 @@ CHANNEL = "motcua_queue"
 HEARTBEAT_SECONDS = 15
 #: How often a stream reads the table where there is no NOTIFY.
 POLL_SECONDS = 0.25
-#: A WSGI stream ends after this (it holds a server thread); the browser reconnects.
-WSGI_STREAM_SECONDS = 120
 #: Tells ``EventSource`` to reconnect one second after a stream ends or breaks.
 RETRY_MS = 1000
+#: A board refused for want of room (503) is told to try the stream again after this.
+STREAMS_FULL_RETRY_SECONDS = 30
+#: Under WSGI each stream is one read that ends at once: the board asks again this soon.
+WSGI_RETRY_MS = 1000
 
 
 def publish(desk_id: int, event: dict) -> None:
@@ -65,25 +76,18 @@ def _catch_up(desk_id: int, after_id: int) -> list[dict]:
     return _with_counts(announcements_after(desk_id, after_id, day=today()), desk_id)
 
 
-def stream_polling(desk_id: int, after_id: int) -> Iterator[str]:
-    """The stream for a WSGI server: reads the table, ends after ``WSGI_STREAM_SECONDS``."""
-    yield f"retry: {RETRY_MS}\n\n"
-    deadline = time.monotonic() + WSGI_STREAM_SECONDS
-    quiet_since = time.monotonic()
-    while time.monotonic() < deadline:
-        try:
-            events = _catch_up(desk_id, after_id)
-        except DatabaseError:  # SQLite busy with a write: read again at the next turn
-            events = []
-        for event in events:
-            after_id = event["id"]
-            yield frame(event)
-        if events:
-            quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > HEARTBEAT_SECONDS:
-            quiet_since = time.monotonic()
-            yield ": ping\n\n"
-        time.sleep(POLL_SECONDS)
+#: The last frame of a stream that ends on purpose (WSGI): the board reconnects quietly.
+PAUSE = "event: pause\ndata: {}\n\n"
+
+
+def stream_once(desk_id: int, after_id: int) -> str:
+    """The stream for a WSGI server: the calls after ``after_id``, then the end. It holds
+    no thread: ``EventSource`` reconnects after ``WSGI_RETRY_MS`` with ``Last-Event-ID``."""
+    try:
+        events = _catch_up(desk_id, after_id)
+    except DatabaseError:  # SQLite busy with a write: the next reconnection reads again
+        events = []
+    return f"retry: {WSGI_RETRY_MS}\n\n" + "".join(frame(e) for e in events) + PAUSE
 
 
 #: Put in a board's queue when the listener lost its connection: read the table.
@@ -155,14 +159,43 @@ hub = Hub()
 
 
 def _catch_up_closing(desk_id: int, after_id: int) -> list[dict]:
+    """A read of the table that leaves no connection open in the thread it ran in (a
+    persistent one, ``CONN_MAX_AGE``, would stay with that thread for good)."""
     try:
         return _catch_up(desk_id, after_id)
     finally:
-        close_old_connections()
+        connection.close()
+
+
+class StreamCount:
+    """The streams this process serves now (one event loop per process)."""
+
+    def __init__(self):
+        self.open = 0
+        self._lock = threading.Lock()
+
+    def full(self) -> bool:
+        return self.open >= settings.QUEUE_STREAMS_PER_PROCESS
+
+    def change(self, by: int) -> None:
+        with self._lock:
+            self.open += by
+
+
+streams = StreamCount()
 
 
 async def stream_async(desk_id: int, after_id: int) -> AsyncIterator[str]:
     """The stream for an ASGI server: pushed by NOTIFY on PostgreSQL, else polled."""
+    streams.change(+1)
+    try:
+        async for chunk in _stream_async(desk_id, after_id):
+            yield chunk
+    finally:
+        streams.change(-1)
+
+
+async def _stream_async(desk_id: int, after_id: int) -> AsyncIterator[str]:
     catch_up = sync_to_async(_catch_up_closing, thread_sensitive=False)
     yield f"retry: {RETRY_MS}\n\n"
     if connection.vendor != "postgresql":

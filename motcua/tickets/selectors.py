@@ -282,3 +282,18 @@ def desk_statistics(desk: Desk, *, start: date, end: date) -> dict:
             for group, figures in groups.items()
         },
     }
+
+
+def ticket_sources(desk, *, day: date) -> list[tuple[str, int, int]]:
+    """The addresses that took tickets of ``desk`` on ``day`` (not registered kiosks), the
+    most first: (address, tickets not yet called, of which priority). For a bulk cancel."""
+    rows = (
+        Ticket.objects.filter(
+            desk=desk, day=day, status=Ticket.Status.WAITING, called_at__isnull=True
+        )
+        .exclude(source="")
+        .values("source")
+        .annotate(n=Count("pk"), priority=Count("pk", filter=Q(priority=True)))
+        .order_by("-n", "source")
+    )
+    return [(r["source"], r["n"], r["priority"]) for r in rows[:20]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -20,13 +21,14 @@ from motcua import clock
 from motcua.agencies.models import Desk
 from motcua.dossiers.access import Actor, actor_user
 from motcua.pgsql import execute_prepared
-from motcua.tickets import access, push
+from motcua.tickets import access, hours, push
 from motcua.tickets.models import (
     Announcement,
     Counter,
     Service,
     Ticket,
     TicketCall,
+    TicketCancellation,
     TicketDay,
     TicketDossier,
 )
@@ -62,6 +64,12 @@ class Taken:
     waiting_before: int
 
 
+PRIORITY_WITHOUT_REASON = (
+    "Số ưu tiên cần chọn đối tượng ưu tiên: người cao tuổi, người khuyết tật, phụ nữ có thai, "
+    "người đi cùng trẻ dưới 6 tuổi, thương binh hoặc người có công."
+)
+
+
 def ticket_take(
     *,
     desk: Desk,
@@ -69,18 +77,39 @@ def ticket_take(
     priority: bool = False,
     priority_reason: str = "",
     serve_after: datetime | None = None,
+    source: str = "",
+    kiosk=None,
+    check_hours: bool = True,
 ) -> Taken:
     """A new ticket of ``desk`` for the service; numbers are unique per desk and day, also
-    under concurrency. The first ticket of a day closes the days before (``queue_day_close``)."""
+    under concurrency. Only while the desk gives out numbers (``hours``), a priority one only
+    with its reason (as the kiosk asks), at most ``QUEUE_TICKETS_PER_DESK_PER_DAY`` a day.
+    ``source``: the client address that asked (per-address limits, bulk cancel). The first
+    ticket of a day closes the days before (``queue_day_close``). ``check_hours=False``: the
+    demo data's seed tickets only."""
     service = Service.objects.filter(pk=service_id, desk=desk, is_active=True).first()
     if service is None:
         raise ValidationError({"service": _("Bộ phận một cửa này không có dịch vụ đã chọn.")})
     if priority_reason and priority_reason not in Ticket.PriorityReason.values:
         raise ValidationError({"priority_reason": _("Đối tượng ưu tiên không hợp lệ.")})
+    if priority and not priority_reason:
+        raise ValidationError({"priority_reason": _(PRIORITY_WITHOUT_REASON)})
     now = clock.now()
+    if check_hours and (closed := hours.closed_reason(desk, now)):
+        raise ValidationError({"desk": closed})
     day = now.astimezone(VN_TZ).date()
     with transaction.atomic():
         serial = ticket_number_next(desk_id=desk.pk, day=day)
+        if serial > settings.QUEUE_TICKETS_PER_DESK_PER_DAY:  # the rollback gives it back
+            raise ValidationError(
+                {
+                    "desk": _(
+                        "Hôm nay bộ phận một cửa đã phát đủ %(n)d số thứ tự. Mời ông/bà quay "
+                        "lại vào ngày làm việc sau hoặc đặt lịch hẹn trực tuyến."
+                    )
+                    % {"n": settings.QUEUE_TICKETS_PER_DESK_PER_DAY}
+                }
+            )
         ticket = Ticket.objects.create(
             desk=desk,
             service=service,
@@ -88,6 +117,8 @@ def ticket_take(
             number=NUMBER_BASE + serial,
             priority=bool(priority or priority_reason),
             priority_reason=priority_reason,
+            source=source[:64],
+            kiosk=kiosk,
             issued_at=now,
             queued_at=now,
             serve_after=serve_after,
@@ -291,3 +322,71 @@ def queue_day_close(*, desk_id: int | None = None, before: date) -> int:
     called = stale.filter(status=Ticket.Status.CALLED).update(status=Ticket.Status.DONE)
     expired = stale.filter(status=Ticket.Status.WAITING).update(status=Ticket.Status.EXPIRED)
     return called + expired
+
+
+def tickets_cancel(
+    *,
+    desk: Desk,
+    actor: Actor,
+    reason: str,
+    source: str = "",
+    issued_from: datetime | None = None,
+    issued_to: datetime | None = None,
+    priority_only: bool = False,
+) -> TicketCancellation:
+    """Cancel today's tickets of ``desk`` that nobody has called yet and that match every
+    criterion given — taken from the address ``source``, issued from ``issued_from`` to
+    ``issued_to``, priority ones only (nobody checked their reason at a counter) — in one
+    transaction, with a ``TicketCancellation`` saying who, why and which. At least one
+    criterion and a reason are needed; nothing is changed on a refusal."""
+    if not access.may_cancel_tickets(actor, desk):
+        raise PermissionDenied(_("Bạn không quản lý bộ phận một cửa này."))
+    reason = reason.strip()
+    errors = {}
+    if not reason or len(reason) > 500 or "\x00" in reason:
+        errors["reason"] = _("Ghi lý do hủy số (tối đa 500 ký tự).")
+    if "\x00" in source or len(source) > 64:
+        errors["source"] = _("Địa chỉ mạng không hợp lệ.")
+    if not (source or issued_from or issued_to or priority_only):
+        errors["__all__"] = _(
+            "Chọn ít nhất một điều kiện: địa chỉ lấy số, khoảng thời gian lấy số, hoặc chỉ "
+            "các số ưu tiên."
+        )
+    if issued_from and issued_to and issued_from > issued_to:
+        errors["issued_to"] = _("Thời điểm cuối phải sau thời điểm đầu.")
+    if errors:
+        raise ValidationError(errors)
+    now = clock.now()
+    day = now.astimezone(VN_TZ).date()
+    chosen = Ticket.objects.filter(
+        desk=desk, day=day, status=Ticket.Status.WAITING, called_at__isnull=True
+    )
+    said = []
+    if source:
+        chosen = chosen.filter(source=source)
+        said.append(_("lấy từ địa chỉ %(a)s") % {"a": source})
+    if issued_from:
+        chosen = chosen.filter(issued_at__gte=issued_from)
+        said.append(_("lấy từ %(t)s") % {"t": f"{issued_from.astimezone(VN_TZ):%H:%M}"})
+    if issued_to:
+        chosen = chosen.filter(issued_at__lte=issued_to)
+        said.append(_("lấy đến %(t)s") % {"t": f"{issued_to.astimezone(VN_TZ):%H:%M}"})
+    if priority_only:
+        chosen = chosen.filter(priority=True)
+        said.append(_("chỉ số ưu tiên"))
+    with transaction.atomic():
+        ids = list(chosen.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        cancellation = TicketCancellation.objects.create(
+            desk=desk,
+            officer=actor_user(actor),
+            at=now,
+            reason=reason,
+            criteria=(_("Số chưa gọi ngày %(d)s, ") % {"d": f"{day:%d/%m/%Y}"} + ", ".join(said))[
+                :500
+            ],
+            count=len(ids),
+        )
+        Ticket.objects.filter(pk__in=ids, status=Ticket.Status.WAITING).update(
+            status=Ticket.Status.CANCELLED, cancellation=cancellation, finished_at=now
+        )
+    return cancellation

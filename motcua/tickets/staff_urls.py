@@ -6,6 +6,7 @@ app_name = "counters"
 urlpatterns = [
     path("", views.counters, name="list"),
     path("thong-ke/", views.statistics, name="statistics"),
+    path("huy-so/", views.tickets_cancel_page, name="cancel"),
     path("<int:counter_id>/", views.counter_page, name="counter"),
     path("<int:counter_id>/<slug:action>/", views.counter_act, name="act"),
 ]

@@ -4,7 +4,7 @@ who may is ``access``."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import segno
 from django.conf import settings
@@ -22,14 +22,21 @@ from motcua.agencies.models import Desk
 from motcua.dossiers.access import request_actor
 from motcua.tickets import access, charts
 from motcua.tickets.appointments import CheckInRefused, appointment_check_in_limited
-from motcua.tickets.kiosk import TooManyTickets, kiosk_ticket, take_limited
-from motcua.tickets.models import Counter, Ticket
+from motcua.tickets.kiosk import (
+    KIOSK_COOKIE,
+    TooManyTickets,
+    kiosk_device,
+    kiosk_ticket,
+    take_limited,
+)
+from motcua.tickets.models import Counter, Ticket, TicketCancellation
 from motcua.tickets.selectors import (
     board_state,
     counter_current,
     desk_services,
     desk_statistics,
     desks_with_queue,
+    ticket_sources,
     today,
     waiting_before,
     waiting_counts,
@@ -39,7 +46,9 @@ from motcua.tickets.services import (
     ticket_finish,
     ticket_recall,
     ticket_transfer,
+    tickets_cancel,
 )
+from motcua.workcalendar.calendar import FIRST_DAY, LAST_DAY, OUT_OF_RANGE, VN_TZ
 
 
 def _desk(desk_id: int) -> Desk:
@@ -59,6 +68,8 @@ def kiosk(request, desk_id: int):
     services = desk_services(desk)
     if not services:
         raise Http404
+    if "may" in request.GET:
+        return _kiosk_register(request, desk)
     error = ""
     if request.method == "POST":
         reason = request.POST.get("priority", "")
@@ -89,6 +100,25 @@ def kiosk(request, desk_id: int):
         "error": error,
     }
     return render(request, "tickets/kiosk.html", context, status=422 if error else 200)
+
+
+def _kiosk_register(request, desk):
+    """``?may={key}``, opened once on the touch screen: the browser keeps the registered
+    kiosk's key (``kiosk.kiosk_device``) and the page is the kiosk's from then on."""
+    key = request.GET["may"]
+    request.COOKIES[KIOSK_COOKIE] = key
+    if kiosk_device(request, desk) is None:
+        raise Http404
+    response = redirect("tickets:kiosk", desk_id=desk.pk)
+    response.set_cookie(
+        KIOSK_COOKIE,
+        key,
+        max_age=5 * 365 * 86400,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
+    return response
 
 
 def _int(raw) -> int:
@@ -233,8 +263,15 @@ def statistics(request):
     if not desks:
         raise Http404
     desk = next((d for d in desks if str(d.pk) == request.GET.get("bo-phan")), desks[0])
-    end = _date(request.GET.get("den"), today())
-    start = _date(request.GET.get("tu"), end - timedelta(days=6))
+    try:
+        end = _date(request.GET.get("den"), today())
+        start = _date(request.GET.get("tu"), end - timedelta(days=6))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        end = today()
+        start, bad_dates = end - timedelta(days=6), True
+    else:
+        bad_dates = False
     start, end = min(start, end), max(start, end)
     start = max(start, end - timedelta(days=365))
     stats = desk_statistics(desk, start=start, end=end)
@@ -265,7 +302,7 @@ def statistics(request):
             ]
         ],
     }
-    return render(request, "tickets/statistics.html", context)
+    return render(request, "tickets/statistics.html", context, status=400 if bad_dates else 200)
 
 
 def _statistics_desks(actor) -> list[Desk]:
@@ -282,7 +319,62 @@ def _statistics_desks(actor) -> list[Desk]:
 
 
 def _date(raw, default: date) -> date:
+    """A day of the address (YYYY-MM-DD), else ``default``; ValueError (in Vietnamese) for a
+    day outside the years the working calendar counts (a year later ``0001-01-01`` or
+    ``9999-12-31`` would overflow)."""
     try:
-        return date.fromisoformat(raw) if raw else default
+        day = date.fromisoformat(raw) if raw else default
     except ValueError:
         return default
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(_(OUT_OF_RANGE))
+    return day
+
+
+@login_required
+def tickets_cancel_page(request):
+    """Cancel today's unserved tickets in bulk — those taken from one address, in a time
+    range, or the priority ones nobody has checked — with a reason; the log below."""
+    actor = request_actor(request)
+    desks = [d for d in _statistics_desks(actor) if access.may_cancel_tickets(actor, d)]
+    if not desks:
+        raise Http404
+    source = request.POST if request.method == "POST" else request.GET
+    desk = next((d for d in desks if str(d.pk) == source.get("bo-phan")), desks[0])
+    errors, status = {}, 200
+    if request.method == "POST":
+        try:
+            done = tickets_cancel(
+                desk=desk,
+                actor=actor,
+                reason=request.POST.get("reason", ""),
+                source=request.POST.get("source", "").strip(),
+                issued_from=_time_today(request.POST.get("from")),
+                issued_to=_time_today(request.POST.get("to")),
+                priority_only=bool(request.POST.get("priority_only")),
+            )
+        except ValidationError as exc:
+            errors, status = exc.message_dict, 422
+        else:
+            messages.success(
+                request, _("Đã hủy %(n)d số thứ tự: %(c)s.") % {"n": done.count, "c": done.criteria}
+            )
+            return redirect(reverse("counters:cancel") + f"?bo-phan={desk.pk}")
+    context = {
+        "desks": desks,
+        "desk": desk,
+        "errors": errors,
+        "posted": request.POST,
+        "sources": ticket_sources(desk, day=today()),
+        "log": TicketCancellation.objects.filter(desk=desk).select_related("officer")[:20],
+    }
+    return render(request, "tickets/cancel.html", context, status=status)
+
+
+def _time_today(raw) -> datetime | None:
+    """ "HH:MM" today in Vietnam, or None (empty or not a time)."""
+    try:
+        moment = time.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+    return datetime.combine(today(), moment, tzinfo=VN_TZ) if moment else None

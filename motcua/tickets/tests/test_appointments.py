@@ -1,6 +1,7 @@
 """Appointments: slots from office hours and holidays, capacity, booking, cancelling, the
 reminder the day before, and check-in at the kiosk."""
 
+import contextlib
 from datetime import date, datetime
 
 import pytest
@@ -65,16 +66,54 @@ def test_booking_sends_the_code_and_takes_a_place(floor):
 
 def test_a_full_slot_takes_no_more(floor):
     at = vn(2026, 11, 25, 8, 0)
-    for _ in range(3):  # land: 2 counters × 30 / 20 = 3
-        appointment_book(service_id=floor.land.pk, starts_at=at, name="B", phone="0912000111")
+    for i in range(3):  # land: 2 counters × 30 / 20 = 3
+        appointment_book(service_id=floor.land.pk, starts_at=at, name="B", phone=f"091200011{i}")
     with pytest.raises(ValidationError) as refused:
-        appointment_book(service_id=floor.land.pk, starts_at=at, name="C", phone="0912000112")
+        appointment_book(service_id=floor.land.pk, starts_at=at, name="C", phone="0912000119")
     assert set(refused.value.message_dict) == {"starts_at"}
-    for _ in range(6):
-        book(floor, at)  # civil: 2 counters × 30 / 10 = 6
+    # civil alone could take 6 (counters 1, 2); counter 1 also serves land, whose 60 minutes
+    # leave the three counters 30: three civil ones.
+    for i in range(3):
+        book(floor, at, phone=f"098700011{i}")
     with pytest.raises(ValidationError):
-        book(floor, at)
-    assert Appointment.objects.filter(service=floor.civil).count() == 6
+        book(floor, at, phone="0987000119")
+    assert Appointment.objects.filter(service=floor.civil).count() == 3
+
+
+def test_counters_shared_by_services_are_booked_once(floor):
+    """The attacker's trial: slot 09:00 with 3 counters (90 counter-minutes) took 13
+    appointments (180 minutes). Civil first now: 6 civil (60 minutes on counters 1, 2) leave
+    counter 3 its 30 minutes for land: one land appointment, 80 minutes in all."""
+    at = vn(2026, 11, 25, 9, 0)
+    day = at.date()
+    for i in range(10):
+        with contextlib.suppress(ValidationError):
+            book(floor, at, phone=f"09870002{i:02d}")
+    slot = next(s for s in service_slots(floor.land, day) if s.starts_at == at)
+    assert slot.free == 1
+    for i in range(10):
+        with contextlib.suppress(ValidationError):
+            appointment_book(
+                service_id=floor.land.pk, starts_at=at, name="B", phone=f"09120003{i:02d}"
+            )
+    minutes = sum(a.service.average_minutes for a in Appointment.objects.all())
+    assert (Appointment.objects.filter(service=floor.civil).count(), minutes) == (6, 80)
+    assert minutes <= 3 * 30
+    assert all(s.free == 0 for s in service_slots(floor.civil, day) if s.starts_at == at)
+
+
+def test_one_phone_or_e_mail_books_a_few_a_day(floor, clock):
+    for hour in (8, 9, 10):
+        book(floor, vn(2026, 11, 25, hour), email="an@example.vn")
+    with pytest.raises(ValidationError) as refused:
+        book(floor, vn(2026, 11, 25, 14))
+    assert "đã được dùng để đặt 3 lịch hẹn" in refused.value.message_dict["phone"][0]
+    with pytest.raises(ValidationError) as refused:
+        book(floor, vn(2026, 11, 25, 14), phone="0987654321", email=" AN@Example.vn")
+    assert set(refused.value.message_dict) == {"email"}
+    assert Notification.objects.filter(medium="sms").count() == 3
+    clock(vn(2026, 11, 25, 9, 0))  # the next day
+    book(floor, vn(2026, 11, 26, 8))
 
 
 def test_a_time_that_is_no_slot_is_refused_and_nothing_is_stored(floor):
@@ -176,3 +215,42 @@ def test_the_kiosk_checks_a_booking_in(client, floor, clock):
         reverse("tickets:kiosk", args=[floor.desk.pk]), {"booking": appointment.code}
     )
     assert again.status_code == 422 and "đã được dùng" in again.text
+
+
+def test_appointment_messages_are_templates_with_an_opt_out_link(floor, client, admin_user):
+    """Registered kinds like the dossiers' (editable under Mẫu tin nhắn): the SMS without
+    diacritics, the e-mail with them, both with the link that stops them."""
+    from motcua.notifications.models import MessageTemplate
+    from motcua.notifications.services import message_templates_load, opt_out_set
+    from motcua.notifications.texts import template_errors
+
+    message_templates_load()
+    kinds = {"appointment_booked", "appointment_reminder", "appointment_cancelled"}
+    assert kinds <= set(MessageTemplate.objects.values_list("kind", flat=True))
+    for kind in kinds:
+        for medium in ("sms", "email"):
+            row = MessageTemplate.objects.get(kind=kind, medium=medium)
+            assert (
+                template_errors(kind=kind, medium=medium, subject=row.subject, body=row.body) == {}
+            )
+    appointment = book(floor, vn(2026, 11, 25, 8, 0), email="an@example.vn")
+    sms = Notification.objects.get(medium="sms")
+    email = Notification.objects.get(medium="email")
+    assert "/tu-choi/" in sms.body and sms.body.isascii()
+    assert "/tu-choi/" in email.body and "Kính gửi ông/bà Nguyễn Văn An" in email.body
+    assert (
+        "Hộ tịch" in email.body
+        and email.subject == f"Lịch hẹn {appointment.code}: Hộ tịch lúc 08:00 25/11/2026"
+    )
+    # An administrator's edit is what goes out.
+    row = MessageTemplate.objects.get(kind="appointment_cancelled", medium="sms")
+    client.force_login(admin_user)
+    url = reverse("admin:notifications_messagetemplate_change", args=[row.pk])
+    answer = client.post(url, {"subject": "", "body": "Lich {code} da huy. Dung: {opt_out_url}"})
+    assert answer.status_code == 302
+    appointment_cancel(code=appointment.code, verify="5678")
+    cancelled = Notification.objects.get(kind="appointment_cancelled", medium="sms")
+    assert cancelled.body.startswith(f"Lich {appointment.code} da huy. Dung: http")
+    # The number stops them.
+    opt_out_set(medium="sms", recipient="0912345678", stopped=True)
+    assert not Notification.objects.filter(kind="appointment_booked", required=True).exists()

@@ -27,6 +27,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _env(tmp_path) -> dict[str, str]:
     env = server_env(database_url(tmp_path), tmp_path / "media")
     env["MOTCUA_QUEUE_TICKETS_PER_MINUTE"] = "100000"
+    env["MOTCUA_QUEUE_TICKETS_PER_ADDRESS_PER_DAY"] = "100000"
+    # The servers run on the real clock, maybe at night: the desk's hours are not tested here.
+    env["MOTCUA_QUEUE_TICKETS_ANY_TIME"] = "1"
     return env
 
 
@@ -195,3 +198,88 @@ def test_a_call_reaches_a_connected_board_within_a_second(tmp_path, desk_officer
         reader.join()
     assert [e["text"] for _, e in events] == [f"Mời số {number} đến quầy số 2"]
     assert events[0][0] - sent < 1.0
+
+
+def open_stream(port: int, desk_id: int) -> tuple[socket.socket, bytes]:
+    """A board's connection to the stream, left open; with what it received first."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    sock.sendall(
+        f"GET /api/v1/queue/board/stream?desk={desk_id} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Accept: text/event-stream\r\n\r\n".encode()
+    )
+    received = b""
+    while b"retry:" not in received:
+        if received.startswith(b"HTTP/1.1 503") and b"\r\n\r\n" in received:
+            break
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        received += chunk
+    return sock, received
+
+
+def pg_connections() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def settle(count, expected, seconds=5.0) -> int:
+    """``count()`` once it is at most ``expected``, or after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while (value := count()) > expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return value
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's connections")
+def test_open_streams_hold_no_database_connection_each(tmp_path, desk_officer):
+    """ADR 0013: one LISTEN connection per uvicorn process, however many boards; under the
+    production settings (persistent connections, ``CONN_MAX_AGE`` 60) nothing is left behind
+    when they close."""
+    floor = floor_for(desk_officer.memberships.get().desk)
+    with uvicorn(_env(tmp_path), tmp_path) as port:
+        before = settle(pg_connections, 0)
+        boards = [open_stream(port, floor.desk.pk) for _ in range(20)]
+        assert all(b"retry: 1000" in first for _sock, first in boards)
+        time.sleep(0.5)
+        # the LISTEN connection, and at most a read of the table still closing
+        assert pg_connections() - before <= 2
+        for sock, _first in boards:
+            sock.close()
+        assert settle(pg_connections, before + 1) <= before + 1  # the LISTEN connection
+
+
+def test_streams_beyond_the_cap_are_a_503_with_retry_after(tmp_path, desk_officer):
+    floor = floor_for(desk_officer.memberships.get().desk)
+    env = {**_env(tmp_path), "MOTCUA_QUEUE_STREAMS_PER_PROCESS": "3"}
+    with uvicorn(env, tmp_path) as port:
+        boards = [open_stream(port, floor.desk.pk) for _ in range(3)]
+        assert all(first.startswith(b"HTTP/1.1 200") for _sock, first in boards)
+        refused, first = open_stream(port, floor.desk.pk)
+        assert first.startswith(b"HTTP/1.1 503"), first
+        assert b"retry-after: 30" in first.lower()
+        refused.close()
+        boards.pop()[0].close()
+        time.sleep(0.5)
+        again, first = open_stream(port, floor.desk.pk)
+        assert first.startswith(b"HTTP/1.1 200"), first
+        for sock in [again, *(s for s, _ in boards)]:
+            sock.close()
+
+
+def test_streams_on_gunicorn_hold_no_thread(tmp_path, desk_officer):
+    """Without nginx's route to uvicorn, boards reach gunicorn: each stream is one short
+    read that ends at once (the browser reconnects), so 16 boards never take its threads."""
+    floor = floor_for(desk_officer.memberships.get().desk)
+    with gunicorn(_env(tmp_path), tmp_path, workers=1, threads=2) as server:
+        boards = [open_stream(server.port, floor.desk.pk) for _ in range(16)]
+        assert all(b"retry: 1000" in first for _sock, first in boards)
+        started = time.monotonic()
+        assert Client(server.port).get("/healthz").status == 200
+        assert time.monotonic() - started < 2
+        for sock, _first in boards:
+            sock.close()

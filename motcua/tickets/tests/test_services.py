@@ -37,7 +37,7 @@ def test_numbers_start_at_1001_per_desk_and_day(floor, other_agency_officer, clo
     assert (first.number, second.number) == (1001, 1002)
     other = floor_for(Desk.objects.get(agency__code="000.02.31.H99"))
     assert take(other, other.civil).number == 1001  # another desk counts on its own
-    clock(at(8, day=24))
+    clock(at(8, day=25))  # the 24th is a holiday (Ngày Văn hóa Việt Nam)
     assert take(floor, floor.civil).number == 1001  # a new day starts again
 
 
@@ -45,7 +45,7 @@ def test_the_first_ticket_of_a_day_closes_the_days_before(floor, alice, clock):
     waiting = take(floor, floor.civil)
     called = take(floor, floor.civil)
     ticket_call_next(counter_id=floor.civil_only.pk, actor=alice)  # calls `waiting`
-    clock(at(7, 45, day=24))
+    clock(at(7, 45, day=25))
     take(floor, floor.land)
     waiting.refresh_from_db()
     called.refresh_from_db()
@@ -218,8 +218,8 @@ def test_waiting_before_counts_the_same_service_only(floor, clock):
 
 def test_close_day_expires_waiting_tickets_of_earlier_days_only(floor, clock):
     old = take(floor, floor.civil)
-    clock(at(9) + timedelta(days=1))
-    new = take(floor, floor.civil)  # closes yesterday itself
+    clock(at(9) + timedelta(days=2))  # the next working day
+    new = take(floor, floor.civil)  # closes the days before itself
     old.status = Ticket.Status.WAITING
     old.save()
     assert queue_day_close(before=new.day) == 1

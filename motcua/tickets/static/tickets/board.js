@@ -9,7 +9,7 @@
   var modeEl = document.getElementById("board-mode");
   var soundButton = document.getElementById("sound-toggle");
   var POLL_MS = 2000, REFRESH_MS = 30000, REOPEN_MS = 30000, HIGHLIGHT_MS = 15000, RECENT = 6;
-  var source = null, pollTimer = null, reopenTimer = null, failures = 0;
+  var source = null, pollTimer = null, reopenTimer = null, failures = 0, pausing = false;
   var soundOn = false, voice = null;
 
   function setMode(text, mode) {
@@ -151,7 +151,15 @@
     source.addEventListener("call", function (message) {
       applyEvent(JSON.parse(message.data));
     });
+    // The server ends the stream on purpose (under WSGI, each stream is one short read):
+    // the browser reconnects by itself after the stream's retry, which is no failure.
+    source.addEventListener("pause", function () { pausing = true; });
     source.addEventListener("error", function () {
+      if (pausing && source.readyState === window.EventSource.CONNECTING) {
+        pausing = false;
+        return;
+      }
+      pausing = false;
       failures += 1;
       if (source.readyState === window.EventSource.CLOSED || failures >= 3) {
         // The stream is refused or keeps breaking: poll, and try the stream again later.
