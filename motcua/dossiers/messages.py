@@ -134,9 +134,10 @@ _kind(
     "Yêu cầu bổ sung hồ sơ",
     required=True,
     note=True,
+    missing=True,
     subject="Hồ sơ {code}: cần bổ sung giấy tờ",
     email="Kính gửi ông/bà {name},\n\nHồ sơ {code} ({procedure}) cần bổ sung, hoàn thiện:\n"
-    "{note}\n\nThời gian chờ bổ sung không tính vào thời hạn giải quyết. "
+    "{missing}\n\nLý do: {note}\n\nThời gian chờ bổ sung không tính vào thời hạn giải quyết. "
     "Xem phiếu yêu cầu và tình trạng hồ sơ tại:\n{url}",
 )
 _kind(

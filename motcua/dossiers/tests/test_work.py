@@ -621,3 +621,17 @@ def test_a_second_request_needs_a_reason_and_is_flagged(
     assert dossier.supplement_count == 2 and dossier.supplement_repeated
     assert dossier.events.order_by("-seq").first().data["repeated"] is True
     assert DeskNotice.objects.filter(dossier=dossier).count() == 2
+
+
+def test_the_supplement_email_lists_what_is_missing_numbered(at_specialist, specialist):
+    from motcua.notifications.models import Notification
+
+    Dossier.objects.update(applicant_email="dan@example.vn")
+    act(
+        at_specialist, "request_supplement", specialist,
+        missing_documents=["Bản sao giấy chứng tử của vợ cũ", "Giấy xác nhận cư trú"],
+        note="Cần chứng minh tình trạng hôn nhân trước đây.",
+    )  # fmt: skip
+    email = Notification.objects.get(kind="supplement_requested", medium="email")
+    assert "1. Bản sao giấy chứng tử của vợ cũ\n2. Giấy xác nhận cư trú" in email.body
+    assert "Lý do: Cần chứng minh tình trạng hôn nhân trước đây." in email.body
