@@ -424,6 +424,19 @@ PUBLIC_STEP_LABELS: dict[str, Promise] = {
 }
 
 
+def main_actions(
+    allowed: list[Action], *, step_unassigned: bool, proposal_pending: bool
+) -> list[Action]:
+    """The action the dossier's page puts first (the others are folded): the leader's
+    confirmation of a specialist's proposal of form 04 while it waits; giving out (or
+    claiming) a unit's step nobody holds yet; otherwise the actions marked ``main``."""
+    if proposal_pending and Action.EXTEND in allowed:
+        return [Action.EXTEND]
+    if step_unassigned and Action.ASSIGN in allowed:
+        return [Action.ASSIGN]
+    return [a for a in allowed if SPECS[a].main]
+
+
 def public_label(action: str, step_role: str | None = None) -> Promise | str:
     """How the public names an event (``ActionSpec.public_label``); a hand-over by the step
     it reaches. Internal actions have none: callers never show them (``INTERNAL_ACTIONS``)."""

@@ -44,7 +44,7 @@ from motcua.dossiers.services import (
     dossier_apply,
     dossier_receive,
 )
-from motcua.dossiers.transitions import ACTION_LABELS, SPECS, Action
+from motcua.dossiers.transitions import ACTION_LABELS, SPECS, Action, main_actions
 from motcua.spreadsheet import csv_safe
 from motcua.tickets.services import ticket_dossier_attach, ticket_for_receipt
 from motcua.workcalendar.calendar import VN_TZ
@@ -278,8 +278,13 @@ def detail(request, ref):
     allowed = access.allowed_actions(actor, dossier)
     if Action.EXTEND in allowed and Action.PROPOSE_EXTENSION in allowed:
         allowed.remove(Action.PROPOSE_EXTENSION)  # a leader issues it, no need to propose it
-    main = [a for a in allowed if SPECS[a].main]
     events = dossier_events(dossier)
+    proposal = extension_proposal(dossier, events)
+    main = main_actions(
+        allowed,
+        step_unassigned=dossier.current_unit_id is not None and dossier.current_assignee_id is None,
+        proposal_pending=proposal is not None,
+    )
     files = list(dossier.attachments.select_related("event"))
     context = {
         "dossier": dossier,
@@ -296,7 +301,7 @@ def detail(request, ref):
         "action_labels": ACTION_LABELS,
         "steps": dossier.procedure_version.steps.all(),
         "papers": papers.papers_for(dossier),
-        "proposal": extension_proposal(dossier, events),
+        "proposal": proposal,
         "assigns_others": Action.ASSIGN in allowed and access.assigns_others(actor, dossier),
         "step_officers": access.step_officers(dossier) if Action.ASSIGN in allowed else [],
     }

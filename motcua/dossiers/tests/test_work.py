@@ -4,6 +4,7 @@ leader within SPEC §6's limits, and a request to complete during processing on 
 
 import hashlib
 import io
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -635,3 +636,30 @@ def test_the_supplement_email_lists_what_is_missing_numbered(at_specialist, spec
     email = Notification.objects.get(kind="supplement_requested", medium="email")
     assert "1. Bản sao giấy chứng tử của vợ cũ\n2. Giấy xác nhận cư trú" in email.body
     assert "Lý do: Cần chứng minh tình trạng hôn nhân trước đây." in email.body
+
+
+def _first_action(page: str) -> str | None:
+    """The class of the action form put first on a dossier's page, before the folded ones
+    (None when every one is folded)."""
+    before_fold = page.split('<details class="more-actions">')[0]
+    found = re.findall(r'<form[^>]*class="action (action-[a-z_]+)', before_fold)
+    return found[0] if found else None
+
+
+def test_a_waiting_proposal_puts_the_leaders_confirmation_first(
+    client, at_specialist, specialist, leader
+):
+    client.force_login(leader)
+    url = reverse("dossiers:detail", args=[at_specialist.code])
+    assert _first_action(client.get(url).text) != "action-extend"
+    proposal = {"note": "Cần xác minh nơi cư trú cũ.", "new_due_at": vn(2026, 11, 16, 15)}
+    act(at_specialist, "propose_extension", specialist, **proposal)
+    assert _first_action(client.get(url).text) == "action-extend"
+
+
+def test_a_step_nobody_holds_puts_giving_it_out_first(client, at_specialist, specialist):
+    client.force_login(specialist)
+    url = reverse("dossiers:detail", args=[at_specialist.code])
+    assert _first_action(client.get(url).text) == "action-assign"  # claim it first
+    act(at_specialist, "assign", specialist, assignee=specialist.username)
+    assert _first_action(client.get(url).text) == "action-forward"
