@@ -93,7 +93,7 @@ def expected_texts(dossier, online):
         (dossier.uid, "supplement_requested"): (
             f"Ho so {code} can bo sung giay to. Vui long xem phieu yeu cau hoac tra cuu: http",
             f"Hồ sơ {code}: cần bổ sung giấy tờ",
-            f"cần bổ sung, hoàn thiện:\n{NOTE_SUPPLEMENT}\n",
+            f"cần bổ sung, hoàn thiện:\n1. Giấy chứng sinh\n\nLý do: {NOTE_SUPPLEMENT}\n",
         ),
         (dossier.uid, "payment_requested"): (
             f"Ho so {code}: vui long thuc hien nghia vu tai chinh. Tra cuu: http",
