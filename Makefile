@@ -18,19 +18,21 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The server and the outbox worker together (the worker stops with the server); QR codes and
-# message links point at this port.
+# message links point at this port. runserver also serves the display boards' event stream
+# (read from the table under WSGI); production puts it on uvicorn (README).
 run: export MOTCUA_PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo ""
 	@echo "Motcua đang chạy tại http://127.0.0.1:$(PORT)/  (quản trị: /quan-tri/, API: /api/v1/docs)"
-	@echo "Tin nhắn gửi cho người dân được ghi vào var/outbox/messages.jsonl."
+	@echo "Tin nhắn (SMS, thư) gửi cho người dân được ghi vào var/outbox/messages.jsonl."
 	@$(PY) manage.py send_notifications --loop & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
+	@! git grep -nE '^(<<<<<<<|>>>>>>>) ' -- . ':!*.po' || (echo "Còn dấu xung đột gộp nhánh."; exit 1)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
@@ -57,6 +59,8 @@ bench: install
 	$(PY) scripts/ensure_apt.py wrk /usr/bin/wrk MOTCUA_REQUIRE_WRK
 	$(PY) bench/run.py
 	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/dossiers.py
+	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/board.py
+	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/messages.py
 
 # Mutation testing of the rule modules (pyproject's [tool.mutmut]); long, not part of CI.
 mutation: install

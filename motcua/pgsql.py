@@ -32,7 +32,10 @@ def _json_default(value):
 
 @cache
 def _fields(model: type[Model], with_pk: bool):
-    return [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    """The columns an INSERT writes: not the ones the database computes (generated)."""
+    return [
+        f for f in model._meta.concrete_fields if (with_pk or not f.primary_key) and not f.generated
+    ]
 
 
 def rows_json(rows: Sequence[Model], *, with_pk: bool = False) -> str:

@@ -86,10 +86,12 @@ INSTALLED_APPS = [
     "motcua.workcalendar",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.tasks",
     "motcua.notifications",
     "motcua.portal",
     "motcua.api",
     "motcua.ratelimit",
+    "motcua.tickets",
     "motcua.citizens",
 ]
 
@@ -250,12 +252,49 @@ INBOX_PAGE_SIZE = env_int("INBOX_PAGE_SIZE", 50)
 # Public look-ups per address per minute before 429 (SPEC §12); the per-dossier limit (10
 # wrong verification values per code per hour) is SPEC's, in motcua/dossiers/public_lookup.py.
 PUBLIC_LOOKUP_PER_MINUTE = env_int("PUBLIC_LOOKUP_PER_MINUTE", 30)
+# Queue tickets per client address per minute, from the kiosk page or the API (a kiosk is one
+# address; motcua/tickets/kiosk.py).
+QUEUE_TICKETS_PER_MINUTE = env_int("QUEUE_TICKETS_PER_MINUTE", 30)
 # Where the receipt's QR code points: this site's public address.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
-# Where messages go: "file" (var/outbox/, development), "console", or "http" (a gateway).
-NOTIFICATION_CHANNEL = env_str("NOTIFICATION_CHANNEL", "file")
-NOTIFICATION_GATEWAY_URL = env_str("NOTIFICATION_GATEWAY_URL")
+# Messages (motcua/notifications, docs/architecture.md "Messages"): the channel of each
+# medium. SMS: "file" (var/outbox/, development), "console", "http" (a gateway, below) or
+# "zalo" (a place for Zalo ZNS, not enabled); e-mail: "file", "console", "smtp" (Django's
+# e-mail backend, below) or "http".
+SMS_CHANNEL = env_str("SMS_CHANNEL", "file")
+EMAIL_CHANNEL = env_str("EMAIL_CHANNEL", "file")
 NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 300)
+# A failed message is tried again after this many seconds × 2^attempts (8 attempts).
+NOTIFICATION_RETRY_SECONDS = float(env_str("NOTIFICATION_RETRY_SECONDS", "60"))
+# The longest SMS (characters without diacritics; 153 per part of a long SMS).
+SMS_MAX_LENGTH = env_int("SMS_MAX_LENGTH", 306)
+# The SMS gateway (channel "http"): a JSON POST per message. The body is a JSON template
+# whose strings may hold {to} {to_intl} {text} {key} {brandname} {kind} {subject}; the
+# message's key also goes in the SMS_GATEWAY_KEY_HEADER header. Success: a 2xx answer and,
+# when SMS_GATEWAY_SUCCESS is "field=value" (a dotted path), that field of its JSON.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+SMS_GATEWAY_BODY = env_str(
+    "SMS_GATEWAY_BODY",
+    '{"key": "{key}", "to": "{to}", "text": "{text}", "brandname": "{brandname}"}',
+)
+SMS_GATEWAY_HEADERS = env_str("SMS_GATEWAY_HEADERS")  # JSON object, e.g. an API key header
+SMS_GATEWAY_USER = env_str("SMS_GATEWAY_USER")  # HTTP basic authentication, when set
+SMS_GATEWAY_PASSWORD = env_str("SMS_GATEWAY_PASSWORD")
+SMS_GATEWAY_SUCCESS = env_str("SMS_GATEWAY_SUCCESS")
+SMS_GATEWAY_KEY_HEADER = env_str("SMS_GATEWAY_KEY_HEADER", "Idempotency-Key")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+SMS_BRANDNAME = env_str("SMS_BRANDNAME")
+# E-mail (channel "smtp"): Django's SMTP backend.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "Motcua <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Uploads stream to unnamed temporary files, hashed as they come and cut off past
 # ATTACHMENT_MAX_MB (motcua/dossiers/files.py): none is ever read whole into memory.
 FILE_UPLOAD_HANDLERS = ["motcua.dossiers.files.IncomingFileUploadHandler"]

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from motcua.agencies.admin_site import restrict_admin_to_administrators
@@ -18,21 +19,34 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (the API's documentation)."""
+    return HttpResponsePermanentRedirect(static("motcua/favicon.svg"))
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Staff only: a citizen's account is refused here and logs in under /cong-dan/.
+    path("favicon.ico", favicon),
+    # Staff only: a citizen's account is refused here and logs in under /cong-dan/. The page
+    # names the system, not the host it runs on (LoginView's "site_name").
     path(
         "dang-nhap/",
-        auth_views.LoginView.as_view(authentication_form=StaffLoginForm),
+        auth_views.LoginView.as_view(
+            authentication_form=StaffLoginForm, extra_context={"site_name": settings.SITE_NAME}
+        ),
         name="login",
     ),
     path("cong-dan/", include("motcua.citizens.urls")),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("can-bo/ho-so/", include("motcua.dossiers.urls")),
     path("can-bo/tai-khoan/", include("motcua.api.urls")),
+    path("can-bo/nhiem-vu/", include("motcua.tasks.urls")),
+    path("can-bo/quay/", include("motcua.tickets.staff_urls")),
     path("can-bo/", include("motcua.agencies.urls")),
+    path("tu-choi/", include("motcua.notifications.urls")),
+    path("", include("motcua.tickets.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -279,3 +279,7 @@ from motcua.api.staff import router as staff_router  # noqa: E402
 
 api.add_router("", dossier_router)
 api.add_router("", staff_router)
+
+from motcua.tickets.api import router as queue_router  # noqa: E402
+
+api.add_router("", queue_router)

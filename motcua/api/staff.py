@@ -21,7 +21,8 @@ from motcua.api.dossiers import DossierCode, vn_time
 from motcua.api.errors import FieldErrors, error_responses
 from motcua.api.inputs import CalendarMoment, column, text
 from motcua.dossiers import access, papers, selectors
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.files import IncomingFile
+from motcua.dossiers.models import Attachment, Dossier
 from motcua.dossiers.selectors import COUNT_CAP, INBOXES, capped_number, inbox_page, inbox_queryset
 from motcua.dossiers.services import StaleDossier, dossier_apply
 from motcua.dossiers.transitions import TABLE
@@ -122,6 +123,11 @@ ActionName = Literal[tuple(dict.fromkeys(action.value for action, _status in TAB
 User = get_user_model()
 
 
+class FileIn(Schema):
+    filename: column(Attachment, "original_name", min_length=1)
+    content_base64: str
+
+
 class ActionIn(Schema):
     action: ActionName
     version: int = Field(description="Phiên bản hồ sơ đã đọc (GET /dossiers/{code}).")
@@ -139,6 +145,15 @@ class ActionIn(Schema):
     postal_tracking: column(Dossier, "postal_tracking") = Field(
         "", description="Số vận đơn (trả kết quả qua bưu chính)."
     )
+    paper_result: bool = Field(
+        False, description="Kết quả là bản giấy (phê duyệt, có kết quả, khi không đính kèm tệp)."
+    )
+    result_file: FileIn | None = Field(
+        None, description="Kết quả đã ký, PDF (phê duyệt, có kết quả)."
+    )
+    files: list[FileIn] = Field(
+        [], max_length=10, description="Tệp làm việc (ý kiến xử lý: dự thảo, biên bản…)."
+    )
 
 
 class ActionDone(Schema):
@@ -147,6 +162,25 @@ class ActionDone(Schema):
     dvcqg_status: int
     due_at: datetime | None
     version: int
+
+
+def _files(payload: ActionIn) -> dict:
+    """The result and working files, decoded into temporary files (422 on bad base64)."""
+    errors, found = {}, {"paper_result": payload.paper_result}
+
+    def decode(field: str, item: FileIn):
+        try:
+            return IncomingFile.from_base64(item.filename, item.content_base64)
+        except ValueError:
+            errors[f"{field}.content_base64"] = "Nội dung tệp phải mã hóa base64 hợp lệ."
+
+    if payload.result_file is not None:
+        found["result_file"] = decode("result_file", payload.result_file)
+    if payload.files:
+        found["files"] = [decode(f"files.{i}", item) for i, item in enumerate(payload.files)]
+    if errors:
+        raise FieldErrors(errors)
+    return found
 
 
 STALE = (
@@ -178,6 +212,7 @@ def dossier_action(request: HttpRequest, code: Path[DossierCode], payload: Actio
         params["assignee"] = payload.assignee
     if payload.missing_documents is not None:
         params["missing_documents"] = list(payload.missing_documents)
+    params.update(_files(payload))
     try:
         dossier = dossier_apply(
             dossier_id=dossier.pk,
@@ -235,8 +270,10 @@ def dossier_form(request: HttpRequest, code: Path[DossierCode], form: Path[FormN
     """Form ``form`` (01…06, SPEC §7) of the dossier as PDF, the same paper the staff page
     prints; 404 when the dossier has no such paper now (its ``forms`` lists those it has)."""
     dossier = _visible(request.auth, code, what=f"paper {form}")
-    if form not in dict(papers.papers_for(dossier)):
-        raise HttpError(404, "Hồ sơ chưa có giấy tờ theo mẫu này.")
-    response = HttpResponse(papers.paper_pdf(dossier, form), content_type="application/pdf")
+    try:
+        paper = papers.dossier_paper(dossier, form)
+    except papers.NoSuchPaper:
+        raise HttpError(404, "Hồ sơ chưa có giấy tờ theo mẫu này.") from None
+    response = HttpResponse(paper.pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="mau-{form}-{dossier.ref}.pdf"'
     return response

@@ -2,7 +2,7 @@
 with three communes, plus one district of the old three-level model, so both shapes are seen.
 Names follow Quảng Trị; codes follow the TT 01/2018 art. 19 pattern. Illustrative only."""
 
-from datetime import time
+from datetime import date, time
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -17,6 +17,7 @@ from motcua.agencies.services import (
 )
 from motcua.catalog.services import catalog_import
 from motcua.demodata.catalog import catalog_records
+from motcua.notifications.services import message_templates_load
 from motcua.workcalendar.models import CalendarOverride, OfficeHoursSeason
 
 DEMO_PASSWORD = "Motcua@2026"
@@ -173,6 +174,24 @@ USERS = [
         "Công chức Tư pháp - Hộ tịch",
     ),
     (
+        "truongphong.khesanh",
+        "Trần Thị Thu Hà",
+        "000.01.31.H50",
+        Role.UNIT_HEAD,
+        "tu-phap",
+        False,
+        "Phụ trách Tư pháp - Hộ tịch",
+    ),
+    (
+        "hotich.khesanh",
+        "Lê Minh Tuấn",
+        "000.01.31.H50",
+        Role.SPECIALIST,
+        "tu-phap",
+        False,
+        "Công chức Tư pháp - Hộ tịch",
+    ),
+    (
         "diachinh.khesanh",
         "Võ Văn Sơn",
         "000.01.31.H50",
@@ -227,6 +246,18 @@ USERS = [
         "Chủ tịch UBND xã",
     ),
 ]
+
+
+#: Officers' work phones, printed as the contact on the papers they issue (form 02).
+PHONES = {
+    "motcua.khesanh": "0233 3880 101",
+    "tuphap.khesanh": "0233 3880 123",
+    "hotich.khesanh": "0233 3880 124",
+    "truongphong.khesanh": "0233 3880 120",
+    "diachinh.khesanh": "0233 3880 131",
+    "chuyenvien.stp": "0233 3852 210",
+    "truongphong.stp": "0233 3852 200",
+}
 
 
 def _agencies() -> dict[str, Agency]:
@@ -332,39 +363,51 @@ def _users(agencies: dict[str, Agency]) -> list[tuple[str, str, str]]:
             "title": title,
         }
         membership = Membership.objects.filter(user=user, agency=agency, role=role).first()
+        phone = membership.phone if membership else ""
+        placement["phone"] = phone or PHONES.get(username, "")
         if membership is None:
             membership_grant(actor=SYSTEM, user=user, agency=agency, role=role, **placement)
         else:
             membership_change(
-                actor=SYSTEM,
-                membership_id=membership.pk,
-                agency=agency,
-                role=role,
-                phone=membership.phone,
-                **placement,
+                actor=SYSTEM, membership_id=membership.pk, agency=agency, role=role, **placement
             )
         logins.append((username, full_name, f"{Role(role).label} – {agency.short_name}"))
     return logins
 
 
+#: A swap as a province announces one (dữ liệu trình diễn): Thursday 31/12/2026, a working day
+#: between the weekend and New Year's Day, is given off, and Saturday 26/12/2026 is worked in
+#: exchange (a day off must be one that would otherwise be worked, and the other way round).
+CALENDAR_SWAPS = [("2026-12-26", "2026-12-31")]
+
+
 def _calendar() -> None:
-    # A make-up working Saturday and an extra day off, as a province might announce them.
-    CalendarOverride.objects.update_or_create(
-        date="2026-12-26",
-        agency=None,
-        defaults={
-            "kind": CalendarOverride.Kind.WORKING_DAY,
-            "reason": "Làm bù cho ngày nghỉ 02/01/2027 (dữ liệu trình diễn)",
-        },
-    )
-    CalendarOverride.objects.update_or_create(
-        date="2027-01-02",
-        agency=None,
-        defaults={
-            "kind": CalendarOverride.Kind.DAY_OFF,
-            "reason": "Nghỉ bù Tết Dương lịch (dữ liệu trình diễn)",
-        },
-    )
+    for working, off in CALENDAR_SWAPS:
+        working_day, day_off = date.fromisoformat(working), date.fromisoformat(off)
+        CalendarOverride.objects.update_or_create(
+            date=working_day,
+            agency=None,
+            defaults={
+                "kind": CalendarOverride.Kind.WORKING_DAY,
+                "reason": f"Làm bù cho ngày nghỉ {day_off:%d/%m/%Y} (dữ liệu trình diễn)",
+            },
+        )
+        CalendarOverride.objects.update_or_create(
+            date=day_off,
+            agency=None,
+            defaults={
+                "kind": CalendarOverride.Kind.DAY_OFF,
+                "reason": (
+                    f"Nghỉ liền dịp Tết Dương lịch, làm bù thứ Bảy {working_day:%d/%m/%Y} "
+                    "(dữ liệu trình diễn)"
+                ),
+            },
+        )
+    # A database loaded before the swap above was fixed kept a day off on a Saturday,
+    # "in exchange" for a day that was off anyway.
+    CalendarOverride.objects.filter(
+        date=date(2027, 1, 2), agency=None, reason__endswith="(dữ liệu trình diễn)"
+    ).delete()
 
 
 APPLICANTS = [
@@ -383,7 +426,15 @@ DOSSIERS = [
     ("1.001193", 0, 0, []),
     ("1.004873", 1, 0, []),
     ("2.000815", 2, 1, [("motcua.khesanh", "forward", {})]),
-    ("1.004873", 3, 2, [("motcua.khesanh", "forward", {})]),
+    (
+        "1.004873",
+        3,
+        2,
+        [
+            ("motcua.khesanh", "forward", {}),
+            ("truongphong.khesanh", "assign", {"assignee": "tuphap.khesanh"}),
+        ],
+    ),
     (
         "1.000894",
         4,
@@ -393,11 +444,21 @@ DOSSIERS = [
             (
                 "tuphap.khesanh",
                 "request_supplement",
-                {"note": "Bổ sung Giấy xác nhận tình trạng hôn nhân của bên nữ"},
+                {"missing_documents": ["Giấy xác nhận tình trạng hôn nhân của bên nữ"]},
             ),
         ],
     ),
-    ("1.004884", 5, 4, [("motcua.khesanh", "forward", {}), ("tuphap.khesanh", "forward", {})]),
+    (
+        "1.004884",
+        5,
+        4,
+        [
+            ("motcua.khesanh", "forward", {}),
+            ("hotich.khesanh", "assign", {"assignee": "hotich.khesanh"}),
+            ("hotich.khesanh", "comment", {"note": "Đã đối chiếu giấy tờ, đủ điều kiện."}),
+            ("hotich.khesanh", "forward", {}),
+        ],
+    ),
     (
         "1.004873",
         6,
@@ -405,7 +466,7 @@ DOSSIERS = [
         [
             ("motcua.khesanh", "forward", {}),
             ("tuphap.khesanh", "forward", {}),
-            ("lanhdao.khesanh", "approve", {}),
+            ("lanhdao.khesanh", "approve", {"paper_result": True}),
         ],
     ),
     (
@@ -415,7 +476,7 @@ DOSSIERS = [
         [
             ("motcua.khesanh", "forward", {}),
             ("tuphap.khesanh", "forward", {}),
-            ("lanhdao.khesanh", "approve", {}),
+            ("lanhdao.khesanh", "approve", {"paper_result": True}),
             ("motcua.khesanh", "return_result", {"returned_to": "Bùi Thị Hạnh"}),
         ],
     ),
@@ -463,6 +524,197 @@ def _dossiers() -> int:
     return len(DOSSIERS)
 
 
+# Tasks the Khe Sanh chairman gave (seed 002): title, source document, lead unit,
+# coordinating units, calendar days ago, working days given, then what happened:
+# (calendar days after the assignment, username, action, params).
+TASKS = [
+    (
+        "Rà soát, niêm yết công khai thủ tục hành chính lĩnh vực hộ tịch tại Bộ phận một cửa",
+        "Thông báo số 112/TB-UBND ngày giao ban tháng 11 của UBND xã Khe Sanh",
+        "tu-phap",
+        ["van-phong"],
+        6,
+        15,
+        [
+            (
+                2,
+                "tuphap.khesanh",
+                "report",
+                {"percent": 60, "note": "Đã rà soát 24/40 thủ tục; đang in lại bảng niêm yết."},
+            )
+        ],
+    ),
+    (
+        "Kiểm tra, lập biên bản các trường hợp lấn chiếm hành lang an toàn Quốc lộ 9",
+        "Công văn số 845/UBND-KT của UBND tỉnh về bảo đảm trật tự hành lang giao thông",
+        "dia-chinh",
+        ["tu-phap"],
+        12,
+        5,
+        [
+            (
+                3,
+                "diachinh.khesanh",
+                "report",
+                {"percent": 40, "note": "Đã kiểm tra khối 1 đến khối 3, lập 6 biên bản."},
+            )
+        ],
+    ),
+    (
+        "Báo cáo kết quả cấp Giấy chứng nhận quyền sử dụng đất năm 2026",
+        "Kế hoạch số 30/KH-UBND",
+        "dia-chinh",
+        [],
+        15,
+        5,
+        [(3, "diachinh.khesanh", "complete", {"note": "Đã gửi báo cáo số 58/BC-ĐC."})],
+    ),
+    (
+        "Tổng hợp số liệu đăng ký khai sinh, khai tử, kết hôn quý IV",
+        "",
+        "tu-phap",
+        [],
+        14,
+        3,
+        [(10, "tuphap.khesanh", "complete", {"note": "Đã tổng hợp, gửi Văn phòng."})],
+    ),
+    (
+        "Xây dựng kế hoạch chuyển đổi số của xã năm 2027",
+        "Chỉ thị số 05/CT-UBND của Chủ tịch UBND xã",
+        "tu-phap",
+        ["dia-chinh", "van-hoa-xa-hoi"],
+        3,
+        10,
+        [
+            (
+                1,
+                "tuphap.khesanh",
+                "extension",
+                {"days": 5, "reason": "Chờ hướng dẫn của Sở Khoa học và Công nghệ."},
+            )
+        ],
+    ),
+]
+
+
+def _tasks() -> int:
+    """A few tasks the Khe Sanh chairman gave, in every standing (done on time, late, open,
+    overdue, an extension waiting). Only on a database without tasks."""
+    import contextlib
+    from datetime import datetime, timedelta
+
+    from motcua import clock
+    from motcua.dossiers.access import actor_for_user
+    from motcua.tasks import services
+    from motcua.tasks.models import Task
+    from motcua.workcalendar.calendar import VN_TZ, add_working_time
+    from motcua.workcalendar.selectors import calendar_get
+
+    if Task.objects.exists():
+        return 0
+    User = get_user_model()
+    khe_sanh = Agency.objects.get(code="000.01.31.H50")
+    units = {u.code: u for u in khe_sanh.units.all()}
+    calendar = calendar_get(agency=khe_sanh)
+    now = clock.now()
+
+    def actor(username):
+        return actor_for_user(User.objects.get(username=username))
+
+    def moment(days_ago: float) -> datetime:
+        day = (now - timedelta(days=days_ago)).astimezone(VN_TZ).replace(hour=8, minute=0)
+        return min(add_working_time(day, hours=0, calendar=calendar), now)
+
+    @contextlib.contextmanager
+    def at(when):  # the services take "now" from the domain clock: set it for a moment
+        real = clock.now
+        clock.now = lambda: when
+        try:
+            yield
+        finally:
+            clock.now = real
+
+    for title, source, lead, coordinating, ago, days, steps in TASKS:
+        with at(moment(ago)):
+            task = services.task_assign(
+                actor=actor("lanhdao.khesanh"),
+                agency=khe_sanh,
+                assignment=services.Assignment(
+                    title=title, source_document=source, working_days=days,
+                    lead=f"u:{units[lead].pk}",
+                    coordinating=[f"u:{units[c].pk}" for c in coordinating],
+                ),
+            )  # fmt: skip
+        for after, username, action, params in steps:
+            with at(moment(ago - after)):
+                who = actor(username)
+                if action == "report":
+                    services.task_report(actor=who, task_id=task.pk, **params)
+                elif action == "complete":
+                    services.task_complete(actor=who, task_id=task.pk, **params)
+                else:
+                    services.task_extension_request(actor=who, task_id=task.pk, **params)
+    return len(TASKS)
+
+
+# The Khe Sanh desk floor: code, name, fields of its procedures, minutes, bookable.
+QUEUE_SERVICES = [
+    ("ho-tich", "Hộ tịch, chứng thực", ["Hộ tịch", "Chứng thực"], 10, True),
+    ("dat-dai", "Đất đai, xây dựng", ["Đất đai", "Xây dựng"], 20, True),
+    (
+        "chinh-sach",
+        "Cư trú, kinh doanh, chính sách xã hội",
+        ["Cư trú", "Hộ kinh doanh", "Bảo trợ xã hội", "Người có công"],
+        15,
+        True,
+    ),
+    ("tra-ket-qua", "Nhận kết quả", [], 5, False),
+]
+# counter number, name, services
+QUEUE_COUNTERS = [
+    (1, "Hộ tịch", ["ho-tich", "tra-ket-qua"]),
+    (2, "Đất đai", ["dat-dai", "chinh-sach"]),
+    (3, "Tổng hợp", ["ho-tich", "dat-dai", "chinh-sach", "tra-ket-qua"]),
+]
+
+
+def _queue() -> int:
+    """Services and counters of the Khe Sanh desk, and on a fresh database a few tickets of
+    today, one of them called to counter 1."""
+    from motcua.catalog.models import Field, Procedure
+    from motcua.demodata.catalog import PROCEDURES
+    from motcua.dossiers.access import actor_for_user
+    from motcua.tickets.models import Counter, Service, Ticket
+    from motcua.tickets.services import ticket_call_next, ticket_take
+
+    desk = Desk.objects.get(agency__code="000.01.31.H50", code="mot-cua")
+    services = {}
+    for order, (code, name, fields, minutes, bookable) in enumerate(QUEUE_SERVICES):
+        service, _ = Service.objects.update_or_create(
+            desk=desk,
+            code=code,
+            defaults={"name": name, "order": order, "average_minutes": minutes,
+                      "bookable": bookable},
+        )  # fmt: skip
+        service.fields.set(Field.objects.filter(name__in=fields))
+        codes = [row[0] for row in PROCEDURES if row[2] in fields and "xa" in row[3]]
+        service.procedures.set(Procedure.objects.filter(code__in=codes))
+        services[code] = service
+    for number, name, codes in QUEUE_COUNTERS:
+        counter, _ = Counter.objects.update_or_create(
+            desk=desk, number=number, defaults={"name": name}
+        )
+        counter.services.set([services[c] for c in codes])
+    if Ticket.objects.exists():
+        return 0
+    for code, reason in [("ho-tich", ""), ("dat-dai", ""), ("ho-tich", "elderly"),
+                         ("chinh-sach", ""), ("ho-tich", "")]:  # fmt: skip
+        ticket_take(desk=desk, service_id=services[code].pk, priority_reason=reason)
+    officer = actor_for_user(get_user_model().objects.get(username="motcua.khesanh"))
+    ticket_call_next(counter_id=Counter.objects.get(desk=desk, number=1).pk, actor=officer)
+    return 5
+
+
 @transaction.atomic
 def load_demo() -> dict:
     """Create or bring up to date the demo province. Running it twice changes nothing."""
@@ -471,5 +723,15 @@ def load_demo() -> dict:
     _calendar()
     logins = _users(agencies)
     summary = catalog_import(records=catalog_records())
+    message_templates_load()  # the messages' default texts, for administrators to edit
     dossiers = _dossiers()
-    return {"agencies": len(agencies), "logins": logins, "catalog": summary, "dossiers": dossiers}
+    tasks = _tasks()
+    tickets = _queue()
+    return {
+        "agencies": len(agencies),
+        "logins": logins,
+        "catalog": summary,
+        "dossiers": dossiers,
+        "tasks": tasks,
+        "tickets": tickets,
+    }

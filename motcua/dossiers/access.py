@@ -290,6 +290,8 @@ def relations(actor: Actor, dossier: Dossier) -> frozenset[Relation]:
             found.add(Relation.LEADER)
         if g.role == Role.UNIT_HEAD and g.unit_id and g.unit_id == dossier.current_unit_id:
             found.add(Relation.UNIT_HEAD)
+        if _may_claim(g, dossier):
+            found.add(Relation.CLAIMANT)
         if _holds_post(g, dossier) and dossier.current_assignee_id in (None, uid):
             found.add(Relation.HOLDER)
     if dossier.current_assignee_id is not None and dossier.current_assignee_id == uid:
@@ -306,6 +308,42 @@ def _holds_post(g: Grant, dossier: Dossier) -> bool:
     if g.role == Role.AGENCY_LEADER:
         return g.agency_id == dossier.deciding_agency_id
     return g.unit_id is not None and g.unit_id == dossier.current_unit_id
+
+
+def _may_claim(g: Grant, dossier: Dossier) -> bool:
+    """A specialist of the unit at its specialists' step, which nobody holds yet."""
+    return (
+        g.role == Role.SPECIALIST
+        and dossier.current_role == Role.SPECIALIST
+        and g.unit_id is not None
+        and g.unit_id == dossier.current_unit_id
+        and dossier.current_assignee_id is None
+    )
+
+
+def assigns_others(actor: Actor, dossier: Dossier) -> bool:
+    """May give the current step to any officer of its unit (the head of unit, the system);
+    a claimant takes it only for themselves."""
+    return Relation.UNIT_HEAD in relations(actor, dossier)
+
+
+def step_officers(dossier: Dossier) -> QuerySet:
+    """The officers a unit's current step may be assigned to: the active specialists and
+    heads of that unit, by name (none at a step of no unit)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    if dossier.current_unit_id is None:
+        return users.none()
+    return (
+        users.filter(
+            is_active=True,
+            memberships__unit_id=dossier.current_unit_id,
+            memberships__role__in=[Role.SPECIALIST, Role.UNIT_HEAD],
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 FORBIDDEN = _("Bạn không có quyền thực hiện thao tác này với hồ sơ.")

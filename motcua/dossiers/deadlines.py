@@ -7,10 +7,14 @@ this dossier due then".
   procedure counted in calendar days a step is never due after the dossier.
 - Waiting for the applicant or for payment stops the clock: on return both due times move
   later by the working time waited (``after_wait``).
-- An extension (form 04) sets a later ``due_at`` once (``extension_errors``).
+- An extension (form 04) sets a later ``due_at`` once, within limits (``extension_errors``):
+  issued at least one working day before the due time, for a working instant later than
+  the due time and no later than the due time plus the procedure's own processing time.
 - "Due soon" is within one working day of the due time (``due_soon_until``).
 - A dossier finishes early, on time or late against ``due_at`` to the minute
   (``finish_outcome``).
+- Every due time is a whole minute, rounded up, never earlier (``whole_minute``): the
+  receipt prints hour and minute, and what it prints is what is judged.
 
 The arithmetic itself is ``motcua.workcalendar.calendar`` (pure functions).
 """
@@ -19,10 +23,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.workcalendar.calendar import (
+    VN_TZ,
     Outcome,
     TimeUnit,
     WorkCalendar,
@@ -30,6 +36,7 @@ from motcua.workcalendar.calendar import (
     compute_due_at,
     deadline_outcome,
     in_calendar_range,
+    is_working_instant,
     working_time_between,
 )
 from motcua.workcalendar.selectors import calendar_get
@@ -42,6 +49,13 @@ CLOCK_SKEW = timedelta(minutes=5)
 DUE_SOON_WORKING_DAYS = 1
 
 
+def whole_minute(moment: datetime) -> datetime:
+    """``moment`` rounded up to the minute (never earlier): 09:00:37 → 09:01."""
+    if moment.second or moment.microsecond:
+        return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return moment
+
+
 def calendar_of(dossier) -> WorkCalendar:
     """The calendar a dossier's times are counted on: its deciding agency's."""
     return calendar_get(agency=dossier.deciding_agency)
@@ -50,7 +64,9 @@ def calendar_of(dossier) -> WorkCalendar:
 def receipt_due_at(
     *, version: ProcedureVersion, received_at: datetime, calendar: WorkCalendar
 ) -> datetime:
-    return compute_due_at(received_at, version.processing_time, version.time_unit, calendar)
+    return whole_minute(
+        compute_due_at(received_at, version.processing_time, version.time_unit, calendar)
+    )
 
 
 def step_due_at(
@@ -64,7 +80,7 @@ def step_due_at(
     """The step's budget counted in working hours from ``start``. For a procedure counted in
     calendar days, working hours can run past the dossier's own due time: the step is due no
     later than the dossier."""
-    due = add_working_time(start, hours=step.budget_hours, calendar=calendar)
+    due = whole_minute(add_working_time(start, hours=step.budget_hours, calendar=calendar))
     if time_unit == TimeUnit.CALENDAR_DAYS and dossier_due_at is not None:
         due = min(due, dossier_due_at)
     return due
@@ -84,19 +100,81 @@ def after_wait(
     hours = max(waited.total_seconds(), 0) / 3600
     if hours <= 0:
         return due_at, step_due_at, 0.0
-    due_at = add_working_time(due_at, hours=hours, calendar=calendar)
+    due_at = whole_minute(add_working_time(due_at, hours=hours, calendar=calendar))
     if step_due_at is not None:
-        step_due_at = add_working_time(step_due_at, hours=hours, calendar=calendar)
+        step_due_at = whole_minute(add_working_time(step_due_at, hours=hours, calendar=calendar))
     return due_at, step_due_at, hours
 
 
-def extension_errors(*, due_at: datetime, new_due_at: datetime | None) -> dict[str, str]:
-    """What is wrong with a new appointment (form 04); empty when it may be set."""
+#: SPEC §6: form 04 is issued no later than this many working days before the due time.
+EXTENSION_NOTICE_WORKING_DAYS = 1
+
+
+def extension_limit(
+    *, due_at: datetime, version: ProcedureVersion, calendar: WorkCalendar
+) -> datetime:
+    """The latest new appointment: the due time plus the procedure's own processing time
+    once more (*our choice*: "a reasonable time" read as no more than the time the law
+    gives the whole procedure)."""
+    return compute_due_at(due_at, version.processing_time, version.time_unit, calendar)
+
+
+def extension_errors(
+    *,
+    due_at: datetime,
+    new_due_at: datetime | None,
+    now: datetime,
+    calendar: WorkCalendar,
+    version: ProcedureVersion,
+    paused_at: datetime | None = None,
+) -> dict[str, str]:
+    """What is wrong with a new appointment (form 04) asked for at ``now``, on the deciding
+    agency's ``calendar``; empty when it may be set. While the dossier waits for the
+    applicant or for payment (``paused_at``) its clock is stopped: the time left is what was
+    left when it stopped. Once valid, the new appointment is ``extended_due_at``."""
+    counted_from = min(paused_at or now, now)
+    if counted_from >= due_at:
+        return {
+            NON_FIELD_ERRORS: _(
+                "Đã quá thời hạn giải quyết: không còn được xin lỗi và gia hạn. Phiếu mẫu 04 "
+                "phải lập chậm nhất 1 ngày làm việc trước thời hạn."
+            )
+        }
+    latest_notice = add_working_time(
+        counted_from, days=EXTENSION_NOTICE_WORKING_DAYS, calendar=calendar
+    )
+    if latest_notice > due_at:
+        return {
+            NON_FIELD_ERRORS: _(
+                "Còn chưa đến 1 ngày làm việc trước thời hạn giải quyết: đã quá muộn để xin "
+                "lỗi và gia hạn (mẫu 04 phải lập chậm nhất 1 ngày làm việc trước hạn)."
+            )
+        }
     if new_due_at is None or new_due_at.tzinfo is None:
         return {"new_due_at": _("Chọn ngày giờ hẹn trả mới.")}
+    if not in_calendar_range(new_due_at) or not is_working_instant(new_due_at, calendar):
+        return {
+            "new_due_at": _(
+                "Ngày giờ hẹn trả mới phải trong giờ làm việc của một ngày làm việc của cơ quan."
+            )
+        }
     if new_due_at <= due_at:
         return {"new_due_at": _("Ngày hẹn mới phải sau ngày hẹn hiện tại.")}
+    limit = extension_limit(due_at=due_at, version=version, calendar=calendar)
+    if new_due_at > limit:
+        return {
+            "new_due_at": _(
+                "Ngày hẹn mới quá xa: không được gia hạn thêm quá thời gian giải quyết của "
+                "thủ tục (muộn nhất %(limit)s)."
+            )
+            % {"limit": limit.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")}
+        }
     return {}
+
+
+def extended_due_at(new_due_at: datetime) -> datetime:
+    """The appointment an extension sets: the one asked for, to the whole minute."""
+    return whole_minute(new_due_at)
 
 
 def received_at_errors(

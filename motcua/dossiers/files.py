@@ -245,7 +245,7 @@ def _clean(name: str) -> str:
 
 # --- storage and rows agree (``manage.py verify_files``) ------------------------------------
 
-FOLDER = "dossiers"  # where receipts store files (``_store_files``)
+FOLDER = "dossiers"  # where receipts store files (``store_files``)
 
 
 @dataclass

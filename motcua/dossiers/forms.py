@@ -60,7 +60,8 @@ class ApplicantForm(forms.Form):
 
 
 class ReceiveForm(ApplicantForm):
-    #: One key per form shown: a second click or a resent page never makes a second dossier.
+    #: One key per form opened (the page's ``?phien=``): a second click, a resent page, or
+    #: Back then the button again never makes a second dossier.
     submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     deciding_agency = forms.ChoiceField(label=_("Cơ quan giải quyết"), required=False)
     result_delivery = forms.ChoiceField(
@@ -81,6 +82,11 @@ class ReceiveForm(ApplicantForm):
         label=_("Lý do (khi yêu cầu bổ sung hoặc từ chối)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+    )
+    #: Receiving a dossier with no document ticked is asked about first (a slip of the hand
+    #: at the desk would print a receipt that lists nothing).
+    confirm_no_documents = forms.BooleanField(
+        label=_("Vẫn tiếp nhận: hồ sơ không kèm giấy tờ nào trong danh mục"), required=False
     )
 
     def __init__(self, *args, agencies=(), **kwargs):
@@ -103,6 +109,13 @@ class ActionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
+    assignee = forms.CharField(label=_("Cán bộ được phân công"), max_length=150, required=False)
+    missing_documents = forms.CharField(
+        label=_("Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    paper_result = forms.BooleanField(label=_("Kết quả là bản giấy"), required=False)
     returned_to = forms.CharField(label=_("Người nhận kết quả"), max_length=255, required=False)
     postal_tracking = forms.CharField(
         label=_("Số vận đơn bưu chính"), max_length=60, required=False

@@ -1,16 +1,28 @@
 """What the applicant is told, and when (SPEC §6, §7): the dossiers' own messages, handed to
 the generic outbox (``notifications``). Which action sends which message is the transition
-table's ``ActionSpec.message``."""
+table's ``ActionSpec.message``; this module gives each message's data, and registers each
+kind with its placeholders and default texts. The words themselves are the administrator's
+templates (``notifications.texts``), which start from these defaults
+(``manage.py load_message_templates``).
+
+Required (sent even to a person who stopped that channel, and without an opt-out link): the
+messages that tell the applicant something they must know or do — the receipt and its
+appointment (form 01), a request to complete the dossier (form 02) or to pay (both stop the
+clock until the applicant acts), and the apology with a new appointment (form 04, which
+SPEC §6 says the applicant is told by SMS / e-mail). The others — an online submission's
+acknowledgement, the result being ready (the appointment is already known) and the officers'
+daily digest — may be stopped.
+"""
 
 from __future__ import annotations
 
-from motcua.catalog.text import strip_diacritics
 from motcua.dossiers.models import Dossier
+from motcua.notifications.kinds import MessageKind, kind_register
 from motcua.notifications.models import Notification
 from motcua.notifications.services import Contact, outbox_put, outbox_rows
 from motcua.workcalendar.calendar import VN_TZ
 
-# SMS texts without diacritics: they fit one message and every phone shows them.
+# The default SMS texts (without diacritics: they are stripped from any SMS anyway).
 TEXTS = {
     "submitted": "Ho so {procedure} da duoc gui, dang cho tiep nhan. Theo doi: {url}",
     "received": "Ho so {code} ({procedure}) da duoc tiep nhan. Hen tra: {due}. Tra cuu: {url}",
@@ -20,26 +32,129 @@ TEXTS = {
     "extended": "Ho so {code} se tra cham. Xin loi ong/ba. Hen tra moi: {due}.",
     "result_ready": "Ho so {code} da co ket qua. Moi ong/ba den nhan theo hinh thuc da dang ky.",
 }
+STOP_SMS = " Ngung nhan SMS: {opt_out_url}"
+STOP_EMAIL = (
+    "\n\n--\nĐây là thư tự động, xin đừng trả lời.\n"
+    "Không muốn nhận loại thư này nữa: {opt_out_url}\n"
+)
+SIGNATURE = "\n\n--\nĐây là thư tự động của Bộ phận một cửa, xin đừng trả lời.\n"
+
+FIELDS = {
+    "name": "Họ tên chủ hồ sơ",
+    "code": "Mã hồ sơ (trống khi chưa tiếp nhận)",
+    "procedure": "Tên thủ tục",
+    "agency": "Cơ quan giải quyết",
+    "due": "Ngày giờ hẹn trả (giờ:phút ngày/tháng/năm)",
+    "url": "Đường dẫn tra cứu hồ sơ",
+}
+NOTE = {"note": "Nội dung cán bộ ghi khi thao tác (giấy tờ cần bổ sung, khoản phải nộp, lý do)"}
+SAMPLE = {
+    "name": "Nguyễn Văn An",
+    "code": "000.00.31.H12-261123-0001",
+    "procedure": "Đăng ký khai sinh kết hợp đăng ký thường trú, cấp thẻ bảo hiểm y tế cho trẻ",
+    "agency": "UBND xã Khe Sanh",
+    "due": "10:00 26/11/2026",
+    "url": "https://dichvucong.example.gov.vn/tra-cuu/?t=u.0f1e2d3c4b5a69788796a5b4c3d2e1f0%3A"
+    "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE",
+    "note": "Bản sao giấy chứng nhận kết hôn của cha mẹ (có chứng thực).",
+}
+
+
+def _kind(name, label, *, subject, email, required=False, note=False, sms=None) -> MessageKind:
+    fields = {**FIELDS, **(NOTE if note else {})}
+    sms = sms or TEXTS[name]
+    return kind_register(
+        MessageKind(
+            name=name,
+            label=label,
+            fields=fields,
+            sample={k: v for k, v in SAMPLE.items() if k in fields},
+            sms=sms if required else sms + STOP_SMS,
+            email_subject=subject,
+            email_body=email + (SIGNATURE if required else STOP_EMAIL),
+            required=required,
+            shorten=("procedure", "note", "name"),
+        )
+    )
+
+
+_kind(
+    "submitted",
+    "Đã nhận hồ sơ nộp trực tuyến",
+    subject="Hồ sơ {procedure} đã được gửi",
+    email="Kính gửi ông/bà {name},\n\nHồ sơ {procedure} của ông/bà đã được gửi đến {agency} "
+    "và đang chờ tiếp nhận. Ông/bà theo dõi tình trạng hồ sơ tại:\n{url}",
+)
+_kind(
+    "received",
+    "Tiếp nhận hồ sơ, hẹn trả kết quả",
+    required=True,
+    subject="Hồ sơ {code}: đã tiếp nhận, hẹn trả {due}",
+    email="Kính gửi ông/bà {name},\n\nHồ sơ {procedure} của ông/bà đã được tiếp nhận.\n"
+    "Mã hồ sơ: {code}\nCơ quan giải quyết: {agency}\nHẹn trả kết quả: {due}\n\n"
+    "Tra cứu tình trạng hồ sơ: {url}",
+)
+_kind(
+    "supplement_requested",
+    "Yêu cầu bổ sung hồ sơ",
+    required=True,
+    note=True,
+    subject="Hồ sơ {code}: cần bổ sung giấy tờ",
+    email="Kính gửi ông/bà {name},\n\nHồ sơ {code} ({procedure}) cần bổ sung, hoàn thiện:\n"
+    "{note}\n\nThời gian chờ bổ sung không tính vào thời hạn giải quyết. "
+    "Xem phiếu yêu cầu và tình trạng hồ sơ tại:\n{url}",
+)
+_kind(
+    "payment_requested",
+    "Yêu cầu thực hiện nghĩa vụ tài chính",
+    required=True,
+    note=True,
+    subject="Hồ sơ {code}: đề nghị thực hiện nghĩa vụ tài chính",
+    email="Kính gửi ông/bà {name},\n\nĐể tiếp tục giải quyết hồ sơ {code} ({procedure}), "
+    "đề nghị ông/bà thực hiện nghĩa vụ tài chính:\n{note}\n\nTra cứu hồ sơ: {url}",
+)
+_kind(
+    "extended",
+    "Xin lỗi và gia hạn thời gian giải quyết",
+    required=True,
+    note=True,
+    subject="Hồ sơ {code}: xin lỗi, hẹn trả mới {due}",
+    email="Kính gửi ông/bà {name},\n\n{agency} xin lỗi ông/bà: hồ sơ {code} ({procedure}) "
+    "không giải quyết kịp hẹn.\nLý do: {note}\nHẹn trả kết quả mới: {due}\n\n"
+    "Tra cứu hồ sơ: {url}",
+)
+_kind(
+    "result_ready",
+    "Đã có kết quả",
+    subject="Hồ sơ {code}: đã có kết quả",
+    email="Kính gửi ông/bà {name},\n\nHồ sơ {code} ({procedure}) đã có kết quả. Mời ông/bà "
+    "nhận kết quả theo hình thức đã đăng ký.\n\nTra cứu hồ sơ: {url}",
+)
 
 
 def about(dossier: Dossier) -> str:
     return f"dossier:{dossier.uid}"
 
 
-def _message(dossier: Dossier, kind: str) -> dict:
+def _message(dossier: Dossier, kind: str, note: str = "") -> dict:
     from motcua.dossiers.selectors import lookup_url
 
-    text = TEXTS[kind]
     due = dossier.due_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if dossier.due_at else ""
-    procedure = strip_diacritics(dossier.procedure_version.name)[:60]
-    url = lookup_url(dossier) if "{url}" in text else ""
     return {
         "about": about(dossier),
         "kind": kind,
-        "body": text.format(code=dossier.code, procedure=procedure, due=due, url=url),
+        "data": {
+            "name": dossier.applicant_name,
+            "code": dossier.code or "",
+            "procedure": dossier.procedure_version.name,
+            "agency": dossier.deciding_agency.name,
+            "due": due,
+            "url": lookup_url(dossier),
+            "note": note,
+        },
         "contacts": [
             Contact("sms", dossier.applicant_phone),
-            Contact("email", dossier.applicant_email, f"Hồ sơ {dossier.code or procedure}"),
+            Contact("email", dossier.applicant_email),
         ],
     }
 
@@ -51,6 +166,45 @@ def message_rows(dossier: Dossier, kind: str) -> list[Notification]:
     return outbox_rows(**_message(dossier, kind))
 
 
-def message_put(dossier: Dossier, kind: str) -> list[Notification]:
-    """Queue the messages of ``kind``; call inside the change's transaction."""
-    return outbox_put(**_message(dossier, kind))
+def message_put(dossier: Dossier, kind: str, *, note: str = "") -> list[Notification]:
+    """Queue the messages of ``kind``; call inside the change's transaction. ``note``: what
+    the officer wrote (what is missing, what to pay, why it is late)."""
+    return outbox_put(**_message(dossier, kind, note))
+
+
+# The officers' daily digest (``digest.py``), by e-mail only.
+kind_register(
+    MessageKind(
+        name="digest",
+        label="Thư tổng hợp hằng ngày cho cán bộ",
+        fields={
+            "name": "Họ tên cán bộ",
+            "date": "Ngày (ngày/tháng/năm)",
+            "due_soon_count": "Số hồ sơ sắp đến hạn",
+            "overdue_count": "Số hồ sơ quá hạn",
+            "due_soon_list": "Danh sách hồ sơ sắp đến hạn, mỗi hồ sơ một dòng",
+            "overdue_list": "Danh sách hồ sơ quá hạn, mỗi hồ sơ một dòng",
+            "url": "Đường dẫn hộp hồ sơ sắp đến hạn",
+            "overdue_url": "Đường dẫn hộp hồ sơ quá hạn",
+        },
+        sample={
+            "name": "Trần Thị Bình",
+            "date": "23/11/2026",
+            "due_soon_count": "2",
+            "overdue_count": "1",
+            "due_soon_list": "- 000.00.31.H12-261120-0003 · Đăng ký khai sinh · hạn 16:00 "
+            "24/11/2026 · Nguyễn Văn An\n- 000.00.31.H12-261120-0007 · Đăng ký kết hôn · hạn "
+            "09:30 25/11/2026 · Lê Thị Hoa",
+            "overdue_list": "- 000.00.31.H12-261118-0002 · Cấp bản sao trích lục hộ tịch · hạn "
+            "10:00 20/11/2026 · Phạm Văn Cường",
+            "url": "https://dichvucong.example.gov.vn/can-bo/ho-so/?hop=due_soon",
+            "overdue_url": "https://dichvucong.example.gov.vn/can-bo/ho-so/?hop=overdue",
+        },
+        sms="",
+        email_subject="[{date}] {overdue_count} hồ sơ quá hạn, {due_soon_count} sắp đến hạn",
+        email_body="Kính gửi {name},\n\nHồ sơ tại vị trí của anh/chị ngày {date}:\n\n"
+        "Quá hạn ({overdue_count}):\n{overdue_list}\n{overdue_url}\n\n"
+        "Sắp đến hạn ({due_soon_count}):\n{due_soon_list}\n{url}\n" + STOP_EMAIL,
+        media=("email",),
+    )
+)

@@ -10,6 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency, Desk, Role, Unit
 from motcua.catalog.models import ProcedureVersion, ProcessStep, RequiredDocument
+from motcua.dossiers.search import name_key_of
+
+
+def domain_now():
+    """``motcua.clock.now()`` as a field default (read at call time, so tests can set it)."""
+    from motcua import clock
+
+    return clock.now()
 
 
 class Status(models.TextChoices):
@@ -77,6 +85,13 @@ class ResultDelivery(models.TextChoices):
     ONLINE = "online", _("Nhận trực tuyến")
 
 
+class ResultKind(models.TextChoices):
+    """What the decision step produced (SPEC §4: approval and signature, then the result)."""
+
+    ELECTRONIC = "electronic", _("Bản điện tử (tệp PDF đã ký)")
+    PAPER = "paper", _("Bản giấy")
+
+
 class DossierCodeCounter(models.Model):
     """The last serial used by an agency for one ``YYMMDD`` of its dossier codes; locked row
     by row to allocate codes without gaps or duplicates (SPEC §5). Keyed by the date *as the
@@ -131,6 +146,11 @@ class Dossier(models.Model):
         _("loại chủ hồ sơ"), choices=ApplicantType.choices, default=ApplicantType.CITIZEN
     )
     applicant_name = models.CharField(_("chủ hồ sơ"), max_length=255)
+    #: The name folded for the inbox search (" pham thi dung"), computed by the database
+    #: from ``applicant_name`` on every write (``search.name_key``; migration 0006).
+    applicant_name_key = models.GeneratedField(
+        expression=name_key_of("applicant_name"), output_field=models.TextField(), db_persist=True
+    )
     applicant_id_number = models.CharField(_("số định danh / mã số thuế"), max_length=20)
     applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
@@ -168,6 +188,15 @@ class Dossier(models.Model):
     finished_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
     supplement_count = models.PositiveSmallIntegerField(default=0)
+    #: The result attached at the decision step ("" until then).
+    result_kind = models.CharField(
+        _("kết quả"),
+        max_length=10,
+        choices=ResultKind.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
 
     # The "current_*" columns are read through the partial inbox indexes; a lone FK index on
     # each would only slow every write (a published version's steps are never deleted).
@@ -261,6 +290,12 @@ class Dossier(models.Model):
         return self.extended_at is not None
 
     @property
+    def supplement_repeated(self) -> bool:
+        """Sent back to the applicant more than once: it counts as late in the indicators
+        whatever its times (SPEC §9), and the second request had to give a reason."""
+        return self.supplement_count >= 2
+
+    @property
     def is_overdue(self) -> bool:
         from motcua import clock
 
@@ -287,9 +322,23 @@ class DossierDocument(models.Model):
 
 class Attachment(models.Model):
     """A scanned or uploaded file of a dossier, stored outside the database under a random
-    name, with its SHA-256."""
+    name, with its SHA-256: a document handed in by the applicant, a working file of the
+    officers (never public), or the result."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Thành phần hồ sơ")
+        WORKING = "working", _("Hồ sơ làm việc")
+        RESULT = "result", _("Kết quả giải quyết")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.DOCUMENT, db_default=Kind.DOCUMENT
+    )
+    #: The action that brought it (its event names the file and its SHA-256); None for the
+    #: documents of the receipt.
+    event = models.ForeignKey(
+        "DossierEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="files"
+    )
     file = models.FileField(upload_to="dossiers/%Y/%m/")
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
@@ -405,7 +454,9 @@ class ReceiptKey(models.Model):
 
 class DeskNotice(models.Model):
     """What the desk gives an applicant whose dossier it does not receive: a request to
-    complete (form 02, listing everything missing at once) or a refusal (form 03)."""
+    complete (form 02, listing everything missing at once) or a refusal (form 03). A request
+    to complete made during processing is the same paper, given through the same desk, for a
+    received ``dossier``; its contact is the officer who asked, with their phone."""
 
     class Kind(models.TextChoices):
         COMPLETE = "complete", _("Yêu cầu bổ sung, hoàn thiện hồ sơ")
@@ -420,15 +471,98 @@ class DeskNotice(models.Model):
     applicant_address = models.CharField(max_length=500, blank=True)
     items = models.JSONField(default=list, blank=True)
     reason = models.TextField()
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    created_at = models.DateTimeField(auto_now_add=True)
+    #: None only when the system itself asked (a data migration).
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    #: The contact officer's phone; blank: the desk's (or its agency's).
+    contact_phone = models.CharField(max_length=30, blank=True, default="", db_default="")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+    )
+    #: The date printed on the paper: the domain's "now" (``motcua.clock``) when it was made.
+    created_at = models.DateTimeField(default=domain_now)
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.applicant_name}"
 
+    @property
+    def form(self) -> str:
+        """The paper it is: form 02 (complete the dossier) or form 03 (refusal)."""
+        return "02" if self.kind == self.Kind.COMPLETE else "03"
+
     def clean(self):
         if self.kind == self.Kind.COMPLETE and not self.items:
             raise ValidationError(_("Liệt kê đầy đủ các giấy tờ cần bổ sung."))
+
+
+class PaperCounter(models.Model):
+    """The last number an agency gave to a form in a year: papers are numbered per agency,
+    form and year (``papers.paper_issue``), under this row's lock."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    form = models.CharField(max_length=2)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "form", "year"], name="one_paper_counter_per_agency_form_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.form}/{self.year}: {self.last}"
+
+
+class IssuedPaper(models.Model):
+    """A paper once issued (SPEC §7): its number in the issuing agency's series for the form
+    and year, and its issue date. Made by the event that makes the paper (an extension for
+    form 04, a refusal for form 03…) or by the desk's notice (forms 02 and 03 at the desk);
+    what the paper says is read from that event or notice, both of which never change, so
+    printing it again gives the same paper. Append-only."""
+
+    form = models.CharField(_("mẫu"), max_length=2)
+    event = models.ForeignKey(
+        DossierEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="papers"
+    )
+    desk_notice = models.OneToOneField(
+        DeskNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="paper"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    serial = models.PositiveIntegerField()
+    number = models.CharField(_("số"), max_length=40)
+    issued_at = models.DateTimeField(_("ngày ban hành"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "form"], name="one_paper_per_event_form"),
+            models.UniqueConstraint(
+                fields=["agency", "form", "year", "serial"], name="one_paper_per_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(event__isnull=False, desk_notice__isnull=True)
+                | models.Q(event__isnull=True, desk_notice__isnull=False),
+                name="paper_of_an_event_or_a_notice",
+            ),
+        ]
+        verbose_name = _("giấy tờ đã ban hành")
+        verbose_name_plural = _("giấy tờ đã ban hành")
+
+    def __str__(self):
+        return f"Mẫu {self.form} số {self.number} ({self.issued_at:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Giấy tờ đã ban hành không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Giấy tờ đã ban hành không được xóa.")
 
 
 class PersonalDataRead(models.Model):

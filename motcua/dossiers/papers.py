@@ -1,21 +1,51 @@
 """Forms 01–07 (SPEC §7): one HTML template each, shown on screen, printed, or rendered to PDF
-by WeasyPrint from the same template (ADR 0004), with the QR code of TT 01/2023."""
+by WeasyPrint from the same template (ADR 0004), with the QR code of TT 01/2023.
 
+A paper, once issued, is a document (docs/papers.md):
+
+- Forms 02–05 are numbered: ``IssuedPaper`` gives each a number in its issuing agency's
+  series for that form and year (``12/PXL``) and an issue date. The event that makes the
+  paper issues it (``papers_issue``, called by ``dossier_apply`` in the event's transaction);
+  the desk's notices (forms 02 and 03 for a dossier it does not receive) are issued when the
+  desk writes them. A paper whose event came before numbering existed is issued at its first
+  print, dated by its event.
+- Forms 01 and 06 are the dossier's own: dated by the receipt, numbered by the dossier code.
+- What a paper says comes from its event (append-only) or notice, never from the dossier as it
+  is later; the QR code carries the issue time, not the print time: printed again, it is the
+  same paper. Only "In lúc" changes.
+
+``dossier_paper`` / ``notice_paper`` build a paper (template and context) for the staff
+pages and the API alike; ``Paper.pdf`` renders it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import pairwise
 from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from motcua import clock
-from motcua.dossiers.models import Dossier, Status
+from motcua.agencies.models import Agency, Role
+from motcua.dossiers import process
+from motcua.dossiers.models import (
+    DeskNotice,
+    Dossier,
+    DossierEvent,
+    IssuedPaper,
+    PaperCounter,
+    Status,
+)
 from motcua.dossiers.selectors import lookup_token
-from motcua.workcalendar.calendar import VN_TZ, deadline_outcome
+from motcua.dossiers.transitions import INTERNAL_ACTIONS
+from motcua.workcalendar.calendar import VN_TZ, Outcome, deadline_outcome, to_local
 
 FORMS = {
     "01": _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
@@ -28,15 +58,46 @@ FORMS = {
 }
 
 
-#: Which papers a dossier has (forms 02 and 07 are not about one received dossier): the
-#: receipt and the control slip once received; form 03 once refused or rejected; form 04
-#: once extended; form 05 once withdrawn or stopped.
+#: Which papers a dossier has (form 07 is not about one dossier): the receipt and the
+#: control slip once received; form 02 once processing asked the applicant to complete it
+#: (the latest request; the desk's own forms 02 are for dossiers it did not receive); form
+#: 03 once refused or rejected; form 04 once extended; form 05 once withdrawn or stopped.
 APPLIES = {
     "01": lambda d: d.received_at is not None,
+    "02": lambda d: d.supplement_count > 0,
     "03": lambda d: d.status in (Status.REFUSED, Status.REJECTED),
     "04": lambda d: d.extended_at is not None,
     "05": lambda d: d.status in (Status.WITHDRAWN, Status.STOPPED),
     "06": lambda d: d.received_at is not None,
+}
+
+#: The numbered papers and the abbreviation after their number (``12/PXL``), in the manner
+#: of Nghị định 30/2020 ("Số: 12/TB-UBND").
+NUMBERED = {"02": "PBS", "03": "PTC", "04": "PXL", "05": "TB"}
+
+#: The events that make each numbered paper of a received dossier (the last one counts).
+SOURCES = {
+    "02": ("request_supplement",),
+    "03": ("reject", "refuse"),
+    "04": ("extend",),
+    "05": ("stop", "withdraw"),
+}
+#: The paper of these events is issued by the agency that received the dossier (the desk
+#: refuses an online dossier); every other one by the agency that decides it.
+ISSUED_BY_RECEIVING_AGENCY = frozenset({"refuse"})
+
+#: Hand-overs that are not: the dossier waits for the applicant (SPEC §6), and comes back.
+PAUSES = {
+    "request_supplement": _("Chờ công dân bổ sung, hoàn thiện hồ sơ"),
+    "request_payment": _("Chờ công dân thực hiện nghĩa vụ tài chính"),
+}
+RESUMES = frozenset({"supplement_received", "payment_received"})
+STARTS = frozenset({"receive", "accept"})
+
+OUTCOME_LABELS = {
+    Outcome.EARLY: _("Trước hạn"),
+    Outcome.ON_TIME: _("Đúng hạn"),
+    Outcome.LATE: _("Quá hạn"),
 }
 
 
@@ -45,21 +106,269 @@ def papers_for(dossier: Dossier) -> list[tuple[str, str]]:
     return [(form, FORMS[form]) for form, applies in APPLIES.items() if applies(dossier)]
 
 
-def control_rows(dossier: Dossier) -> list[dict]:
-    """Form 06: a row per hand-over, judged early / on time / late against that step's due
-    time as the event recorded it."""
-    rows, events = [], list(dossier.events.order_by("seq"))
-    for previous, event in pairwise(events):
-        due = event.data.get("step_due_at")
-        rows.append(
-            {
-                "event": event,
-                "given_by": previous.actor_name,
-                "due": due,
-                "outcome": deadline_outcome(event.at, datetime.fromisoformat(due)) if due else None,
-            }
-        )
+# --- issuing ------------------------------------------------------------------------------
+
+
+class NoSuchPaper(Exception):
+    """The dossier has no such paper (yet): the caller answers 404."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A paper's number ("" for forms 01 and 06, named by the dossier code) and issue time."""
+
+    number: str
+    issued_at: datetime
+
+
+def _next_serial(agency: Agency, form: str, year: int) -> int:
+    """The agency's next number for ``form`` in ``year``, under the counter row's lock (held
+    until the caller's transaction ends): no gap, no number twice."""
+    PaperCounter.objects.bulk_create(
+        [PaperCounter(agency=agency, form=form, year=year, last=0)], ignore_conflicts=True
+    )
+    counter = PaperCounter.objects.select_for_update().get(agency=agency, form=form, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def paper_issue(
+    *,
+    form: str,
+    agency: Agency,
+    issued_at: datetime,
+    event: DossierEvent | None = None,
+    desk_notice: DeskNotice | None = None,
+) -> IssuedPaper:
+    """The paper ``form`` of ``event`` (or of ``desk_notice``): the one already issued, or a
+    new one with the agency's next number for the form in the year of ``issued_at``."""
+    source = {"event": event} if event is not None else {"desk_notice": desk_notice}
+    existing = IssuedPaper.objects.filter(form=form, **source).first()
+    if existing is not None:
+        return existing
+    year = to_local(issued_at).year
+    try:
+        with transaction.atomic():
+            serial = _next_serial(agency, form, year)
+            return IssuedPaper.objects.create(
+                form=form,
+                agency=agency,
+                year=year,
+                serial=serial,
+                number=f"{serial}/{NUMBERED[form]}",
+                issued_at=issued_at,
+                **source,
+            )
+    except IntegrityError:  # printed twice at once: the other print issued it
+        return IssuedPaper.objects.get(form=form, **source)
+
+
+def _issuer(dossier: Dossier, event: DossierEvent) -> Agency:
+    if event.action in ISSUED_BY_RECEIVING_AGENCY:
+        return dossier.receiving_agency
+    return dossier.deciding_agency
+
+
+def papers_issue(dossier: Dossier, event: DossierEvent) -> list[IssuedPaper]:
+    """The numbered papers ``event`` makes (the caller's transaction holds the event)."""
+    return [
+        paper_issue(form=form, agency=_issuer(dossier, event), issued_at=event.at, event=event)
+        for form, actions in SOURCES.items()
+        if event.action in actions and form in APPLIES and APPLIES[form](dossier)
+    ]
+
+
+def source_event(dossier: Dossier, form: str) -> DossierEvent | None:
+    """The event that made ``dossier``'s paper ``form`` (the last of its kind)."""
+    return dossier.events.filter(action__in=SOURCES[form]).order_by("-seq").first()
+
+
+def dossier_issue(dossier: Dossier, form: str) -> tuple[Issue, DossierEvent | None]:
+    """The paper's number and issue time, and the event it says what it says from."""
+    if form not in NUMBERED:  # 01 and 06: issued at receipt, named by the code
+        return Issue(number="", issued_at=dossier.received_at), None
+    event = source_event(dossier, form)
+    if event is None:  # a status set with no event behind it (an import): nothing to print
+        raise NoSuchPaper(form)
+    paper = paper_issue(form=form, agency=_issuer(dossier, event), issued_at=event.at, event=event)
+    return Issue(number=paper.number, issued_at=paper.issued_at), event
+
+
+# --- what the papers say --------------------------------------------------------------------
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value).astimezone(VN_TZ) if value else None
+
+
+def code_serial(code: str) -> str:
+    """The serial of a dossier code, in full (``…-261123-10000`` → ``10000``)."""
+    return code.rsplit("-", 1)[-1]
+
+
+def coordinating_agencies(dossier: Dossier) -> list[Agency]:
+    """Agencies that take part besides the lead (deciding) one: the agency that received the
+    dossier when it is another (ND 118), and for a liên thông procedure the lead agency's
+    superior at the procedure's interop level."""
+    agencies = []
+    if dossier.receiving_agency_id != dossier.deciding_agency_id:
+        agencies.append(dossier.receiving_agency)
+    version = dossier.procedure_version
+    if version.is_interop and version.interop_level_id:
+        ancestor = dossier.deciding_agency.parent
+        while ancestor is not None and ancestor.level_id != version.interop_level_id:
+            ancestor = ancestor.parent
+        if ancestor is not None and ancestor not in agencies:
+            agencies.append(ancestor)
+    return agencies
+
+
+@dataclass
+class ControlRow:
+    """One line of form 06: who held the dossier from when to when, and how that went.
+    ``kind`` "step" is a step of the internal process (``order``), judged against the step's
+    due time; "wait" is the time the applicant had it, never judged (the clock stops,
+    SPEC §6)."""
+
+    kind: str
+    holder: str
+    given_by: str
+    received_at: datetime
+    received_by: str = ""
+    handed_at: datetime | None = None
+    due: datetime | None = None
+    outcome: Outcome | None = None
+    notes: list[str] = field(default_factory=list)
+    order: int | None = None
+
+    @property
+    def outcome_label(self) -> str:
+        if self.kind == "wait":
+            return str(_("Không tính (thời gian chờ)"))
+        return str(OUTCOME_LABELS[self.outcome]) if self.outcome else ""
+
+
+def _holder(dossier: Dossier, order: int | None, unit_name: str, steps: dict) -> str:
+    """The step and who holds it: the desk, the agency's leader, or the unit."""
+    step = steps.get(order)
+    if step is None:
+        return unit_name or dossier.receiving_desk.name
+    if step.role == Role.DESK_OFFICER:
+        where = dossier.receiving_desk.name
+    elif step.role == Role.AGENCY_LEADER:
+        where = f"Lãnh đạo {dossier.deciding_agency.name}"
+    else:
+        where = unit_name or dossier.deciding_agency.name
+    return f"{step.order}. {step.name} — {where}"
+
+
+def _note(event: DossierEvent, labels) -> str:
+    """How an event that hands nothing over shows on the slip: an extension, and any other
+    action (an assignment, an opinion, and those added later)."""
+    if event.action == "extend":
+        new_due = _moment(event.data.get("due_at"))
+        text = "Gia hạn, hẹn trả mới " + (f"{new_due:%H:%M %d/%m/%Y}" if new_due else "")
+    else:
+        text = str(labels.get(event.action, event.action))
+    text += f" ({event.actor_name}, {event.at.astimezone(VN_TZ):%H:%M %d/%m/%Y})"
+    return f"{text}: {event.note}" if event.note else text
+
+
+def _is_hand_over(event: DossierEvent) -> bool:
+    """The dossier changed hands: another step, or no step any more (finished, closed)."""
+    return event.step_after != event.step_before or event.step_after is None
+
+
+def control_rows(dossier: Dossier) -> list[ControlRow]:
+    """Form 06 from the trace: a row per hand-over — from whom, to whom, received at, handed
+    over at, and the outcome of that step against its due time as the hand-over found it
+    (moved later by any wait, SPEC §6). A wait for the applicant or for payment is its own row
+    and judges nobody. Events that hand nothing over (an extension) are notes on the row of
+    the step they happened in; work inside a step (assignment, opinions, a proposal) is not
+    on the slip (``INTERNAL_ACTIONS``)."""
+    from motcua.dossiers.transitions import ACTION_LABELS
+
+    steps = {s.order: s for s in process.steps_of(dossier)}
+    units: dict[int, str] = {}  # row index → the unit that held the step, when one did
+    rows: list[ControlRow] = []
+
+    def open_step(order, given_by, received_by, at) -> ControlRow:
+        row = ControlRow("step", "", given_by, at, received_by=received_by, order=order)
+        rows.append(row)
+        return row
+
+    current: ControlRow | None = None
+    for event in dossier.events.exclude(action__in=INTERNAL_ACTIONS).order_by("seq"):
+        if event.action in STARTS:
+            current = open_step(
+                event.step_after,
+                dossier.applicant_name,
+                event.actor_name,
+                dossier.received_at or event.at,
+            )
+        elif current is None:
+            continue  # submitted online and not accepted yet, or finished: nobody holds it
+        elif event.action in PAUSES:
+            current.handed_at = event.at
+            current.received_by = current.received_by or event.actor_name
+            if event.unit_name:
+                units[len(rows) - 1] = event.unit_name
+            current.notes.append(f"Chuyển công dân: {event.note}".strip(": "))
+            current = ControlRow(
+                "wait", str(PAUSES[event.action]), event.actor_name, event.at,
+                received_by=dossier.applicant_name,
+            )  # fmt: skip
+            rows.append(current)
+        elif event.action in RESUMES and current.kind == "wait":
+            waited = event.data.get("waited_hours")
+            current.handed_at = event.at
+            current.notes.append(
+                "Không tính vào thời hạn giải quyết"
+                + (f" ({waited:g} giờ làm việc)".replace(".", ",") if waited else "")
+            )
+            current = open_step(
+                event.step_after, dossier.applicant_name, event.actor_name, event.at
+            )
+        elif _is_hand_over(event):
+            due = _moment(event.data.get("step_due_at"))
+            current.handed_at, current.due = event.at, due
+            current.received_by = current.received_by or event.actor_name
+            current.outcome = deadline_outcome(event.at, due) if due else None
+            if event.unit_name:
+                units[len(rows) - 1] = event.unit_name
+            if event.note:
+                current.notes.append(event.note)
+            current = None
+            if event.step_after is not None:
+                current = open_step(event.step_after, event.actor_name, "", event.at)
+        else:
+            current.notes.append(_note(event, ACTION_LABELS))
+    if current is not None and current.kind == "step":  # still held: judged when handed over
+        current.due = dossier.step_due_at
+        if dossier.current_unit_id:
+            units[len(rows) - 1] = dossier.current_unit.name
+        if dossier.current_assignee_id:
+            from motcua.agencies.selectors import person_name
+
+            current.received_by = person_name(dossier.current_assignee)
+    for index, row in enumerate(rows):
+        if row.kind == "step":
+            row.holder = _holder(dossier, row.order, units.get(index, ""), steps)
     return rows
+
+
+def _appointment_note(dossier: Dossier) -> dict | None:
+    """Form 01 reprinted after the appointment moved: the appointment it gave stays, with a
+    note of the one in force and why (an extension, time waiting for the applicant)."""
+    if dossier.due_at == dossier.original_due_at or dossier.due_at is None:
+        return None
+    extension = None
+    if dossier.extended_at is not None:
+        issue, _event = dossier_issue(dossier, "04")
+        extension = issue
+    waited = dossier.events.filter(action__in=RESUMES).exists()
+    return {"due_at": dossier.due_at, "extension": extension, "waited": waited}
 
 
 def _masked(id_number: str) -> str:
@@ -69,15 +378,18 @@ def _masked(id_number: str) -> str:
 def qr_payload(
     *,
     form: str,
+    issued_at: datetime,
     code: str = "",
     procedure: str = "",
     id_number: str = "",
+    number: str = "",
     due_at=None,
     token: str = "",
 ) -> str:
     """The lookup URL carrying what TT 01/2023 asks a printed paper's QR to hold: dossier code,
-    procedure code, applicant ID (masked: the paper may be photographed), document name,
-    issuing system and time, and the appointment."""
+    procedure code, applicant ID (masked: the paper may be photographed), document name (and
+    number), issuing system and time — the paper's issue time, so a reprint carries the same
+    code — and the appointment."""
     params = {"t": token} if token else {"code": code}
     params.update(
         {
@@ -86,9 +398,11 @@ def qr_payload(
             "dd": _masked(id_number),
             "giay": form,
             "ht": "Motcua",
-            "tg": clock.now().strftime("%Y%m%d%H%M%S"),
+            "tg": issued_at.astimezone(VN_TZ).strftime("%Y%m%d%H%M%S"),
         }
     )
+    if number:
+        params["so"] = number
     if due_at is not None:
         params["hen"] = due_at.astimezone(VN_TZ).strftime("%Y%m%d%H%M")
     return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/tra-cuu/?{urlencode(params)}"
@@ -98,47 +412,105 @@ def qr_data_uri(payload: str) -> str:
     return segno.make(payload, error="m").svg_data_uri(scale=3, border=2)
 
 
-def dossier_qr(dossier, form: str) -> str:
+def dossier_qr(dossier: Dossier, form: str, issue: Issue) -> str:
     return qr_data_uri(
         qr_payload(
             form=form,
+            issued_at=issue.issued_at,
             code=dossier.code,
             procedure=dossier.procedure_version.procedure.code,
             id_number=dossier.applicant_id_number,
-            due_at=dossier.due_at if form == "01" else None,
+            number=issue.number,
+            due_at=dossier.original_due_at if form == "01" else None,  # the one it gave
             token=lookup_token(dossier),
         )
     )
 
 
-def paper_template(form: str) -> str:
-    return f"dossiers/forms/form{form}.html"
+# --- the papers ----------------------------------------------------------------------------
 
 
-def paper_context(dossier: Dossier, form: str) -> dict:
-    """What paper ``form`` of ``dossier`` shows: the staff page and the API render this same
-    context with the same template."""
-    return {
+@dataclass
+class Paper:
+    """A paper ready to show: its template and what the template reads."""
+
+    form: str
+    template: str
+    context: dict
+    filename: str
+
+    def pdf(self) -> bytes:
+        return render_pdf(self.template, self.context)
+
+
+def dossier_paper(dossier: Dossier, form: str) -> Paper:
+    """Paper ``form`` of ``dossier`` (01, 03–06; 02 once a dossier has one), for the staff
+    page and the API alike; issues it on its first print if its event did not."""
+    if form not in FORMS or form not in dict(papers_for(dossier)):
+        raise NoSuchPaper(form)
+    issue, event = dossier_issue(dossier, form)
+    context = {
         "dossier": dossier,
         "form_no": form,
         "title": FORMS[form],
-        "qr": dossier_qr(dossier, form),
-        "documents": dossier.documents.all(),
-        "rows": control_rows(dossier) if form == "06" else [],
-        "now": datetime.now(VN_TZ),
+        "issue": issue,
+        "event": event,
+        "qr": dossier_qr(dossier, form, issue),
+        "now": clock.now(),
     }
+    if form == "01":
+        context["documents"] = dossier.documents.all()
+        context["serial"] = code_serial(dossier.code)
+        context["appointment_note"] = _appointment_note(dossier)
+    elif form == "02":  # the latest request to complete, the same paper as the desk's
+        context["notice"] = (
+            dossier.notices.select_related("desk__agency", "officer").order_by("-pk").first()
+        )
+        if context["notice"] is None:  # asked before form 02 was kept for dossiers
+            raise NoSuchPaper(form)
+    elif form == "04":
+        context["previous_due_at"] = _moment(event.data.get("previous_due_at"))
+        context["new_due_at"] = _moment(event.data.get("due_at"))
+        context["issued_by"] = event  # the agency's leader
+    elif form == "06":
+        context["rows"] = control_rows(dossier)
+        context["coordinating"] = coordinating_agencies(dossier)
+    if event is not None:
+        context["issuer"] = _issuer(dossier, event)
+    return Paper(form, f"dossiers/forms/form{form}.html", context, f"mau-{form}-{dossier.code}")
 
 
-def paper_pdf(dossier: Dossier, form: str) -> bytes:
-    """Paper ``form`` of ``dossier`` as PDF; a legal form is in Vietnamese, whatever language
-    the caller reads."""
-    with translation.override("vi"):
-        return render_pdf(paper_template(form), paper_context(dossier, form))
+def notice_paper(notice: DeskNotice) -> Paper:
+    """Form 02 or 03 the desk gave an applicant whose dossier it did not receive."""
+    form = notice.form
+    issued = paper_issue(
+        form=form, agency=notice.desk.agency, issued_at=notice.created_at, desk_notice=notice
+    )
+    issue = Issue(number=issued.number, issued_at=issued.issued_at)
+    context = {
+        "notice": notice,
+        "form_no": form,
+        "title": FORMS[form],
+        "issue": issue,
+        "qr": qr_data_uri(
+            qr_payload(
+                form=form,
+                issued_at=issue.issued_at,
+                procedure=notice.procedure_version.procedure.code,
+                id_number=notice.applicant_id_number,
+                number=issue.number,
+            )
+        ),
+        "now": clock.now(),
+    }
+    return Paper(form, f"dossiers/forms/form{form}.html", context, f"mau-{form}-so-{issued.serial}")
 
 
 def render_pdf(template: str, context: dict) -> bytes:
+    """The PDF of a paper: always the Vietnamese legal form, whatever the reader's language."""
     from weasyprint import CSS, HTML
 
-    html = render_to_string(template, {**context, "for_pdf": True})
+    with translation.override("vi"):
+        html = render_to_string(template, {**context, "for_pdf": True})
     stylesheet = CSS(filename=finders.find("motcua/paper.css"))
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[stylesheet])

@@ -60,7 +60,9 @@ class TooManyLookups:
 
 
 def _code_counter(code: str) -> str:
-    return "lookup:code:" + hashlib.sha256(code.strip().encode()).hexdigest()[:40]
+    """One counter per code however it is typed: "h50…" is "H50…" (the look-up ignores case,
+    so the limit must too, or each spelling would get its own 10 guesses)."""
+    return "lookup:code:" + hashlib.sha256(code.strip().upper().encode()).hexdigest()[:40]
 
 
 def dossier_public_lookup(

@@ -3,8 +3,11 @@ what is ``access``; these queries only ever start from its scopes."""
 
 from __future__ import annotations
 
+import functools
 import hmac
+import json
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from urllib.parse import urlencode
 
@@ -12,12 +15,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from motcua import clock
-from motcua.agencies.models import Agency
-from motcua.dossiers import deadlines
+from motcua.agencies.models import Agency, Role, Unit
+from motcua.agencies.selectors import person_name
+from motcua.dossiers import deadlines, search
 from motcua.dossiers.access import (
     Actor,
     Officer,
@@ -48,15 +52,25 @@ INBOXES = {
 }
 
 
-def _due_soon(actor: Actor, now: datetime) -> Q:
-    """``deadlines.due_soon_until`` on the calendar of each agency ``actor`` works for (an
-    officer counts their dossiers' time on their agency's office hours)."""
+def _due_soon_until(actor: Actor, now: datetime) -> datetime | None:
+    """The latest ``deadlines.due_soon_until`` on the calendars of the agencies ``actor``
+    works for (an officer counts their dossiers' time on their agency's office hours); None
+    for anyone else."""
     agencies = {g.agency_id for g in actor.grants} if isinstance(actor, Officer) else set()
-    q = Q(pk__in=[])
-    for agency in Agency.objects.filter(pk__in=agencies):
-        until = deadlines.due_soon_until(calendar=calendar_get(agency=agency), now=now)
-        q |= Q(due_at__lte=until)
-    return Q(status__in=OPEN_STATUSES, due_at__gte=now) & q
+    return max(
+        (
+            deadlines.due_soon_until(calendar=calendar_get(agency=agency), now=now)
+            for agency in Agency.objects.filter(pk__in=agencies)
+        ),
+        default=None,
+    )
+
+
+def _due_soon(actor: Actor, now: datetime) -> Q:
+    until = _due_soon_until(actor, now)
+    if until is None:
+        return Q(pk__in=[])
+    return Q(status__in=OPEN_STATUSES, due_at__gte=now, due_at__lte=until)
 
 
 def inbox_queryset(*, actor: Actor, box: str) -> QuerySet[Dossier]:
@@ -87,13 +101,46 @@ def inbox_counts(*, actor: Actor) -> dict[str, str]:
 
 
 def inbox_page(*, actor: Actor, box: str, limit: int) -> list[Dossier]:
-    """The first ``limit`` dossiers of one inbox, with what the page and the API show."""
-    return list(
-        inbox_queryset(actor=actor, box=box)
-        .select_related(
+    """The first ``limit`` dossiers of one inbox, each marked ``due_soon`` as the "due soon"
+    inbox counts it."""
+    return _inbox_rows(actor, inbox_queryset(actor=actor, box=box), limit)
+
+
+@dataclass(frozen=True)
+class InboxSearch:
+    rows: list[Dossier]
+    #: False when a common term was looked for only among the box's earliest-due
+    #: ``search.COMMON_SCAN_ROWS`` dossiers and fewer than a page matched there.
+    complete: bool = True
+
+
+def inbox_search(*, actor: Actor, box: str, query: str, limit: int) -> InboxSearch:
+    """The dossiers of one inbox that ``query`` finds (``search.inbox_match``: code,
+    applicant name, ID number), in due order: never one outside the inbox. A rare term is
+    looked up in the search index; a common one is looked for among the box's earliest-due
+    ``search.COMMON_SCAN_ROWS`` dossiers, read once (``search``'s docstring says why)."""
+    box_qs = inbox_queryset(actor=actor, box=box)
+    match = search.inbox_match(query)
+    if match is None:
+        return InboxSearch(rows=_inbox_rows(actor, box_qs, limit))
+    candidates = search.index_candidates(match)
+    if candidates is not None:
+        found = box_qs.filter(match, pk__in=candidates).values_list("pk", flat=True)
+        page, complete = list(found[:limit]), True
+    else:
+        hit = ExpressionWrapper(match, output_field=BooleanField())
+        window = list(box_qs.annotate(hit=hit).values_list("pk", "hit")[: search.COMMON_SCAN_ROWS])
+        page = [pk for pk, is_hit in window if is_hit][:limit]
+        complete = len(window) < search.COMMON_SCAN_ROWS or len(page) >= limit
+    rows = _inbox_rows(actor, box_qs.filter(pk__in=page), limit)
+    return InboxSearch(rows=rows, complete=complete)
+
+
+def _inbox_rows(actor: Actor, qs: QuerySet[Dossier], limit: int) -> list[Dossier]:
+    rows = list(
+        qs.select_related(
             "procedure_version__procedure", "current_unit", "current_step", "current_assignee"
-        )
-        .only(
+        ).only(
             "code",
             "uid",
             "applicant_name",
@@ -110,6 +157,110 @@ def inbox_page(*, actor: Actor, box: str, limit: int) -> list[Dossier]:
             "current_assignee__username",
         )[:limit]
     )
+    now = clock.now()
+    until = _due_soon_until(actor, now) if rows else None
+    for row in rows:
+        row.due_soon = (
+            until is not None
+            and row.is_open
+            and row.due_at is not None
+            and now <= row.due_at <= until
+        )
+    return rows
+
+
+# --- the load of each officer (for heads of unit) -------------------------------------------
+
+
+@dataclass
+class OfficerLoad:
+    """Dossiers at a unit's steps in one officer's hands (``user`` None: not yet assigned)."""
+
+    user: object | None
+    name: str
+    open: int = 0
+    overdue: int = 0
+
+
+@dataclass
+class UnitLoad:
+    unit: object
+    officers: list[OfficerLoad]
+    unassigned: OfficerLoad
+
+
+def unit_load(*, actor: Actor) -> list[UnitLoad]:
+    """For each unit ``actor`` heads: its officers with the dossiers at its steps assigned to
+    each (and how many of those are overdue), and those assigned to nobody. Three queries
+    however many dossiers (the count reads the unit inbox's partial index)."""
+    from django.contrib.auth import get_user_model
+
+    units = actor.ids(Role.UNIT_HEAD, "unit_id") if isinstance(actor, Officer) else set()
+    if not units:
+        return []
+    now = clock.now()
+    counts = {
+        (row["current_unit_id"], row["current_assignee_id"]): row
+        for row in Dossier.objects.filter(status__in=INBOX_STATUSES, current_unit_id__in=units)
+        .values("current_unit_id", "current_assignee_id")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
+        )
+        .order_by()
+    }
+    people = (
+        get_user_model()
+        .objects.filter(
+            memberships__unit_id__in=units,
+            memberships__role__in=[Role.SPECIALIST, Role.UNIT_HEAD],
+        )
+        .annotate(unit_id=F("memberships__unit_id"))
+        .order_by("first_name", "last_name", "username")
+    )
+    by_unit: dict[int, list] = {}
+    for user in people:
+        by_unit.setdefault(user.unit_id, []).append(user)
+
+    def load(unit_id, user) -> OfficerLoad:
+        row = counts.pop((unit_id, user.pk if user else None), {})
+        name = person_name(user) if user else str(_("Chưa phân công"))
+        return OfficerLoad(user, name, row.get("open", 0), row.get("overdue", 0))
+
+    result = []
+    for unit in Unit.objects.filter(pk__in=units).order_by("name"):
+        officers = [load(unit.pk, user) for user in by_unit.get(unit.pk, [])]
+        result.append(UnitLoad(unit, officers, load(unit.pk, None)))
+    return result
+
+
+# --- a dossier's page ----------------------------------------------------------------------
+
+
+def dossier_events(dossier: Dossier) -> list:
+    """The trace in order, each event with the files it brought (two queries); a proposal
+    of form 04 with the appointment it asks for as a moment (``proposed_due_at``)."""
+    events = list(dossier.events.select_related("actor").prefetch_related("files").order_by("seq"))
+    for event in events:
+        if event.action == "propose_extension":
+            event.proposed_due_at = datetime.fromisoformat(event.data["new_due_at"])
+    return events
+
+
+def extension_proposal(dossier: Dossier, events: list) -> dict | None:
+    """The latest proposal of form 04 for the leader to issue (none once extended): who
+    proposed it and when, the reason and the new appointment asked for."""
+    if dossier.extended_at is not None:
+        return None
+    event = next((e for e in reversed(events) if e.action == "propose_extension"), None)
+    if event is None:
+        return None
+    return {
+        "by": event.actor_name,
+        "at": event.at,
+        "note": event.note,
+        "new_due_at": event.proposed_due_at,
+    }
 
 
 # --- the register (form 07) ----------------------------------------------------------------
@@ -167,15 +318,31 @@ def _verify_matches(phone: str, id_number: str, verify: str) -> bool:
     return any(hmac.compare_digest(verify, c) for c in candidates if len(c) == 4)
 
 
-_PUBLIC_SQL = (
-    "SELECT d.code, d.status, d.received_at, d.due_at, d.extended_at, d.returned_at, "
-    "d.applicant_phone, d.applicant_id_number, v.name, "
-    "e.at, e.action, e.status_after, e.unit_name "
-    "FROM dossiers_dossier d "
-    "JOIN catalog_procedureversion v ON v.id = d.procedure_version_id "
-    "LEFT JOIN dossiers_dossierevent e ON e.dossier_id = d.id "
-    "WHERE d.{column} = %s ORDER BY e.seq"
-)
+@functools.cache
+def _public_sql() -> str:
+    """The look-up's one statement: the dossier, what the applicant must still bring while it
+    waits for them (the latest form 02's list), and its events but the internal ones
+    (assignment, opinions, proposals: ``transitions.INTERNAL_ACTIONS``)."""
+    from motcua.dossiers.transitions import INTERNAL_ACTIONS
+
+    internal = ", ".join(f"'{action.value}'" for action in sorted(INTERNAL_ACTIONS))
+    return (
+        "SELECT d.code, d.status, d.received_at, d.due_at, d.extended_at, d.returned_at, "
+        "d.applicant_phone, d.applicant_id_number, v.name, "
+        f"CASE WHEN d.status = '{Status.WAITING_APPLICANT.value}' THEN "
+        "(SELECT n.items FROM dossiers_desknotice n WHERE n.dossier_id = d.id "
+        "ORDER BY n.id DESC LIMIT 1) END, "
+        "e.at, e.action, e.status_after, e.unit_name "
+        "FROM dossiers_dossier d "
+        "JOIN catalog_procedureversion v ON v.id = d.procedure_version_id "
+        "LEFT JOIN dossiers_dossierevent e "
+        f"ON e.dossier_id = d.id AND e.action NOT IN ({internal}) "
+        "WHERE {where} ORDER BY e.seq"
+    )
+
+
+#: A code as typed, or in capitals: people type "h50" for the "H50" printed on the receipt.
+_BY_CODE = "d.code IN (%s, %s)"
 
 
 def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") -> dict | None:
@@ -188,7 +355,8 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
     """
     from motcua.dossiers.transitions import ACTION_LABELS
 
-    column, value = "code", code.strip()
+    where, value = _BY_CODE, code.strip()
+    params = [value, value.upper()]
     if token:
         try:
             signed = signing.Signer(salt=LOOKUP_SALT).unsign(token)
@@ -199,18 +367,19 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
                 uid = uuid.UUID(hex=signed.removeprefix(_UID_PREFIX))
             except ValueError:
                 return None
-            column, value = "uid", uid if connection.vendor == "postgresql" else uid.hex
+            where = "d.uid = %s"
+            params = [uid if connection.vendor == "postgresql" else uid.hex]
         else:  # a paper printed before tokens named the uid
-            value = signed
+            params = [signed, signed]
     elif not value:
         return None
-    rows = execute_prepared(_PUBLIC_SQL.format(column=column), [value])
+    rows = execute_prepared(_public_sql().replace("{where}", where), params)
     if not rows:
         return None
-    code, status, received, due, extended, returned, phone, id_number, name = rows[0][:9]
+    code, status, received, due, extended, returned, phone, id_number, name, missing = rows[0][:10]
     if not token and not _verify_matches(phone, id_number, verify):
         return None
-    events = [row[9:] for row in rows if row[10] is not None]
+    events = [row[10:] for row in rows if row[11] is not None]
     convert = connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
 
     def moment(value):
@@ -229,6 +398,8 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
         "due_at": moment(due),
         "extended": extended is not None,
         "returned_at": moment(returned),
+        # What to bring to complete the dossier (form 02), while it waits for the applicant.
+        "missing_documents": (json.loads(missing) if isinstance(missing, str) else missing) or [],
         "steps": [
             {
                 "at": moment(at),

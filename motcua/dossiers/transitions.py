@@ -26,6 +26,8 @@ class Action(StrEnum):
     SUBMIT = "submit"  # …or submitted online, to be accepted (not in the table: first events)
     ACCEPT = "accept"
     REFUSE = "refuse"
+    ASSIGN = "assign"
+    COMMENT = "comment"
     FORWARD = "forward"
     SEND_BACK = "send_back"
     REQUEST_SUPPLEMENT = "request_supplement"
@@ -34,6 +36,7 @@ class Action(StrEnum):
     PAYMENT_RECEIVED = "payment_received"
     APPROVE = "approve"
     RESULT_READY = "result_ready"
+    PROPOSE_EXTENSION = "propose_extension"
     EXTEND = "extend"
     REJECT = "reject"
     STOP = "stop"
@@ -52,6 +55,10 @@ class Relation(StrEnum):
     HOLDER = "holder"
     #: Head of the unit holding the current step (lãnh đạo phòng).
     UNIT_HEAD = "unit_head"
+    #: A specialist of the unit holding the current step (a specialist's step) while the step
+    #: is assigned to nobody: may take it for themselves (nhận xử lý), never give it to
+    #: someone else — that is the head of unit's call.
+    CLAIMANT = "claimant"
     #: A leader of the deciding agency (lãnh đạo cơ quan).
     LEADER = "leader"
     #: The system itself (a data migration, a scheduled job): every relation at once.
@@ -87,6 +94,11 @@ DECISION_BY_OFFICER = Guard(
     lambda d: process.is_at_decision_step(d) and not process.decision_by_leader(d),
     _("Chưa đến bước quyết định của quy trình, hoặc bước này do lãnh đạo phê duyệt."),
 )
+AT_UNIT_STEP = Guard(
+    "at_unit_step",
+    lambda d: d.current_unit_id is not None,
+    _("Hồ sơ không ở bước của một phòng, đơn vị chuyên môn: không có ai để phân công."),
+)
 HAS_PREVIOUS_STEP = Guard(
     "has_previous_step",
     lambda d: process.previous_step(d) is not None,
@@ -116,6 +128,19 @@ TABLE: dict[tuple[Action, Status], Rule] = {
     # Online and postal dossiers: the desk checks them (SPEC §4) — the clock starts at accept.
     (Action.ACCEPT, S.SUBMITTED): Rule(S.RECEIVED, DESK),
     (Action.REFUSE, S.SUBMITTED): Rule(S.REFUSED, DESK),
+    # Work inside a step, the status stays: a unit's step is assigned to one of its officers
+    # (by the head of unit, or taken by a specialist for themselves); whoever holds the step
+    # writes an opinion and attaches working files (never public).
+    **{
+        (Action.ASSIGN, status): Rule(
+            status, _who(Relation.UNIT_HEAD, Relation.CLAIMANT), AT_UNIT_STEP
+        )
+        for status in OPEN_STATUSES
+    },
+    **{
+        (Action.COMMENT, status): Rule(status, _who(Relation.HOLDER, Relation.UNIT_HEAD))
+        for status in OPEN_STATUSES
+    },
     # The internal process.
     (Action.FORWARD, S.RECEIVED): Rule(S.PROCESSING, HOLDER, BEFORE_DECISION),
     (Action.FORWARD, S.PROCESSING): Rule(S.PROCESSING, HOLDER, BEFORE_DECISION),
@@ -133,11 +158,16 @@ TABLE: dict[tuple[Action, Status], Rule] = {
     (Action.PAYMENT_RECEIVED, S.WAITING_PAYMENT): Rule(
         S.PROCESSING, _who(Relation.DESK, Relation.HOLDER)
     ),
-    # Apology and a new appointment (form 04): the status stays, once only.
+    # Apology and a new appointment (form 04), the status stays, once only (SPEC §6): whoever
+    # holds the step proposes it, the agency's leader alone issues it.
     **{
-        (Action.EXTEND, status): Rule(
-            status, _who(Relation.HOLDER, Relation.UNIT_HEAD, Relation.LEADER), NOT_EXTENDED
+        (Action.PROPOSE_EXTENSION, status): Rule(
+            status, _who(Relation.HOLDER, Relation.UNIT_HEAD), NOT_EXTENDED
         )
+        for status in OPEN_STATUSES
+    },
+    **{
+        (Action.EXTEND, status): Rule(status, _who(Relation.LEADER), NOT_EXTENDED)
         for status in OPEN_STATUSES
     },
     # Endings before a result.
@@ -148,6 +178,10 @@ TABLE: dict[tuple[Action, Status], Rule] = {
     # The result goes back to the applicant.
     (Action.RETURN_RESULT, S.RESULT_READY): Rule(S.RETURNED, DESK),
 }
+
+#: Work inside the agency: not a hand-over (form 06 has no row for it) and never shown to the
+#: public (the look-up and its API leave these events out).
+INTERNAL_ACTIONS = frozenset({Action.ASSIGN, Action.COMMENT, Action.PROPOSE_EXTENSION})
 
 
 REASON = _("Lý do / nội dung")
@@ -162,13 +196,19 @@ class ActionSpec:
     note_required: Promise | None = None
     #: The label of the note field on the page; None when the page shows no note field.
     note_label: Promise | None = REASON
-    #: Other inputs: "new_due_at", "returned_to" / "postal_tracking" (by the delivery chosen).
+    #: Other inputs: "assignee", "files" (working files), "result" (the result file or a
+    #: paper result), "missing_documents", "new_due_at", "receiver" ("returned_to" or
+    #: "postal_tracking", by the delivery chosen).
     fields: tuple[str, ...] = ()
     #: The applicant's message (``messages.TEXTS``) sent after it, if any.
     message: str | None = None
     #: The button is the dossier's main action (shown first, unfolded).
     main: bool = False
+    #: What the officer is told once it is done (default: "Đã thực hiện: <label>").
+    done: Promise | None = None
 
+
+OPINION = _("Ý kiến xử lý")
 
 SPECS: dict[Action, ActionSpec] = {
     Action.RECEIVE: ActionSpec(_("Tiếp nhận hồ sơ"), message="received"),
@@ -179,23 +219,47 @@ SPECS: dict[Action, ActionSpec] = {
     Action.REFUSE: ActionSpec(
         _("Từ chối tiếp nhận"), note_required=_("Ghi rõ lý do từ chối tiếp nhận.")
     ),
-    Action.FORWARD: ActionSpec(_("Chuyển bước tiếp theo"), note_label=None, main=True),
+    Action.ASSIGN: ActionSpec(
+        _("Phân công xử lý"),
+        note_label=_("Ghi chú phân công"),
+        fields=("assignee",),
+        done=_("Đã phân công hồ sơ."),
+    ),
+    Action.COMMENT: ActionSpec(
+        _("Ghi ý kiến xử lý"),
+        note_label=OPINION,
+        fields=("files",),
+        done=_("Đã ghi ý kiến xử lý."),
+    ),
+    Action.FORWARD: ActionSpec(
+        _("Chuyển bước tiếp theo"), note_label=OPINION, fields=("files",), main=True
+    ),
     Action.SEND_BACK: ActionSpec(
-        _("Trả lại bước trước"), note_required=_("Ghi lý do trả lại bước trước.")
+        _("Trả lại bước trước"),
+        note_required=_("Ghi lý do trả lại bước trước."),
+        fields=("files",),
     ),
     Action.APPROVE: ActionSpec(
         _("Phê duyệt, ký kết quả"),
         note_label=_("Ý kiến phê duyệt"),
+        fields=("result",),
+        message="result_ready",
+        main=True,
+        done=_("Đã phê duyệt và ký kết quả; bộ phận một cửa sẽ trả kết quả cho người dân."),
+    ),
+    Action.RESULT_READY: ActionSpec(
+        _("Đã có kết quả"),
+        note_label=_("Ghi chú"),
+        fields=("result",),
         message="result_ready",
         main=True,
     ),
-    Action.RESULT_READY: ActionSpec(
-        _("Đã có kết quả"), note_label=_("Ghi chú"), message="result_ready", main=True
-    ),
     Action.REQUEST_SUPPLEMENT: ActionSpec(
         _("Yêu cầu bổ sung hồ sơ"),
-        note_required=_("Liệt kê giấy tờ cần bổ sung và lý do."),
+        note_label=_("Lý do yêu cầu bổ sung"),
+        fields=("missing_documents",),
         message="supplement_requested",
+        done=_("Đã yêu cầu bổ sung hồ sơ. In phiếu yêu cầu bổ sung (mẫu 02)."),
     ),
     Action.SUPPLEMENT_RECEIVED: ActionSpec(
         _("Nhận hồ sơ bổ sung"), note_label=_("Ghi chú"), main=True
@@ -207,6 +271,13 @@ SPECS: dict[Action, ActionSpec] = {
     ),
     Action.PAYMENT_RECEIVED: ActionSpec(
         _("Đã nhận chứng từ nộp nghĩa vụ tài chính"), note_label=_("Ghi chú"), main=True
+    ),
+    Action.PROPOSE_EXTENSION: ActionSpec(
+        _("Đề xuất gia hạn (mẫu 04)"),
+        note_required=_("Ghi lý do chậm trễ."),
+        note_label=_("Lý do chậm trễ"),
+        fields=("new_due_at",),
+        done=_("Đã gửi đề xuất gia hạn tới lãnh đạo cơ quan."),
     ),
     Action.EXTEND: ActionSpec(
         _("Xin lỗi và gia hạn thời gian giải quyết"),

@@ -254,6 +254,13 @@ def working_time_between(a: datetime, b: datetime, calendar: WorkCalendar = STAN
     return total
 
 
+def is_working_instant(moment: datetime, calendar: WorkCalendar = STANDARD_CALENDAR) -> bool:
+    """Whether ``moment`` falls within an office session of a working day, its opening and
+    closing included (a due time may be the instant the office closes)."""
+    local = to_local(moment)
+    return any(s.start <= local.time() <= s.end for s in calendar.sessions_on(local.date()))
+
+
 def end_of_working_day(day: date, calendar: WorkCalendar) -> datetime:
     """Closing time of ``day`` if it is a working day, else of the next working day."""
     sessions = calendar.sessions_on(day)

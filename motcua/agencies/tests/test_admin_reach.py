@@ -491,8 +491,8 @@ def test_demo_commune_admin_manages_only_their_commune(db):
     quantri = User.objects.get(username="quantri.khesanh")
     managed = set(accounts_managed_by(user=quantri).values_list("username", flat=True))
     assert managed == {
-        "motcua.khesanh", "tuphap.khesanh", "diachinh.khesanh", "lanhdao.khesanh",
-        "quantri.khesanh",
+        "motcua.khesanh", "tuphap.khesanh", "hotich.khesanh", "truongphong.khesanh",
+        "diachinh.khesanh", "lanhdao.khesanh", "quantri.khesanh",
     }  # fmt: skip
     assert AccountHome.objects.get(user__username="admin").agency.code == "000.00.00.H50"
     # every staff account has a home; the demo citizen's account belongs to no agency

@@ -20,3 +20,20 @@ def test_demo_province_is_complete_and_loading_it_twice_changes_nothing(db, caps
         Membership.objects.count(),
         ProcedureVersion.objects.count(),
     )
+
+
+def test_the_demo_calendar_swaps_a_working_day_for_a_day_that_was_worked(db):
+    """A make-up Saturday is worked "in exchange for" a day off that would have been a working
+    day; the two come in pairs, and no override repeats what the calendar already says."""
+    from motcua.workcalendar.calendar import STANDARD_CALENDAR
+    from motcua.workcalendar.models import CalendarOverride
+
+    call_command("load_demo")
+    overrides = CalendarOverride.objects.filter(agency=None)
+    days_off = [o.date for o in overrides if o.kind == CalendarOverride.Kind.DAY_OFF]
+    worked = [o.date for o in overrides if o.kind == CalendarOverride.Kind.WORKING_DAY]
+    assert days_off and len(days_off) == len(worked)
+    assert all(STANDARD_CALENDAR.is_working_day(day) for day in days_off), days_off
+    assert not any(STANDARD_CALENDAR.is_working_day(day) for day in worked), worked
+    for override in overrides.filter(kind=CalendarOverride.Kind.WORKING_DAY):
+        assert any(f"{day:%d/%m/%Y}" in override.reason for day in days_off), override.reason

@@ -6,6 +6,7 @@ as JSON; each paper as PDF.
 To cover a new action, add its ``Case`` to ``CASES`` (a test fails until every action of the
 table has one)."""
 
+import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,14 @@ from motcua.dossiers import access, papers
 from motcua.dossiers.access import SYSTEM
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import Receipt, dossier_submit
-from motcua.dossiers.tests.factories import act, applicant, four_step_procedure, receive, vn
+from motcua.dossiers.tests.factories import (
+    PDF,
+    act,
+    applicant,
+    four_step_procedure,
+    receive,
+    vn,
+)
 from motcua.dossiers.trace import audit_verify
 from motcua.dossiers.transitions import TABLE
 from motcua.notifications.models import Notification
@@ -125,7 +133,8 @@ def at_leader(w: World) -> Dossier:
 
 
 def waiting_applicant(w: World) -> Dossier:
-    return act(at_specialist(w), "request_supplement", w.people["bob"], note="Thiếu giấy")
+    return act(at_specialist(w), "request_supplement", w.people["bob"], note="Thiếu giấy",
+               missing_documents=["Giấy chứng sinh"])  # fmt: skip
 
 
 def waiting_payment(w: World) -> Dossier:
@@ -138,7 +147,7 @@ def specialist_deciding(w: World) -> Dossier:
 
 
 def result_ready(w: World) -> Dossier:
-    return act(at_leader(w), "approve", w.people["linh"])
+    return act(at_leader(w), "approve", w.people["linh"], paper_result=True)
 
 
 @dataclass
@@ -154,6 +163,7 @@ class Case:
 
 
 REASON = {"note": "Lý do ghi rõ"}
+PDF_BASE64 = base64.b64encode(PDF).decode()
 CASES = {
     "accept": Case(submitted, "alice"),
     "refuse": Case(submitted, "alice", {"note": "Không thuộc thẩm quyền"}),
@@ -167,10 +177,39 @@ CASES = {
     "supplement_received": Case(waiting_applicant, "alice"),
     "request_payment": Case(at_specialist, "bob", {"note": "Lệ phí 8.000 đồng"}),
     "payment_received": Case(waiting_payment, "bob"),
-    "approve": Case(at_leader, "linh", {"note": "Đồng ý"}),
-    "result_ready": Case(specialist_deciding, "bob"),
+    "approve": Case(
+        at_leader,
+        "linh",
+        {
+            "note": "Đồng ý",
+            "result_file": {"filename": "quyet-dinh.pdf", "content_base64": PDF_BASE64},
+        },
+    ),
+    "result_ready": Case(specialist_deciding, "bob", {"paper_result": True}),
+    # Actions that may be done again are refused to someone who does not hold the step.
+    "assign": Case(
+        at_specialist,
+        "hung",
+        {"assignee": "bob"},
+        refusal=lambda w, c: (at_specialist(w), "alice", {"assignee": "bob"}),
+    ),
+    "comment": Case(
+        at_specialist,
+        "bob",
+        {
+            "note": "Đủ điều kiện; dự thảo kèm theo",
+            "files": [{"filename": "du-thao.pdf", "content_base64": PDF_BASE64}],
+        },
+        refusal=lambda w, c: (at_specialist(w), "alice", {"note": "Ý kiến"}),
+    ),
+    "propose_extension": Case(
+        at_specialist,
+        "bob",
+        {"note": "Cần xác minh thêm", "new_due_at": "2026-11-30T10:00:00+07:00"},
+        refusal=lambda w, c: (at_specialist(w), "alice", {"note": "Xin gia hạn"}),
+    ),
     "extend": Case(
-        received, "alice", {"note": "Xin lỗi ông/bà", "new_due_at": "2026-12-30T10:00:00+07:00"}
+        received, "linh", {"note": "Xin lỗi ông/bà", "new_due_at": "2026-11-30T10:00:00+07:00"}
     ),
     "reject": Case(at_specialist, "bob", REASON),
     "stop": Case(received, "linh", REASON),
@@ -271,7 +310,7 @@ def test_a_rule_of_due_times_is_422_naming_the_field(client, world):
     earlier = dossier.due_at.replace(year=2026, month=11, day=1).isoformat()
     body = {"action": "extend", "version": dossier.version, "note": "Xin lỗi",
             "new_due_at": earlier}  # fmt: skip
-    response = post_action(client, dossier.ref, world.token("alice"), body)
+    response = post_action(client, dossier.ref, world.token("linh"), body)
     assert response.status_code == 422
     assert set(response.json()["errors"]) == {"new_due_at"}
     assert response.json()["errors"]["new_due_at"] in response.json()["detail"]
@@ -332,8 +371,9 @@ def test_a_dossier_with_a_token_says_what_this_officer_may_do_now(client, world)
     dossier = at_specialist(world)
     answer = get(client, f"/dossiers/{dossier.code}", world.token("bob")).json()
     assert answer["version"] == 2 and answer["assignee"] is None
-    assert answer["allowed_actions"] == ["forward", "send_back", "request_supplement",
-                                         "request_payment", "extend", "reject"]  # fmt: skip
+    assert answer["allowed_actions"] == ["assign", "comment", "forward", "send_back",
+                                         "request_supplement", "request_payment",
+                                         "propose_extension", "reject"]  # fmt: skip
     assert (answer["step"], answer["step_name"]) == (2, "Thẩm định")
     assert answer["step_due_at"] == iso(dossier.step_due_at)
     assert answer["forms"] == ["01", "06"]
@@ -446,13 +486,13 @@ def test_each_paper_the_dossier_has_is_a_pdf_from_the_pages_own_renderer(
 ):
     dossier = received(world)
     rendered = []
-    real = papers.paper_context
+    real = papers.dossier_paper
 
     def spy(d, form):
         rendered.append((d.pk, form))
         return real(d, form)
 
-    monkeypatch.setattr(papers, "paper_context", spy)
+    monkeypatch.setattr(papers, "dossier_paper", spy)
     response = get(client, f"/dossiers/{dossier.code}/forms/01", world.token("alice"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -472,13 +512,13 @@ def test_each_paper_the_dossier_has_is_a_pdf_from_the_pages_own_renderer(
 
 def test_a_paper_appears_when_the_dossier_gets_it(client, world):
     dossier = received(world)
-    token = world.token("alice")
+    token = world.token("linh")  # the agency's leader extends (SPEC §6)
     assert get(client, f"/dossiers/{dossier.code}/forms/04", token).status_code == 404
     body = {"action": "extend", "version": dossier.version, **CASES["extend"].body}
     assert post_action(client, dossier.code, token, body).status_code == 200
     assert "04" in get(client, f"/dossiers/{dossier.code}", token).json()["forms"]
     response = get(client, f"/dossiers/{dossier.code}/forms/04", token)
-    assert response.status_code == 200 and "30/12/2026" in pdf_text(response.content)
+    assert response.status_code == 200 and "30/11/2026" in pdf_text(response.content)
 
 
 def test_a_superusers_api_reads_are_recorded(client, world, admin_user):

@@ -225,7 +225,7 @@ def start_clock(dossier: Dossier, *, received_at: datetime) -> None:
     process.enter_step(dossier, steps[0] if steps else None, at=received_at, calendar=calendar)
 
 
-def _store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list[str]):
+def store_files(dossier: Dossier, files: list[IncomingFile], actor, saved: list[str]):
     """Write the files to storage (names appended to ``saved`` at once, so a failure later
     can delete them) and return their unsaved ``Attachment`` rows."""
     user = actor_user(actor)
@@ -269,7 +269,7 @@ def receipt_rows(
         )
         for req_id, name, originals, copies in receipt.documents
     ]
-    attachments = _store_files(dossier, receipt.files, actor, saved)
+    attachments = store_files(dossier, receipt.files, actor, saved)
     data: dict = {"files": len(receipt.files)}
     if dossier.due_at is not None:
         data["due_at"] = dossier.due_at.isoformat()
@@ -393,7 +393,7 @@ def _write(dossier, receipt, *, actor, action, submission) -> Dossier:
         else:
             _write_orm(rows, submission)
     except BaseException:
-        _delete_files(saved)
+        delete_files(saved)
         raise
     return dossier
 
@@ -403,7 +403,7 @@ def _is_code_clash(exc: IntegrityError) -> bool:
     return constraint.startswith(Dossier._meta.db_table) and "code" in constraint
 
 
-def _delete_files(saved: list[str]) -> None:
+def delete_files(saved: list[str]) -> None:
     for name in saved:  # nothing was stored: no file may outlive the failed receipt
         default_storage.delete(name)
 

@@ -23,7 +23,7 @@ def test_full_journey(version, desk, desk_officer, specialist, leader, clock):
     assert dossier.status == Status.PROCESSING and dossier.current_unit.code == "tu-phap"
     dossier = act(dossier, "forward", specialist)
     assert dossier.current_role == "agency_leader"
-    dossier = act(dossier, "approve", leader)  # the result goes back to the desk
+    dossier = act(dossier, "approve", leader, paper_result=True)  # back to the desk
     assert dossier.status == Status.RESULT_READY and dossier.dvcqg_status == 9
     assert dossier.current_role == "desk_officer" and dossier.finished_at == vn(2026, 11, 9, 10)
     dossier = act(dossier, "return_result", desk_officer, returned_to="Nguyễn Văn An")
@@ -47,9 +47,9 @@ def test_finishing_after_the_due_time_is_late(version, desk, desk_officer, speci
     on_time = at_leader(desk, version, desk_officer, specialist)
     late = at_leader(desk, version, desk_officer, specialist)
     clock(vn(2026, 11, 12, 10))  # the due time itself: on time
-    act(on_time, "approve", leader)
+    act(on_time, "approve", leader, paper_result=True)
     clock(vn(2026, 11, 12, 10, 1))  # a minute after it: late (SPEC §6, to the minute)
-    act(late, "approve", leader)
+    act(late, "approve", leader, paper_result=True)
     judged = dict(DossierEvent.objects.filter(action="approve").values_list("dossier", "data"))
     assert judged[on_time.pk]["outcome"] == "on_time" and judged[on_time.pk]["late"] is False
     assert judged[late.pk]["outcome"] == "late" and judged[late.pk]["late"] is True
@@ -63,7 +63,7 @@ def test_returning_names_who_received_it_or_the_postal_tracking_number(
 ):
     extra = {"delivery_address": "Khối 3, Lao Bảo"} if delivery == "post" else {}
     dossier = at_leader(desk, version, desk_officer, specialist, result_delivery=delivery, **extra)
-    dossier = act(dossier, "approve", leader)
+    dossier = act(dossier, "approve", leader, paper_result=True)
     with pytest.raises(ValidationError) as refused:
         act(dossier, "return_result", desk_officer)
     assert set(refused.value.message_dict) == {missing}
@@ -119,7 +119,7 @@ def test_supplement_wait_moves_due_time_and_step_due_time_later(
     dossier = act(dossier, "forward", desk_officer)
     assert dossier.step_due_at == vn(2026, 11, 10, 15, 30)  # 12 working hours from Mon 10:00
     clock(vn(2026, 11, 10, 9))
-    dossier = act(dossier, "request_supplement", specialist, note="Thiếu giấy chứng sinh")
+    dossier = act(dossier, "request_supplement", specialist, missing_documents=["Giấy chứng sinh"])
     assert dossier.status == Status.WAITING_APPLICANT and dossier.dvcqg_status == 5
     # Back on Friday 13/11 at 9:00: 24 working hours later (6.5 + 8 + 8 + 1.5), not 3 calendar
     # days and not 4 days.
@@ -148,7 +148,7 @@ def test_extension_once_only(version, desk, desk_officer, specialist, leader, cl
     dossier = act(
         dossier,
         "extend",
-        specialist,
+        leader,
         note="Cần xác minh thêm. Xin lỗi ông/bà.",
         new_due_at=vn(2026, 11, 16, 10),
     )
@@ -161,10 +161,11 @@ def test_extension_once_only(version, desk, desk_officer, specialist, leader, cl
     assert Notification.objects.filter(kind="extended").count() == 2
 
 
-def test_extension_must_move_the_date_later(version, desk, desk_officer, specialist):
+def test_extension_must_move_the_date_later(version, desk, desk_officer, leader, clock):
+    clock(vn(2026, 11, 9, 10))
     dossier = act(receive(desk, version, at=vn(2026, 11, 9, 10)), "forward", desk_officer)
     with pytest.raises(ValidationError, match="sau ngày hẹn hiện tại"):
-        act(dossier, "extend", specialist, note="x", new_due_at=vn(2026, 11, 10, 10))
+        act(dossier, "extend", leader, note="x", new_due_at=vn(2026, 11, 10, 10))
     assert Dossier.objects.get().extended_at is None
 
 

@@ -88,3 +88,35 @@ def test_same_idempotency_key_sent_twice_at_once_gives_one_dossier(levels, desk_
     assert sorted(status for status, _ in answers) == [200, 201]
     assert len({code for _, code in answers}) == 1
     assert Dossier.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_papers_issued_at_once_get_consecutive_numbers_and_one_paper_per_event(
+    levels, desk_officer, leader
+):
+    """Ten extensions numbered at once take 1…10 of the series; ten first prints of one
+    paper at once issue it once (its event came before numbering: issued at first print)."""
+    from motcua.dossiers.models import IssuedPaper
+    from motcua.dossiers.papers import paper_issue
+    from motcua.dossiers.tests.factories import act
+
+    version = four_step_procedure()
+    desk = desk_officer.memberships.get().desk
+    dossiers = [receive(desk, version, at=vn(2026, 11, 9, 10)) for _ in range(10)]
+    pending = iter(dossiers)
+    lock = threading.Lock()
+
+    def extend():
+        with lock:
+            dossier = next(pending)
+        act(dossier, "extend", leader, note="Chậm", new_due_at=vn(2026, 12, 30, 10))
+
+    assert at_once(10, extend) == []
+    serials = sorted(IssuedPaper.objects.filter(form="04").values_list("serial", flat=True))
+    assert serials == list(range(1, 11))
+    event = dossiers[0].events.get(action="receive")
+    numbers = []
+    assert at_once(10, lambda: numbers.append(
+        paper_issue(form="05", agency=desk.agency, issued_at=event.at, event=event).number
+    )) == []  # fmt: skip
+    assert numbers == ["1/TB"] * 10 and IssuedPaper.objects.filter(form="05").count() == 1

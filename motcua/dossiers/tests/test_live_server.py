@@ -107,7 +107,7 @@ def test_uploads_do_not_fill_the_server_memory(tmp_path, version, desk_officer, 
         [worker] = server.workers()
         desk = Client(server.port)
         desk.log_in("alice", "pw-alice")
-        path = f"/can-bo/ho-so/tiep-nhan/?thu_tuc={version.procedure.code}"
+        path = f"/can-bo/ho-so/tiep-nhan/?thu_tuc={version.procedure.code}&phien={'a' * 32}"
         fields = {
             "csrfmiddlewaretoken": desk.csrf(path),
             "applicant_type": "1",

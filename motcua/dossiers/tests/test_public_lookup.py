@@ -137,3 +137,17 @@ def test_wrong_values_sent_all_at_once_still_get_only_ten_answers(levels, desk_o
     assert at_once(30, guess) == []
     codes = sorted(a.status_code for a in answers)
     assert codes == [404] * 10 + [429] * 20
+
+
+def test_a_code_typed_in_small_letters_is_found(client, dossier):
+    """People type "h99" for the "H99" printed on the receipt."""
+    typed = dossier.code.lower()
+    assert typed != dossier.code
+    assert api(client, typed, RIGHT).json()["code"] == dossier.code
+    assert dossier.code in page(client, code=f"  {typed} ", verify=RIGHT).text
+
+
+def test_a_code_in_small_letters_shares_the_limit_of_the_code(client, dossier):
+    """Ten wrong values for "h99…" lock "H99…" too: each spelling gets no guesses of its own."""
+    ten_wrong_values(client, dossier.code.lower())
+    assert api(client, dossier.code, RIGHT, address="192.0.2.99").status_code == 429

@@ -117,7 +117,8 @@ def test_messages_carry_the_dossier_code_and_a_working_link(version, desk, clien
     about = f"dossier:{dossier.uid}"
     email, sms = Notification.objects.filter(about=about).order_by("medium")
     assert sms.medium == "sms" and f"Ho so {dossier.code} " in sms.body
-    assert email.subject == f"Hồ sơ {dossier.code}" and "{code" not in email.body
+    assert email.subject.startswith(f"Hồ sơ {dossier.code}: đã tiếp nhận")
+    assert f"Mã hồ sơ: {dossier.code}\n" in email.body and "{code" not in email.body
     # The link in the message opens this dossier's public status (on both databases: the
     # PostgreSQL statement writes the message before the code exists).
     link = sms.body.rsplit("Tra cuu: ", 1)[1]

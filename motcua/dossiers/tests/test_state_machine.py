@@ -45,13 +45,19 @@ def test_random_lives_of_dossiers(
             action=st.sampled_from(ACTIONS),
             who=st.integers(0, len(actors) - 1),
             hours=st.sampled_from([0, 0.5, 3, 8, 30]),
-            extend_by=st.sampled_from([-8, 8, 40]),
+            extend_by=st.sampled_from([-8, 8, 24, 40]),
+            assignee=st.sampled_from(["bob", "hung", "alice"]),
         )
-        def act(self, pk, action, who, hours, extend_by):
+        def act(self, pk, action, who, hours, extend_by, assignee):
             now["t"] = add_working_time(now["t"], hours=hours)
             before = Dossier.objects.values().get(pk=pk)
             events = DossierEvent.objects.filter(dossier_id=pk).count()
-            params = {"returned_to": "Nguyễn Văn An"}
+            params = {
+                "returned_to": "Nguyễn Văn An",
+                "missing_documents": ["Giấy chứng sinh"],
+                "paper_result": True,
+                "assignee": assignee,
+            }
             if before["due_at"] is not None:
                 params["new_due_at"] = before["due_at"] + timedelta(hours=extend_by)
             try:

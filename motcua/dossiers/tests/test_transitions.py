@@ -3,7 +3,6 @@ state to the row's target; any other pair is refused with a clear message and ch
 nothing. Guards are tried both ways. Run as the system (every relation), so that only the
 table — not who acts — decides here; who acts is ``test_access``."""
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from django.core.management import call_command
 from motcua.catalog.models import Procedure
 from motcua.catalog.tests.factories import procedure_record, publish
 from motcua.dossiers.access import SYSTEM
+from motcua.dossiers.deadlines import calendar_of
 from motcua.dossiers.models import DVCQG_STATUS, Dossier, DossierEvent, Status
 from motcua.dossiers.services import Receipt, dossier_submit
 from motcua.dossiers.tests.factories import act, applicant, receive
@@ -24,32 +24,41 @@ from motcua.dossiers.transitions import (
     actions_from,
     targets_from,
 )
+from motcua.workcalendar.calendar import add_working_time
 
 ACTIONS = [a for a in Action if a not in (Action.RECEIVE, Action.SUBMIT)]
-PARAMS = {Action.RETURN_RESULT: {"returned_to": "Nguyễn Văn An"}}  # and extend: params_for
+PARAMS = {
+    Action.RETURN_RESULT: {"returned_to": "Nguyễn Văn An"},
+    Action.APPROVE: {"paper_result": True},
+    Action.RESULT_READY: {"paper_result": True},
+    Action.REQUEST_SUPPLEMENT: {"missing_documents": ["Giấy chứng sinh"]},
+}  # and extend, propose_extension, assign: params_for
 
 
 def procedures():
-    """Three processes: the usual four steps (decision by the leader); a specialist who
-    decides; a desk that does everything."""
+    """Four processes: the usual four steps (decision by the leader); a specialist who
+    decides; a desk that does everything; a unit's step first (received straight into a
+    unit's hands)."""
     desk_step = {"name": "Tiếp nhận", "role": "desk_officer", "budget_hours": "2"}
     specialist = {"name": "Thẩm định", "role": "specialist", "budget_hours": "8"}
+    leader = {"name": "Ký duyệt", "role": "agency_leader", "budget_hours": "4"}
     publish(
         procedure_record("9.000001", name="Do chuyên viên quyết định",
                          steps=[desk_step, specialist, {**desk_step, "name": "Trả kết quả"}]),
         procedure_record("9.000002", name="Một cửa làm trọn", processing_time="1",
                          steps=[desk_step, {**desk_step, "name": "Trả kết quả"}]),
+        procedure_record("9.000003", name="Phòng thụ lý ngay", steps=[specialist, leader]),
     )  # fmt: skip
     return {
         code: Procedure.objects.get(code=code).current_version
-        for code in ("1.001193", "9.000001", "9.000002")
+        for code in ("1.001193", "9.000001", "9.000002", "9.000003")
     }
 
 
 def variants(status, desk, versions) -> list[Dossier]:
     """Dossiers in ``status``, at each position that a guard distinguishes."""
-    four, by_specialist, desk_only = (
-        versions["1.001193"], versions["9.000001"], versions["9.000002"]
+    four, by_specialist, desk_only, unit_first = (
+        versions["1.001193"], versions["9.000001"], versions["9.000002"], versions["9.000003"]
     )  # fmt: skip
     S = Status
     if status == S.SUBMITTED:
@@ -58,21 +67,26 @@ def variants(status, desk, versions) -> list[Dossier]:
                            receipt=Receipt(applicant=applicant(), channel=2))
         ]  # fmt: skip
     if status == S.RECEIVED:
-        return [receive(desk, four), receive(desk, desk_only)]
+        return [receive(desk, four), receive(desk, desk_only), receive(desk, unit_first)]
     if status == S.PROCESSING:
         at_specialist = act(receive(desk, four), "forward", SYSTEM)
         at_leader = act(act(receive(desk, four), "forward", SYSTEM), "forward", SYSTEM)
         deciding_specialist = act(receive(desk, by_specialist), "forward", SYSTEM)
         return [at_specialist, at_leader, deciding_specialist]
     if status == S.WAITING_APPLICANT:
-        return [act(receive(desk, four), "request_supplement", SYSTEM, note="Thiếu")]
+        at_desk = receive(desk, four)
+        at_specialist = act(receive(desk, four), "forward", SYSTEM)
+        return [
+            act(d, "request_supplement", SYSTEM, missing_documents=["Giấy chứng sinh"])
+            for d in (at_desk, at_specialist)
+        ]
     if status == S.WAITING_PAYMENT:
         processing = act(receive(desk, four), "forward", SYSTEM)
         return [act(processing, "request_payment", SYSTEM, note="Lệ phí")]
     if status == S.RESULT_READY:
-        return [act(receive(desk, desk_only), "result_ready", SYSTEM)]
+        return [act(receive(desk, desk_only), "result_ready", SYSTEM, paper_result=True)]
     if status == S.RETURNED:
-        ready = act(receive(desk, desk_only), "result_ready", SYSTEM)
+        ready = act(receive(desk, desk_only), "result_ready", SYSTEM, paper_result=True)
         return [act(ready, "return_result", SYSTEM, returned_to="An")]
     if status == S.REFUSED:
         return [act(variants(S.SUBMITTED, desk, versions)[0], "refuse", SYSTEM, note="Sai")]
@@ -81,13 +95,16 @@ def variants(status, desk, versions) -> list[Dossier]:
 
 
 def params_for(action, dossier) -> dict:
-    if action == Action.EXTEND and dossier.due_at is not None:
-        return {"new_due_at": dossier.due_at + timedelta(days=7)}
+    if action in (Action.EXTEND, Action.PROPOSE_EXTENSION) and dossier.due_at is not None:
+        later = add_working_time(dossier.due_at, days=1, calendar=calendar_of(dossier))
+        return {"new_due_at": later}
+    if action == Action.ASSIGN:
+        return {"assignee": "bob"}
     return PARAMS.get(action, {})
 
 
 @pytest.mark.parametrize("status", list(Status))
-def test_every_action_from_every_status(status, desk, version):
+def test_every_action_from_every_status(status, desk, version, specialist):
     versions = procedures()
     for dossier in variants(status, desk, versions):
         assert dossier.status == status
@@ -123,13 +140,14 @@ def _again(status, desk, versions, done_with) -> Dossier:
         same_place = (
             candidate.procedure_version_id == done_with.procedure_version_id
             and candidate.current_role == done_with.current_role
+            and candidate.current_step_id == done_with.current_step_id
         )
         if same_place:
             return candidate
     raise AssertionError("no variant at that position")
 
 
-def test_every_row_can_happen_somewhere(desk, version):
+def test_every_row_can_happen_somewhere(desk, version, specialist):
     """No row of the table is dead: its guard holds for one of the variants above."""
     versions = procedures()
     for (action, status), rule in TABLE.items():

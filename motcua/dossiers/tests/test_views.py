@@ -314,8 +314,20 @@ def test_the_same_receiving_form_sent_twice_makes_one_dossier(client, desk_offic
 def test_each_receiving_form_carries_its_own_key(client, desk_officer, version):
     client.force_login(desk_officer)
     url = reverse("dossiers:receive") + f"?thu_tuc={version.procedure.code}"
-    keys = [client.get(url).context["form"]["submission"].value() for _ in range(2)]
+    keys = [client.get(url, follow=True).context["form"]["submission"].value() for _ in range(2)]
     assert keys[0] and keys[0] != keys[1]
+
+
+def test_the_key_of_a_receiving_form_is_in_its_address_so_back_sends_the_same(
+    client, desk_officer, version
+):
+    """Back returns to the form's address; asked again, the server gives the same key."""
+    client.force_login(desk_officer)
+    opened = client.get(reverse("dossiers:receive") + f"?thu_tuc={version.procedure.code}")
+    assert opened.status_code == 302 and "phien=" in opened["Location"]
+    key = opened["Location"].split("phien=")[1]
+    shown = [client.get(opened["Location"]).context["form"]["submission"].value() for _ in "12"]
+    assert shown == [key, key]
 
 
 def test_staff_pages_speak_english_and_papers_stay_vietnamese(client, desk_officer, dossier):

@@ -21,6 +21,7 @@ from motcua.workcalendar.calendar import (
     compute_due_at,
     deadline_outcome,
     deadline_outcome_by_day,
+    is_working_instant,
     processing_hours,
     same_day_due,
     working_time_between,
@@ -75,6 +76,25 @@ def test_make_up_saturday_is_a_working_day_with_weekday_hours():
     assert not calendar.is_working_day(date(2026, 8, 31))
     assert calendar.sessions_on(saturday) == STANDARD_SESSIONS
     assert add_working_time(vn(2026, 8, 21, 16), days=1) == vn(2026, 8, 22, 16)
+
+
+@pytest.mark.parametrize(
+    ("moment", "working"),
+    [
+        (vn(*MON, 7, 30), True),  # opening
+        (vn(*MON, 11, 30), True),  # the end of the morning: a due time may be then
+        (vn(*MON, 12), False),  # lunch
+        (vn(*MON, 17), True),  # closing
+        (vn(*MON, 17, 1), False),
+        (vn(*MON, 7, 29), False),
+        (vn(2026, 11, 14, 10), False),  # Saturday
+        (vn(2026, 11, 24, 10), False),  # 24/11, a holiday from 2026
+        (vn(2026, 8, 22, 10), True),  # a make-up Saturday
+        (datetime(2026, 11, 9, 3, 0, tzinfo=UTC), True),  # 10:00 in Vietnam
+    ],
+)
+def test_a_working_instant_is_inside_an_office_session_of_a_working_day(moment, working):
+    assert is_working_instant(moment) is working
 
 
 def test_national_day_bridge_is_skipped():

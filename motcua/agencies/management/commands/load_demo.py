@@ -13,8 +13,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Tỉnh trình diễn: {result['agencies']} cơ quan; thủ tục: {catalog.created} mới, "
             f"{catalog.updated} cập nhật, {catalog.unchanged} không đổi; "
-            f"{result['dossiers']} hồ sơ mẫu mới."
+            f"{result['dossiers']} hồ sơ mẫu mới; {result['tasks']} nhiệm vụ mẫu mới; "
+            f"{result['tickets']} số thứ tự mẫu mới."
         )
+        self.stdout.write("Xếp hàng tại xã Khe Sanh: máy lấy số, màn hình gọi số ở /lay-so/.")
         self.stdout.write(f"\nTài khoản trình diễn (mật khẩu chung: {DEMO_PASSWORD}):")
         logins = [*result["logins"], demo_citizen_load(password=DEMO_PASSWORD)]
         for username, full_name, role in logins:

@@ -14,11 +14,12 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=5.0, help="Giây giữa hai lượt")
 
     def handle(self, *args, **options):
-        channel = channel_get()
+        channel = channel_get()  # a channel the settings name wrongly stops here, with why
         while True:
             sent, failed = notifications_deliver(channel=channel)
             if sent or failed or not options["loop"]:
                 self.stdout.write(f"Đã gửi {sent}, lỗi {failed} (sẽ thử lại).")
             if not options["loop"]:
                 return
-            time.sleep(options["interval"])
+            if not sent:
+                time.sleep(options["interval"])

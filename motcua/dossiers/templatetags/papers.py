@@ -1,0 +1,35 @@
+"""How the printed forms write dates and times (Nghị định 30/2020 on administrative documents)."""
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from motcua.workcalendar.calendar import VN_TZ
+
+register = template.Library()
+
+
+@register.filter
+def date_words(moment) -> str:
+    """ "ngày 05 tháng 3 năm 2026": a day below 10 and the months 1 and 2 take a leading zero."""
+    if not moment:
+        return ""
+    local = moment.astimezone(VN_TZ)
+    month = f"{local.month:02d}" if local.month <= 2 else str(local.month)
+    return f"ngày {local.day:02d} tháng {month} năm {local.year}"
+
+
+@register.filter
+def time_words(moment) -> str:
+    """ "16 giờ 00 phút, ngày 18/11/2026", as the receipt writes an appointment."""
+    if not moment:
+        return ""
+    local = moment.astimezone(VN_TZ)
+    return f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"
+
+
+@register.filter
+def code_breaks(code) -> str:
+    """A dossier code that may break after its hyphens in a narrow column, and only there
+    (``000.01.31.H50-`` / ``261123-`` / ``0001``), never inside its date or serial."""
+    return mark_safe(escape(code or "").replace("-", "-<wbr>"))
