@@ -173,6 +173,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# The citizens' log-in page (motcua/citizens/): where citizens' own pages (submitting online,
+# paying, "my dossiers") send a visitor who is not logged in. A URL name, as LOGIN_URL.
+CITIZEN_LOGIN_URL = "citizens:login"
 LOGIN_REDIRECT_URL = "agencies:staff_home"
 LOGOUT_REDIRECT_URL = "portal:home"
 

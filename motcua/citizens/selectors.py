@@ -3,6 +3,8 @@ dossiers."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.db.models import Q
 
 from motcua.agencies.models import Membership
@@ -57,6 +59,22 @@ def applicant_for(user) -> Applicant:
         email=profile.email,
         address=profile.address,
     )
+
+
+def profile_initial(user) -> dict:
+    """The citizen's profile as a form's ``initial``: the applicant's fields by the names of
+    ``dossiers.services.Applicant`` (``name``, ``id_number``, ``type``, ``phone``, ``email``,
+    ``address``). Empty for anyone without a citizen's profile (an officer, the anonymous
+    visitor): their forms start blank."""
+    if user is None or not user.is_authenticated or not is_citizen_account(user):
+        return {}
+    return dataclasses.asdict(applicant_for(user), dict_factory=_without_authorised)
+
+
+def _without_authorised(items) -> dict:
+    """An applicant's own fields (a citizen applies for themselves; whom they authorise is
+    said on the form)."""
+    return {key: value for key, value in items if not key.startswith("authorised_")}
 
 
 def citizen_dossiers(*, actor: access.Actor, offset: int = 0, limit: int = 50) -> list[Dossier]:

@@ -17,7 +17,6 @@ Rules kept here:
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,10 +32,10 @@ from django.utils.translation import ngettext
 from motcua import clock
 from motcua.citizens import codes
 from motcua.citizens.identifiers import Identifier, identifier_parse
+from motcua.citizens.messages import code_message_put
 from motcua.citizens.models import CitizenProfile, OidcIdentity, OneTimeCode
 from motcua.citizens.selectors import citizen_by_identifier, contact_taken, is_staff_account
 from motcua.dossiers.services import Applicant, applicant_errors
-from motcua.notifications.services import Contact, outbox_put
 
 User = get_user_model()
 Purpose = OneTimeCode.Purpose
@@ -47,27 +46,6 @@ class CodeRefused(Exception):
 
 
 # --- one-time codes --------------------------------------------------------------------------
-
-
-def _plain(text: str) -> str:
-    """Vietnamese without diacritics, for an SMS (one 160-character part, any phone)."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
-_WHAT = {
-    Purpose.SIGN_IN: "đăng nhập",
-    Purpose.RESET: "đặt lại mật khẩu",
-    Purpose.CONTACT: "xác nhận liên lạc",
-}
-
-
-def _message(code: str, purpose: str) -> str:
-    minutes = settings.CITIZEN_CODE_MINUTES
-    return (
-        f"Mã {_WHAT[purpose]} {settings.SITE_NAME}: {code}, hiệu lực {minutes} phút. "
-        "Không đưa mã này cho bất kỳ ai, kể cả cán bộ."
-    )
 
 
 @transaction.atomic
@@ -96,19 +74,12 @@ def code_send(*, identifier: Identifier, purpose: str, user=None) -> OneTimeCode
     row.code_hash = codes.code_hash(row.uid, code) if send else codes.code_unguessable_hash()
     row.save()
     if send:
-        body = _message(code, purpose)
-        sms = identifier.medium == "sms"
-        outbox_put(
-            about=f"citizen:{row.uid.hex}",
-            kind="otp",
-            body=_plain(body) if sms else body,
-            contacts=[
-                Contact(
-                    identifier.medium,
-                    identifier.value,
-                    subject="" if sms else f"Mã xác nhận {settings.SITE_NAME}: {code}",
-                )
-            ],
+        code_message_put(
+            uid=row.uid,
+            code=code,
+            purpose=purpose,
+            medium=identifier.medium,
+            recipient=identifier.value,
         )
     return row
 

@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -61,8 +62,7 @@ def citizen_required(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            login_url = reverse("citizens:login")
-            return HttpResponseRedirect(f"{login_url}?next={request.get_full_path()}")
+            return redirect_to_login(request.get_full_path(), settings.CITIZEN_LOGIN_URL)
         if not selectors.is_citizen_account(request.user):
             return render(request, "citizens/not_citizen.html", status=403)
         return view(request, *args, **kwargs)

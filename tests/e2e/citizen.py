@@ -28,7 +28,7 @@ def code_sent_to(recipient: str) -> str:
     """The last one-time code sent to ``recipient`` (a phone or an e-mail address)."""
     from motcua.notifications.models import Notification
 
-    message = Notification.objects.filter(recipient=recipient, kind="otp").latest("pk")
+    message = Notification.objects.filter(recipient=recipient, kind="citizen_code").latest("pk")
     return re.search(r"\b(\d{6})\b", message.body).group(1)
 
 

@@ -8,7 +8,7 @@ from motcua.notifications.models import Notification
 
 def last_code(recipient: str) -> str:
     """The code in the last message sent to ``recipient`` (what the phone shows)."""
-    message = Notification.objects.filter(recipient=recipient, kind="otp").latest("pk")
+    message = Notification.objects.filter(recipient=recipient, kind="citizen_code").latest("pk")
     return re.search(r"\b(\d{6})\b", message.body).group(1)
 
 

@@ -22,7 +22,7 @@ PHONE = "0987654321"
 
 def test_a_code_is_six_digits_sent_by_sms_without_diacritics_and_stored_only_hashed(client):
     request_code(client, "0987 654 321")
-    message = Notification.objects.get(kind="otp")
+    message = Notification.objects.get(kind="citizen_code")
     code = last_code(PHONE)
     assert message.medium == "sms" and message.recipient == PHONE
     assert message.body.isascii() and "Ma dang nhap" in message.body
@@ -34,7 +34,7 @@ def test_a_code_is_six_digits_sent_by_sms_without_diacritics_and_stored_only_has
 
 def test_an_email_code_keeps_its_diacritics(client):
     request_code(client, "An@Example.VN")
-    message = Notification.objects.get(kind="otp")
+    message = Notification.objects.get(kind="citizen_code")
     assert message.medium == "email" and message.recipient == "an@example.vn"
     assert "Mã đăng nhập" in message.body and last_code("an@example.vn") in message.subject
 
@@ -189,3 +189,32 @@ def test_a_password_reset_answers_the_same_but_sends_only_to_an_account(client, 
     response = unknown.post(reverse("citizens:password_reset"), data)
     assert response.status_code == 400 and "còn 4 lần thử" in response.text
     assert get_user_model().objects.count() == 1
+
+
+def test_a_code_reaches_a_phone_that_stopped_the_optional_messages(client):
+    from motcua.notifications.services import opt_out_set
+
+    opt_out_set(medium="sms", recipient=PHONE, stopped=True)
+    request_code(client, PHONE)
+    message = Notification.objects.get(kind="citizen_code")
+    assert message.required and "{opt_out_url}" not in message.body
+    assert "Ngung nhan" not in message.body
+
+
+def test_an_administrator_cannot_write_a_code_template_without_the_code(db):
+    from motcua.notifications.texts import template_errors
+
+    kept = template_errors(kind="citizen_code", medium="sms", subject="", body="Ma: {code}")
+    dropped = template_errors(kind="citizen_code", medium="sms", subject="", body="Xin chao")
+    assert kept == {} and "{code}" in dropped["body"]
+
+
+def test_a_stored_code_template_without_the_code_falls_back_to_the_default(client):
+    from motcua.notifications.models import MessageTemplate
+    from motcua.notifications.texts import templates_changed
+
+    MessageTemplate.objects.create(kind="citizen_code", medium="sms", body="Xin chao {site}")
+    templates_changed()
+    request_code(client, PHONE)
+    templates_changed()
+    assert len(last_code(PHONE)) == 6

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from motcua.citizens.models import CitizenProfile
-from motcua.citizens.selectors import applicant_for
+from motcua.citizens.selectors import applicant_for, profile_initial
 from motcua.dossiers.services import Applicant
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +101,21 @@ def test_the_profile_pre_fills_the_applicant(citizen):
 
 def test_an_account_without_a_profile_gives_an_empty_applicant(desk_officer):
     assert applicant_for(desk_officer) == Applicant(name="", id_number="")
+
+
+def test_profile_initial_gives_the_applicants_fields_for_a_form(citizen):
+    CitizenProfile.objects.filter(user=citizen).update(**GOOD)
+    assert profile_initial(citizen) == {
+        "name": "Nguyễn Văn Dân",
+        "id_number": "079123456789",
+        "type": 1,
+        "phone": "0912000001",
+        "email": "dan@example.vn",
+        "address": "Thôn 2, Khe Sanh",
+    }
+
+
+def test_profile_initial_is_empty_for_an_officer_and_a_visitor(desk_officer):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert profile_initial(desk_officer) == {} and profile_initial(AnonymousUser()) == {}

@@ -117,6 +117,13 @@ def test_citizen_pages_send_visitors_to_the_citizens_log_in(client, db):
     assert response["Location"].startswith(reverse("citizens:login") + "?next=/cong-dan/ho-so/")
 
 
+def test_the_citizens_log_in_page_is_a_setting_other_apps_read(client, db, settings):
+    assert reverse(settings.CITIZEN_LOGIN_URL) == "/cong-dan/dang-nhap/"
+    settings.CITIZEN_LOGIN_URL = "/elsewhere/"
+    response = client.get(reverse("citizens:dossiers") + "?trang=2&x=1")
+    assert response["Location"] == "/elsewhere/?next=/cong-dan/ho-so/%3Ftrang%3D2%26x%3D1"
+
+
 def test_the_header_shows_each_side_its_own_links(client, citizen, desk_officer):
     anonymous = client.get("/").text
     assert "Công dân đăng nhập" in anonymous and "Cán bộ đăng nhập" in anonymous
