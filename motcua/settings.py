@@ -87,11 +87,16 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.tasks",
+    "motcua.reports",
     "motcua.notifications",
     "motcua.portal",
     "motcua.api",
     "motcua.ratelimit",
     "motcua.tickets",
+    "motcua.ratings",
+    "motcua.follow",
+    "motcua.feedback",
+    "motcua.payments",
     "motcua.citizens",
 ]
 
@@ -229,6 +234,7 @@ CONTENT_SECURITY_POLICY = {
         "/api/v1/agencies",
         "/api/v1/calendar/",
         "/api/v1/openapi.json",
+        "/api/v1/payments/",
     ],
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -258,6 +264,16 @@ PUBLIC_LOOKUP_PER_MINUTE = env_int("PUBLIC_LOOKUP_PER_MINUTE", 30)
 # Queue tickets per client address per minute, from the kiosk page or the API (a kiosk is one
 # address; motcua/tickets/kiosk.py).
 QUEUE_TICKETS_PER_MINUTE = env_int("QUEUE_TICKETS_PER_MINUTE", 30)
+# Following a dossier (motcua/follow/links.py): how long the rating link of the "result
+# returned" message stays valid, and a form shown after verification (the rating on the
+# look-up page and the kiosk).
+RATING_LINK_DAYS = env_int("RATING_LINK_DAYS", 90)
+FOLLOW_FORM_MINUTES = env_int("FOLLOW_FORM_MINUTES", 30)
+# Feedback (PAKN, motcua/feedback): sent per client address per hour from the public form or
+# the API before 429; the agency that answers feedback about a procedure of the catalog
+# (its code; default: the top agency of the tree).
+FEEDBACK_PER_HOUR = env_int("FEEDBACK_PER_HOUR", 10)
+FEEDBACK_CATALOG_AGENCY = env_str("FEEDBACK_CATALOG_AGENCY")
 # Where the receipt's QR code points: this site's public address.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Messages (motcua/notifications, docs/architecture.md "Messages"): the channel of each
@@ -298,6 +314,22 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "Motcua <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Fees paid online (motcua/payments, SPEC §10; docs/api.md). A gateway is offered when its
+# settings are all set. The demo gateway (pages of this server, no real money) follows DEBUG
+# unless set on purpose: a production server never has it by accident.
+PAYMENT_DEMO = env_bool("PAYMENT_DEMO", DEBUG)
+# The gateway takes no money after this many minutes (vnp_ExpireDate); expire_payments
+# cancels what is still pending after twice as long.
+PAYMENT_EXPIRE_MINUTES = env_int("PAYMENT_EXPIRE_MINUTES", 15)
+VNPAY_TMN_CODE = env_str("VNPAY_TMN_CODE")
+VNPAY_HASH_SECRET = env_str("VNPAY_HASH_SECRET")
+VNPAY_URL = env_str("VNPAY_URL")  # e.g. VNPay's sandbox …/paymentv2/vpcpay.html
+DVCQG_PAY_URL = env_str("DVCQG_PAY_URL")
+DVCQG_PAY_MERCHANT = env_str("DVCQG_PAY_MERCHANT")
+DVCQG_PAY_SECRET = env_str("DVCQG_PAY_SECRET")
+# The platform's signed fields, in order (comma-separated; providers/dvcqg.py's defaults).
+DVCQG_PAY_REQUEST_FIELDS = env_str("DVCQG_PAY_REQUEST_FIELDS")
+DVCQG_PAY_CALLBACK_FIELDS = env_str("DVCQG_PAY_CALLBACK_FIELDS")
 # Uploads stream to unnamed temporary files, hashed as they come and cut off past
 # ATTACHMENT_MAX_MB (motcua/dossiers/files.py): none is ever read whole into memory.
 FILE_UPLOAD_HANDLERS = ["motcua.dossiers.files.IncomingFileUploadHandler"]
@@ -342,5 +374,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # pypdf warns about every oddity of the uploads it checks; a refusal already says enough.
-    "loggers": {"axes": {"level": "WARNING"}, "pypdf": {"level": "ERROR"}},
+    # WeasyPrint reports each step of every PDF at INFO.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "pypdf": {"level": "ERROR"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from motcua.agencies.models import AccountEvent, Agency, Desk, Membership, Role
+from motcua.catalog.text import sort_key
 from motcua.ttlcache import TTLCache
 
 
@@ -32,11 +33,11 @@ def memberships_of(*, user) -> QuerySet[Membership]:
 
 
 def agency_tree() -> list[dict]:
-    """Every active agency as a nested tree, in one query."""
-    agencies = list(
-        Agency.objects.filter(is_active=True)
-        .select_related("level")
-        .order_by("level__rank", "name")
+    """Every active agency as a nested tree, in one query; siblings by level, then in
+    Vietnamese order of their names (Đ after D)."""
+    agencies = sorted(
+        Agency.objects.filter(is_active=True).select_related("level"),
+        key=lambda a: (a.level.rank, sort_key(a.name)),
     )
     nodes = {a.pk: {"agency": a, "children": []} for a in agencies}
     roots = []
@@ -45,6 +46,16 @@ def agency_tree() -> list[dict]:
         parent = nodes.get(agency.parent_id)
         (parent["children"] if parent else roots).append(node)
     return roots
+
+
+def agency_public_get(*, code: str) -> Agency | None:
+    """An active agency for its public page, with its desks and office hours."""
+    return (
+        Agency.objects.filter(code=code, is_active=True)
+        .select_related("level", "parent")
+        .prefetch_related("desks", "office_hours")
+        .first()
+    )
 
 
 def agencies_administered_by(*, user) -> QuerySet[Agency]:

@@ -280,6 +280,19 @@ from motcua.api.staff import router as staff_router  # noqa: E402
 api.add_router("", dossier_router)
 api.add_router("", staff_router)
 
+from motcua.reports.api import router as indicators_router  # noqa: E402
+
+api.add_router("", indicators_router)
+
 from motcua.tickets.api import router as queue_router  # noqa: E402
 
 api.add_router("", queue_router)
+
+from motcua.feedback.api import router as feedback_router  # noqa: E402
+from motcua.ratings.api import router as rating_router  # noqa: E402
+
+api.add_router("", rating_router)
+api.add_router("", feedback_router)
+from motcua.payments.api import router as payments_router  # noqa: E402
+
+api.add_router("", payments_router)

@@ -34,6 +34,7 @@ from motcua.dossiers.services import (
     dossier_already_received,
     dossier_receive,
 )
+from motcua.follow.selectors import dossier_follow
 from motcua.workcalendar.calendar import VN_TZ
 
 router = Router(tags=["dossiers"])
@@ -116,9 +117,20 @@ class DossierOut(Schema):
 class PublicStep(Schema):
     at: datetime
     action: str
-    label: str
+    label: str = Field(
+        description="Sự kiện theo lời của người dân (“Đang thẩm định”, không phải tên thao tác "
+        "của cán bộ); các việc nội bộ (phân công, ý kiến, đề xuất) không có ở đây."
+    )
     status: str
     unit: str
+
+
+class PublicFee(Schema):
+    amount: int = Field(description="Số tiền (đồng).")
+    state: str = Field(
+        description="unpaid, pending, paid, cancelled, refunded (SPEC §10), hoặc rỗng."
+    )
+    label: str
 
 
 class PublicDossier(Schema):
@@ -129,6 +141,16 @@ class PublicDossier(Schema):
     received_at: datetime
     due_at: datetime
     steps: list[PublicStep]
+    headline: str = Field(description="Hồ sơ đang ở đâu, theo lời của người dân.")
+    late: bool = Field(description="Quá hạn: chưa xong mà đã qua hẹn trả, hoặc xong sau hẹn.")
+    extended: bool = Field(description="Đã gia hạn một lần (mẫu 04).")
+    original_due_at: datetime | None = Field(description="Hẹn trả trước khi gia hạn.")
+    extension_reason: str = Field(description="Lý do gia hạn (lời xin lỗi của mẫu 04).")
+    missing_documents: list[str] = Field(description="Giấy tờ cần bổ sung, khi đang chờ bổ sung.")
+    fee: PublicFee | None = Field(
+        description="Phí, lệ phí phải nộp, như ứng dụng thanh toán đọc; null khi không có."
+    )
+    may_rate: bool = Field(description="Đã trả kết quả và chưa đánh giá.")
 
 
 def vn_time(moment: datetime | None) -> datetime | None:
@@ -347,7 +369,15 @@ def dossier_public(request: HttpRequest, code: Path[DossierCode], verify: text(2
         raise RateLimited(status.message(), retry_after=status.retry_after)
     if status is None:
         raise HttpError(404, "Không tìm thấy hồ sơ.")
-    # The busiest endpoint: the selector already gives exactly the documented fields, so the
-    # answer is written directly instead of being validated again against the schema.
-    del status["status_label"], status["extended"], status["returned_at"]
-    return JsonResponse(status, json_dumps_params={"ensure_ascii": False})
+    # The busiest endpoint: the answer is written directly with the documented fields
+    # instead of being validated again against the schema.
+    follow = dossier_follow(status)
+    fee = follow["payment"]
+    answer = {name: follow[name] for name in PUBLIC_FIELDS}
+    answer["fee"] = (
+        {"amount": fee.amount, "state": fee.state, "label": fee.label} if fee is not None else None
+    )
+    return JsonResponse(answer, json_dumps_params={"ensure_ascii": False})
+
+
+PUBLIC_FIELDS = [name for name in PublicDossier.model_fields if name != "fee"]

@@ -25,7 +25,7 @@ from motcua.dossiers.files import IncomingFile
 from motcua.dossiers.models import Attachment, Dossier
 from motcua.dossiers.selectors import COUNT_CAP, INBOXES, capped_number, inbox_page, inbox_queryset
 from motcua.dossiers.services import StaleDossier, dossier_apply
-from motcua.dossiers.transitions import TABLE
+from motcua.dossiers.transitions import SYSTEM_ACTIONS, TABLE
 
 router = Router(tags=["staff"], auth=StaffAuth())
 
@@ -117,8 +117,11 @@ def inbox(request: HttpRequest, params: Query[InboxQuery]):
 
 # --- acting --------------------------------------------------------------------------------
 
-#: Every action of the transition table; a name outside it is refused (422) before anything.
-ActionName = Literal[tuple(dict.fromkeys(action.value for action, _status in TABLE))]
+#: Every action of the transition table but those only the system records (a fee paid); a name
+#: outside it is refused (422) before anything.
+ActionName = Literal[
+    tuple(dict.fromkeys(action.value for action, _status in TABLE if action not in SYSTEM_ACTIONS))
+]
 
 User = get_user_model()
 

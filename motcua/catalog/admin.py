@@ -1,10 +1,13 @@
 from decimal import Decimal
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.formfiles import form_upload_check
 from motcua.catalog.models import (
     Fee,
     Field,
@@ -35,9 +38,47 @@ class DraftOnlyInline:
     has_add_permission = has_delete_permission = has_change_permission
 
 
-class DocumentInline(DraftOnlyInline, admin.TabularInline):
+class RequiredDocumentForm(forms.ModelForm):
+    """Form files are checked like a dossier's files, and only DOCX or PDF (formfiles.py)."""
+
+    class Meta:
+        model = RequiredDocument
+        fields = [
+            "order",
+            "name",
+            "originals",
+            "copies",
+            "is_optional",
+            "form_name",
+            "form_file",
+            "sample_file",
+        ]
+
+    def _checked(self, field: str):
+        upload = self.cleaned_data.get(field)
+        if not upload or isinstance(upload, FieldFile):  # cleared, or the file already kept
+            return upload
+        incoming, error = form_upload_check(upload)
+        if error:
+            raise ValidationError(error)
+        return incoming
+
+    def clean_form_file(self):
+        return self._checked("form_file")
+
+    def clean_sample_file(self):
+        return self._checked("sample_file")
+
+
+class DocumentInline(DraftOnlyInline, admin.StackedInline):
     model = RequiredDocument
+    form = RequiredDocumentForm
     extra = 0
+    fields = [
+        ("order", "name"),
+        ("originals", "copies", "is_optional"),
+        ("form_name", "form_file", "sample_file"),
+    ]
 
 
 class FeeInline(DraftOnlyInline, admin.TabularInline):
@@ -78,7 +119,14 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
         "time_unit",
         "online_level",
     ]
-    list_filter = ["status", "online_level", "time_unit", "fields", "agency_levels"]
+    list_filter = [
+        "status",
+        "online_level",
+        "post_allowed",
+        "time_unit",
+        "fields",
+        "agency_levels",
+    ]
     search_fields = ["procedure__code", "search_text"]
     list_select_related = ["procedure"]
     filter_horizontal = ["fields", "agency_levels"]

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import AgencyLevel, Role
-from motcua.catalog.text import fold
+from motcua.catalog.text import fold, sort_key
 from motcua.workcalendar.calendar import TimeUnit
 
 
@@ -104,6 +104,11 @@ class ProcedureVersion(models.Model):
     online_level = models.CharField(
         _("mức độ trực tuyến"), max_length=10, choices=OnlineLevel.choices, default="none"
     )
+    post_allowed = models.BooleanField(
+        _("nhận hồ sơ qua bưu chính công ích"),
+        default=False,
+        help_text=_("Người dân được gửi hồ sơ qua dịch vụ bưu chính công ích."),
+    )
     applicants = models.CharField(_("đối tượng thực hiện"), max_length=255, blank=True)
     description = models.TextField(_("trình tự thực hiện"), blank=True)
     conditions = models.TextField(_("yêu cầu, điều kiện"), blank=True)
@@ -119,8 +124,12 @@ class ProcedureVersion(models.Model):
         blank=True,
         related_name="+",
     )
-    # Name, code and fields folded to lower-case ASCII (see catalog.text.fold), for search.
+    # Folded to lower-case ASCII and padded with spaces (catalog.search.padded), for search:
+    # name, code and fields; and the name alone, for ranking.
     search_text = models.TextField(editable=False, default="")
+    search_name = models.TextField(editable=False, default="")
+    # The name's Vietnamese order (catalog.text.sort_key), compared code point by code point.
+    sort_key = models.TextField(editable=False, default="")
 
     class Meta:
         ordering = ["procedure", "-number"]
@@ -166,11 +175,33 @@ class ProcedureVersion(models.Model):
             )
 
     def refresh_search_text(self, field_names: list[str]) -> None:
+        """Fill the columns search and sorting read (``search_text``, ``search_name``,
+        ``sort_key``) from the name, the code and ``field_names``."""
         self.search_text = (
             " "
             + " ".join(fold(part) for part in [self.name, self.procedure.code, *field_names])
             + " "
         )
+        self.search_name = f" {fold(self.name)} "
+        self.sort_key = sort_key(self.name)
+
+    @property
+    def channels(self) -> list[tuple[int, str]]:
+        """How a dossier may be handed in (SPEC §4, ``KenhThucHien``): at the desk always,
+        online when the online level allows it, by public post when the procedure allows it."""
+        from motcua.dossiers.models import Channel
+
+        found = [Channel.DESK]
+        if self.accepts_online:
+            found.append(Channel.ONLINE)
+        if self.post_allowed:
+            found.append(Channel.POST)
+        return [(c.value, c.label) for c in found]
+
+    @property
+    def accepts_online(self) -> bool:
+        """Online submission: a procedure of level "một phần" or "toàn trình" (ND 42/2022)."""
+        return self.online_level in (OnlineLevel.PARTIAL, OnlineLevel.FULL)
 
     @property
     def processing_time_display(self) -> str:
@@ -181,9 +212,23 @@ class ProcedureVersion(models.Model):
         return f"{amount_text} {self.get_time_unit_display()}"
 
 
+def form_upload_to(document: "RequiredDocument", filename: str) -> str:
+    """Forms are kept with their version, under a random name with the extension of what
+    they are (``catalog.formfiles`` names the upload so): forms/1.001193/v2/<uuid>.docx."""
+    import uuid
+    from pathlib import PurePath
+
+    version = document.version
+    code = "".join(c for c in version.procedure.code if c.isalnum() or c in ".-_") or "tt"
+    extension = PurePath(filename).suffix.lower()
+    return f"forms/{code}/v{version.number}/{uuid.uuid4().hex}{extension}"
+
+
 class RequiredDocument(models.Model):
     """A document the applicant must submit (thành phần hồ sơ), with how many originals and
-    copies, and optionally the blank form (mẫu đơn, tờ khai) to fill in."""
+    copies, and optionally the blank form to fill in (mẫu đơn, tờ khai) and a sample of it
+    filled in (mẫu đã điền sẵn), both files kept with the version: a new version gets its own
+    copies, a superseded one keeps its own."""
 
     version = models.ForeignKey(
         ProcedureVersion, on_delete=models.CASCADE, related_name="documents"
@@ -193,8 +238,21 @@ class RequiredDocument(models.Model):
     originals = models.PositiveSmallIntegerField(_("bản chính"), default=0)
     copies = models.PositiveSmallIntegerField(_("bản sao"), default=0)
     is_optional = models.BooleanField(_("nộp khi có"), default=False)
-    form_file = models.FileField(_("mẫu đơn, tờ khai"), upload_to="forms/", blank=True)
+    form_file = models.FileField(
+        _("mẫu đơn, tờ khai"),
+        upload_to=form_upload_to,
+        max_length=255,
+        blank=True,
+        help_text=_("Tệp DOCX hoặc PDF."),
+    )
     form_name = models.CharField(_("tên mẫu"), max_length=255, blank=True)
+    sample_file = models.FileField(
+        _("mẫu đã điền sẵn"),
+        upload_to=form_upload_to,
+        max_length=255,
+        blank=True,
+        help_text=_("Một bản khai mẫu để người dân tham khảo (DOCX hoặc PDF)."),
+    )
 
     class Meta:
         ordering = ["version", "order", "pk"]

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.agencies.models import AgencyLevel, Role
+from motcua.catalog.formfiles import form_files_copy
 from motcua.catalog.models import (
     Fee,
     Field,
@@ -41,6 +42,7 @@ CSV_COLUMNS = [
     "processing_time",
     "time_unit",
     "online_level",
+    "post_allowed",
     "applicants",
     "result_document",
     "legal_basis",
@@ -106,6 +108,7 @@ class ProcedureData:
     processing_time: Decimal
     time_unit: str = TimeUnit.WORKING_DAYS.value
     online_level: str = OnlineLevel.NONE.value
+    post_allowed: bool = False
     applicants: str = ""
     description: str = ""
     conditions: str = ""
@@ -292,6 +295,7 @@ def parse_procedure(raw: dict, *, known_levels: set[str]) -> tuple[ProcedureData
         processing_time=processing,
         time_unit=time_unit,
         online_level=online,
+        post_allowed=_bool(raw.get("post_allowed")),
         applicants=_text(raw, "applicants", errors, limit=255),
         description=_text(raw, "description", errors),
         conditions=_text(raw, "conditions", errors),
@@ -369,6 +373,7 @@ def procedure_data_from_version(version: ProcedureVersion) -> ProcedureData:
         processing_time=Decimal(version.processing_time),
         time_unit=version.time_unit,
         online_level=version.online_level,
+        post_allowed=version.post_allowed,
         applicants=version.applicants,
         description=version.description,
         conditions=version.conditions,
@@ -415,7 +420,9 @@ def field_get_or_create(*, name: str) -> Field:
 
 @transaction.atomic
 def procedure_version_create(*, data: ProcedureData) -> ProcedureVersion:
-    """A new draft version of ``data.code`` (the procedure is created if new)."""
+    """A new draft version of ``data.code`` (the procedure is created if new). Its documents
+    get copies of the form files of the same-named documents of the version in force, so a
+    new version has its own files and the old one keeps its own."""
     procedure, _ = Procedure.objects.select_for_update().get_or_create(code=data.code)
     last = procedure.versions.order_by("-number").values_list("number", flat=True).first() or 0
     levels = {level.code: level for level in AgencyLevel.objects.all()}
@@ -426,6 +433,7 @@ def procedure_version_create(*, data: ProcedureData) -> ProcedureVersion:
         processing_time=data.processing_time,
         time_unit=data.time_unit,
         online_level=data.online_level,
+        post_allowed=data.post_allowed,
         applicants=data.applicants,
         description=data.description,
         conditions=data.conditions,
@@ -477,6 +485,8 @@ def procedure_version_create(*, data: ProcedureData) -> ProcedureVersion:
         )
         for i, s in enumerate(data.steps, start=1)
     )
+    if procedure.current_version_id:
+        form_files_copy(source=procedure.current_version, target=version)
     return version
 
 
@@ -605,6 +615,7 @@ def catalog_export(*, as_csv: bool = False) -> str:
             for s in rec["steps"]
         )
         row["is_interop"] = int(rec["is_interop"])
+        row["post_allowed"] = int(rec["post_allowed"])
         row["effective_from"] = rec["effective_from"] or ""
         writer.writerow(row)
     return out.getvalue()

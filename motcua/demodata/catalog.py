@@ -606,6 +606,10 @@ PROCEDURES = [
 ]
 
 
+#: Fields whose demo procedures may also be sent by public post (bưu chính công ích).
+POST_FIELDS = {"Đất đai", "Xây dựng", "Hộ kinh doanh", "Lý lịch tư pháp", "Công thương"}
+
+
 def _steps(hours: Decimal, interop: bool) -> list[dict]:
     """A four-step internal process that fits in ``hours``: desk, specialist, leader, desk."""
     share = [Decimal("0.125"), Decimal("0.5"), Decimal("0.25"), Decimal("0.125")]
@@ -651,6 +655,7 @@ def catalog_records() -> list[dict]:
                 "quả tại Bộ phận một cửa, qua bưu chính hoặc trực tuyến.",
                 "is_interop": interop,
                 "interop_level": "tinh" if interop else "",
+                "post_allowed": field in POST_FIELDS,
                 "decision": "Quyết định công bố danh mục TTHC (dữ liệu trình diễn)",
                 "documents": [
                     {

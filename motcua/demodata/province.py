@@ -524,6 +524,26 @@ def _dossiers() -> int:
     return len(DOSSIERS)
 
 
+def _forms() -> None:
+    """Blank forms and filled-in samples for a few procedures, once."""
+    from motcua.catalog.formfiles import form_files_attach
+    from motcua.catalog.models import RequiredDocument
+    from motcua.demodata.forms import demo_forms
+    from motcua.dossiers.files import IncomingFile
+
+    for code, name, form, sample in demo_forms():
+        document = RequiredDocument.objects.filter(
+            version__procedure__code=code, version__status="published", name=name
+        ).first()
+        if document is None or document.form_file:
+            continue
+        form_files_attach(
+            document=document,
+            form=IncomingFile("mau.docx", form),
+            sample=IncomingFile("mau.pdf", sample) if sample else None,
+        )
+
+
 # Tasks the Khe Sanh chairman gave (seed 002): title, source document, lead unit,
 # coordinating units, calendar days ago, working days given, then what happened:
 # (calendar days after the assignment, username, action, params).
@@ -723,6 +743,7 @@ def load_demo() -> dict:
     _calendar()
     logins = _users(agencies)
     summary = catalog_import(records=catalog_records())
+    _forms()
     message_templates_load()  # the messages' default texts, for administrators to edit
     dossiers = _dossiers()
     tasks = _tasks()

@@ -264,6 +264,22 @@ def personal_data_read(actor: Actor, dossier: Dossier, *, what: str) -> None:
         PersonalDataRead.objects.create(dossier=dossier, user=actor.user, what=what[:40])
 
 
+def personal_data_read_many(actor: Actor, dossiers, *, what: str) -> None:
+    """``personal_data_read`` for a list (a page of the register, a chunk of its CSV): one
+    query for which of them the superuser handles, one insert for the others."""
+    if not (isinstance(actor, Officer) and actor.user.is_superuser):
+        return
+    ids = [d.pk for d in dossiers]
+    handled = set(
+        Dossier.objects.filter(_handling_scope(actor), pk__in=ids).values_list("pk", flat=True)
+    )
+    PersonalDataRead.objects.bulk_create(
+        PersonalDataRead(dossier_id=pk, user=actor.user, what=what[:40])
+        for pk in ids
+        if pk not in handled
+    )
+
+
 def desk_notices_visible(actor: Actor) -> Q:
     """Forms 02 and 03 given at a desk: seen by that desk's officers."""
     if not isinstance(actor, Officer):

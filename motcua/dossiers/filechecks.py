@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 import warnings
 import zipfile
 from contextlib import contextmanager
@@ -35,6 +36,42 @@ UNKNOWN_TYPE = _(
     "Tệp “%(name)s” không phải PDF, JPEG, PNG, DOCX hay XLSX (kiểm tra theo nội dung tệp, "
     "không theo tên)."
 )
+
+# --- markup hidden in a binary file (a polyglot) -------------------------------------------
+
+HIDDEN_MARKUP = _(
+    "Tệp “%(name)s” có mã trang web (HTML/SVG) giấu bên trong nên không được nhận; hãy chụp, "
+    "quét hoặc xuất lại tệp."
+)
+#: The start of a web page or an SVG, as a browser sniffing the bytes would find it. Never in
+#: compressed image or PDF data by chance (seven bytes or more); XMP metadata (``<x:xmpmeta``,
+#: ``<rdf:``, ``<?xpacket``) does not match.
+MARKUP = re.compile(rb"<(?:svg|html|script|iframe|body|object|embed|!doctype)[\s>/]", re.IGNORECASE)
+
+
+def _markup_after(file, start: int = 0) -> bool:
+    """Whether web markup appears in ``file`` from byte ``start`` on (read in parts)."""
+    file.seek(start)
+    tail = b""
+    while chunk := file.read(MIB):
+        if MARKUP.search(tail + chunk):
+            return True
+        tail = chunk[-16:]
+    return False
+
+
+def _last_pdf_end(file) -> int:
+    """Where the last ``%%EOF`` ends (0 when there is none)."""
+    file.seek(0)
+    end, offset, tail = 0, 0, b""
+    while chunk := file.read(MIB):
+        found = (tail + chunk).rfind(b"%%EOF")
+        if found >= 0:
+            end = offset - len(tail) + found + 5
+        offset += len(chunk)
+        tail = chunk[-8:]
+    return end
+
 
 # --- PDF -----------------------------------------------------------------------------------
 
@@ -83,6 +120,17 @@ PDF_ACTIVE_NAMES = {
 #: that the cross-reference table hides. Long names only: they never occur by chance.
 PDF_ACTIVE_BYTES = re.compile(rb"/(JavaScript|Launch|EmbeddedFiles?|RichMedia)(?![0-9A-Za-z])")
 PDF_MAX_OBJECTS = 500_000  # more nodes than any real paper has: refused as unreadable
+#: Seconds the walk over a PDF's objects may take; a real paper of 20 MB takes well under one.
+#: A file built to take a minute is refused, not waited for.
+PDF_CHECK_SECONDS = 10.0
+PDF_TOO_COMPLEX = _(
+    "Tệp “%(name)s” có cấu trúc PDF quá phức tạp để kiểm tra; hãy in lại thành PDF thường "
+    "(Print to PDF) hoặc quét lại."
+)
+
+
+class _TooComplex(Exception):
+    pass
 
 
 def pdf_refusal(file) -> Refusal | None:
@@ -90,6 +138,8 @@ def pdf_refusal(file) -> Refusal | None:
 
     if (what := _pdf_active_bytes(file)) is not None:
         return Refusal(PDF_ACTIVE, {"what": PDF_ACTIVE_NAMES[what]})
+    if _markup_after(file, _last_pdf_end(file)):  # a web page after the PDF's end
+        return Refusal(HIDDEN_MARKUP)
     file.seek(0)
     try:
         with warnings.catch_warnings():
@@ -100,6 +150,8 @@ def pdf_refusal(file) -> Refusal | None:
             if len(reader.pages) < 1:
                 return Refusal(PDF_UNREADABLE)
             what = _pdf_active_objects(reader)
+    except _TooComplex:
+        return Refusal(PDF_TOO_COMPLEX)
     except Exception:  # a damaged file may fail anywhere in the parser: it is unreadable
         return Refusal(PDF_UNREADABLE)
     return Refusal(PDF_ACTIVE, {"what": what}) if what is not None else None
@@ -127,6 +179,7 @@ def _pdf_active_objects(reader) -> str | None:
     stack.extend(IndirectObject(n, 0, reader) for n in list(reader.xref_objStm))
     seen: set[tuple[int, int]] = set()
     visited = 0
+    deadline = time.monotonic() + PDF_CHECK_SECONDS
     while stack:
         obj = stack.pop()
         if isinstance(obj, IndirectObject):
@@ -137,6 +190,8 @@ def _pdf_active_objects(reader) -> str | None:
         visited += 1
         if visited > PDF_MAX_OBJECTS:
             raise ValueError("too many objects")
+        if visited % 256 == 0 and time.monotonic() > deadline:
+            raise _TooComplex
         if isinstance(obj, DictionaryObject):  # streams too: their dictionary
             for key, value in dict.items(obj):
                 if key in PDF_ACTIVE_KEYS:
@@ -220,6 +275,8 @@ def _image_refusal(file, kind: str) -> Refusal | None:
         return Refusal(IMAGE_TOO_BIG, {"mp": "?", "max": PNG_MAX_PIXELS // 10**6})
     except Exception:  # Pillow raises many kinds of error for a damaged image
         return invalid
+    if _markup_after(file):  # after the image's end, or in a comment or text chunk
+        return Refusal(HIDDEN_MARKUP)
     return None
 
 
@@ -265,6 +322,25 @@ REFUSED_RELATIONSHIPS = {
     "aFChunk",  # imported HTML/RTF/MHT chunks
     "frame",
 }
+
+
+OFFICE_EXTERNAL = _(
+    "Tệp “%(name)s” tự mở tệp hoặc địa chỉ bên ngoài khi được mở (%(what)s) nên không được "
+    "nhận; hãy lưu lại không kèm liên kết đó hoặc in thành PDF."
+)
+OFFICE_FIELD = _(
+    "Tệp “%(name)s” có trường hoặc công thức tự chạy lệnh, tự tải nội dung (%(what)s) nên không "
+    "được nhận; hãy lưu lại thành văn bản thường hoặc in thành PDF."
+)
+#: Word field codes that run a program (DDE) or pull content in from elsewhere when the file
+#: is opened or its fields updated.
+ACTIVE_FIELDS = re.compile(
+    r"^\s*(DDE|DDEAUTO|INCLUDEPICTURE|INCLUDETEXT|IMPORT|LINK|AUTOTEXTLIST)\b", re.IGNORECASE
+)
+#: An Excel DDE formula: ``=cmd|' /C calc'!A0`` (program|topic!item).
+DDE_FORMULA = re.compile(r"[A-Za-z0-9_.$-]+\s*\|\s*'")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 def office_refusal(file) -> Refusal | None:
@@ -328,8 +404,56 @@ def _member_refusal(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Refusa
             kind = element.get("Type", "").rsplit("/", 1)[-1]
             if kind in REFUSED_RELATIONSHIPS:
                 return Refusal(OFFICE_EMBEDDED, {"what": f"{name}: {kind}"})
+            if element.get("TargetMode", "").lower() == "external" and not (
+                kind == "hyperlink" and _is_web_address(element.get("Target", ""))
+            ):  # an image or object fetched from a share or a server as the file opens
+                target = element.get("Target", "")[:80]
+                return Refusal(OFFICE_EXTERNAL, {"what": f"{kind}: {target}"})
+    elif lower.startswith("xl/externallinks/"):
+        return Refusal(OFFICE_EXTERNAL, {"what": name})
+    elif _has_fields(lower):
+        with archive.open(member) as part:
+            if (what := _active_field(part, lower)) is not None:
+                return Refusal(OFFICE_FIELD, {"what": what})
     return None
 
 
 def _is_xml_we_read(lower_name: str) -> bool:
     return lower_name == "[content_types].xml" or lower_name.endswith(".rels")
+
+
+def _is_web_address(target: str) -> bool:
+    return target.lower().startswith(("http://", "https://", "mailto:"))
+
+
+def _has_fields(lower_name: str) -> bool:
+    """The parts where Word keeps field codes and Excel its formulas."""
+    return lower_name.endswith(".xml") and (
+        lower_name.startswith("word/") or lower_name.startswith("xl/worksheets/")
+    )
+
+
+def _active_field(part, lower_name: str) -> str | None:
+    """The first active field code (Word: each field's instruction put together from its
+    pieces, which may be split over many runs) or DDE formula (Excel) in a part, read as a
+    stream."""
+    instruction: list[str] = []
+    for _event, element in ElementTree.iterparse(part, events=("end",)):
+        tag = element.tag
+        if tag == f"{W}fldSimple":
+            instruction_text = element.get(f"{W}instr", "")
+            if ACTIVE_FIELDS.search(instruction_text):
+                return instruction_text.strip()[:80]
+        elif tag == f"{W}instrText":
+            instruction.append(element.text or "")
+        elif tag == f"{W}fldChar" and element.get(f"{W}fldCharType") in ("separate", "end"):
+            text = "".join(instruction)
+            if ACTIVE_FIELDS.search(text):
+                return text.strip()[:80]
+            instruction = []
+        elif tag == f"{X}f" and DDE_FORMULA.search(element.text or ""):
+            return (element.text or "").strip()[:80]
+        if tag in (f"{W}p", f"{X}row"):
+            element.clear()  # keep memory flat on a long document
+    text = "".join(instruction)
+    return text.strip()[:80] if ACTIVE_FIELDS.search(text) else None

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import ApplicantType, Dossier, ResultDelivery
 from motcua.dossiers.services import Applicant
+from motcua.periods import PeriodDateField
 
 
 def _length(column: str) -> int:
@@ -123,12 +124,8 @@ class ActionForm(forms.Form):
 
 
 class RegisterFilterForm(forms.Form):
-    start = forms.DateField(
-        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = PeriodDateField(label=_("Từ ngày"))
+    end = PeriodDateField(label=_("Đến ngày"))
     field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
 
     def __init__(self, *args, fields=(), **kwargs):

@@ -10,8 +10,8 @@ messages that tell the applicant something they must know or do — the receipt 
 appointment (form 01), a request to complete the dossier (form 02) or to pay (both stop the
 clock until the applicant acts), and the apology with a new appointment (form 04, which
 SPEC §6 says the applicant is told by SMS / e-mail). The others — an online submission's
-acknowledgement, the result being ready (the appointment is already known) and the officers'
-daily digest — may be stopped.
+acknowledgement, the result being ready (the appointment is already known), the result
+returned (with the link to rate it) and the officers' daily digest — may be stopped.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ TEXTS = {
     "payment_requested": "Ho so {code}: vui long thuc hien nghia vu tai chinh. Tra cuu: {url}",
     "extended": "Ho so {code} se tra cham. Xin loi ong/ba. Hen tra moi: {due}.",
     "result_ready": "Ho so {code} da co ket qua. Moi ong/ba den nhan theo hinh thuc da dang ky.",
+    "returned": "Ho so {code} da tra ket qua. Moi ong/ba danh gia muc do hai long: {rating_url}",
 }
 STOP_SMS = " Ngung nhan SMS: {opt_out_url}"
 STOP_EMAIL = (
@@ -57,11 +58,17 @@ SAMPLE = {
     "url": "https://dichvucong.example.gov.vn/tra-cuu/?t=u.0f1e2d3c4b5a69788796a5b4c3d2e1f0%3A"
     "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE",
     "note": "Bản sao giấy chứng nhận kết hôn của cha mẹ (có chứng thực).",
+    "rating_url": "https://dichvucong.example.gov.vn/danh-gia/1234567:1vX2yZ:"
+    "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE/",
 }
+#: The rating link of the "result returned" message (``follow.links``).
+RATING = {"rating_url": "Đường dẫn đánh giá mức độ hài lòng"}
 
 
-def _kind(name, label, *, subject, email, required=False, note=False, sms=None) -> MessageKind:
-    fields = {**FIELDS, **(NOTE if note else {})}
+def _kind(
+    name, label, *, subject, email, required=False, note=False, sms=None, extra=None
+) -> MessageKind:
+    fields = {**FIELDS, **(NOTE if note else {}), **(extra or {})}
     sms = sms or TEXTS[name]
     return kind_register(
         MessageKind(
@@ -130,16 +137,36 @@ _kind(
     email="Kính gửi ông/bà {name},\n\nHồ sơ {code} ({procedure}) đã có kết quả. Mời ông/bà "
     "nhận kết quả theo hình thức đã đăng ký.\n\nTra cứu hồ sơ: {url}",
 )
+_kind(
+    "returned",
+    "Đã trả kết quả, mời đánh giá",
+    extra=RATING,
+    subject="Hồ sơ {code}: đã trả kết quả, mời ông/bà đánh giá",
+    email="Kính gửi ông/bà {name},\n\nHồ sơ {code} ({procedure}) đã được trả kết quả. "
+    "Xin ông/bà dành một phút đánh giá mức độ hài lòng (mỗi hồ sơ một lần, cán bộ không "
+    "biết ai đánh giá):\n{rating_url}",
+)
 
 
 def about(dossier: Dossier) -> str:
     return f"dossier:{dossier.uid}"
 
 
+def _links(dossier: Dossier, kind: str) -> dict:
+    """The links a kind carries besides the look-up's: the result returned, the signed
+    link to rate it (SPEC §8)."""
+    from motcua.follow import links
+
+    if kind == "returned":
+        return {"rating_url": links.rating_url(dossier.pk)}
+    return {}
+
+
 def _message(dossier: Dossier, kind: str, note: str = "") -> dict:
     from motcua.dossiers.selectors import lookup_url
 
     due = dossier.due_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if dossier.due_at else ""
+    extra = _links(dossier, kind)
     return {
         "about": about(dossier),
         "kind": kind,
@@ -151,6 +178,7 @@ def _message(dossier: Dossier, kind: str, note: str = "") -> dict:
             "due": due,
             "url": lookup_url(dossier),
             "note": note,
+            **extra,
         },
         "contacts": [
             Contact("sms", dossier.applicant_phone),

@@ -6,6 +6,7 @@ from datetime import UTC
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency, Desk, Role, Unit
@@ -265,6 +266,14 @@ class Dossier(models.Model):
                 name="dossier_applicant_idx",
             ),
             models.Index(fields=["receiving_desk", "received_at"], name="dossier_register_idx"),
+            # An agency's dossiers received or finished since a moment, for its figures
+            # (``indicators.dossier_figures``): a finished dossier is found by when it
+            # finished, any other by when it was received.
+            models.Index(
+                models.F("deciding_agency"),
+                Coalesce("finished_at", "received_at"),
+                name="dossier_agency_activity_idx",
+            ),
         ]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")

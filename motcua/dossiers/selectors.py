@@ -322,7 +322,8 @@ def _verify_matches(phone: str, id_number: str, verify: str) -> bool:
 def _public_sql() -> str:
     """The look-up's one statement: the dossier, what the applicant must still bring while it
     waits for them (the latest form 02's list), and its events but the internal ones
-    (assignment, opinions, proposals: ``transitions.INTERNAL_ACTIONS``)."""
+    (assignment, opinions, proposals: ``transitions.INTERNAL_ACTIONS``), each with the role
+    holding the step it reached (to name a hand-over in the applicant's words)."""
     from motcua.dossiers.transitions import INTERNAL_ACTIONS
 
     internal = ", ".join(f"'{action.value}'" for action in sorted(INTERNAL_ACTIONS))
@@ -332,14 +333,21 @@ def _public_sql() -> str:
         f"CASE WHEN d.status = '{Status.WAITING_APPLICANT.value}' THEN "
         "(SELECT n.items FROM dossiers_desknotice n WHERE n.dossier_id = d.id "
         "ORDER BY n.id DESC LIMIT 1) END, "
-        "e.at, e.action, e.status_after, e.unit_name "
+        "d.id, d.uid, d.original_due_at, d.finished_at, d.extension_reason, "
+        "d.current_role, "
+        "e.at, e.action, e.status_after, e.unit_name, s.role "
         "FROM dossiers_dossier d "
         "JOIN catalog_procedureversion v ON v.id = d.procedure_version_id "
         "LEFT JOIN dossiers_dossierevent e "
         f"ON e.dossier_id = d.id AND e.action NOT IN ({internal}) "
+        "LEFT JOIN catalog_processstep s "
+        'ON s.version_id = d.procedure_version_id AND s."order" = e.step_after '
         "WHERE {where} ORDER BY e.seq"
     )
 
+
+#: Columns of the dossier in ``_public_sql``'s rows, before the event's.
+_DOSSIER_COLUMNS = 16
 
 #: A code as typed, or in capitals: people type "h50" for the "H50" printed on the receipt.
 _BY_CODE = "d.code IN (%s, %s)"
@@ -351,9 +359,11 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
 
     The busiest read of the system (SPEC §12), so one plain SQL statement by the unique code
     (or uid) and the (dossier, seq) index, no ORM compilation; no personal data leaves this
-    function.
+    function. Events are named in the applicant's words (``transitions.public_label``).
+    ``_id`` and ``_uid`` identify the dossier to the caller (a rating, the fee) and are
+    never shown.
     """
-    from motcua.dossiers.transitions import ACTION_LABELS
+    from motcua.dossiers.transitions import public_label
 
     where, value = _BY_CODE, code.strip()
     params = [value, value.upper()]
@@ -379,7 +389,8 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
     code, status, received, due, extended, returned, phone, id_number, name, missing = rows[0][:10]
     if not token and not _verify_matches(phone, id_number, verify):
         return None
-    events = [row[10:] for row in rows if row[11] is not None]
+    pk, uid, original_due, finished, extension_reason, role = rows[0][10:16]
+    events = [row[_DOSSIER_COLUMNS:] for row in rows if row[_DOSSIER_COLUMNS + 1] is not None]
     convert = connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
 
     def moment(value):
@@ -388,6 +399,7 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
         return (convert(value, None, connection) if convert else value).astimezone(VN_TZ)
 
     status = Status(status)
+    due, finished = moment(due), moment(finished)
     return {
         "code": code,
         "procedure": name,
@@ -395,19 +407,29 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
         "status_label": status.label,
         "dvcqg_status": DVCQG_STATUS[status],
         "received_at": moment(received),
-        "due_at": moment(due),
+        "due_at": due,
         "extended": extended is not None,
         "returned_at": moment(returned),
         # What to bring to complete the dossier (form 02), while it waits for the applicant.
         "missing_documents": (json.loads(missing) if isinstance(missing, str) else missing) or [],
+        # SPEC §6: late when open past its appointment, or finished after it.
+        "late": (status in OPEN_STATUSES and due is not None and due < clock.now())
+        or (finished is not None and due is not None and finished > due),
+        "finished_at": finished,
+        # Form 04 is given to the applicant: its reason and the first appointment are public.
+        "original_due_at": moment(original_due) if extended is not None else None,
+        "extension_reason": extension_reason if extended is not None else "",
+        "current_role": role if status in OPEN_STATUSES else "",
+        "_id": pk,
+        "_uid": uid if isinstance(uid, uuid.UUID) else uuid.UUID(hex=uid),
         "steps": [
             {
                 "at": moment(at),
                 "action": action,
-                "label": ACTION_LABELS.get(action, action),
+                "label": str(public_label(action, step_role)),
                 "status": after,
                 "unit": unit,
             }
-            for at, action, after, unit in events
+            for at, action, after, unit, step_role in events
         ],
     }

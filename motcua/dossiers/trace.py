@@ -20,8 +20,10 @@ from motcua.dossiers.models import Dossier, DossierEvent
 
 GENESIS_HASH = "0" * 64
 
-#: The dossier fields its state hash covers: what the trace proves about the row. (The code
-#: is made inside the receipt's statement on PostgreSQL, after the hash: it is left out.)
+#: The dossier fields its state hash covers: what the trace proves about the row — every
+#: column but the primary key, the hash itself, the folded name the inbox search derives from
+#: the applicant's name, and the code. The code is made inside the receipt's statement on
+#: PostgreSQL, after the hash: checkpoints record it instead (``checkpoint_take``).
 STATE_FIELDS = (
     "uid",
     "status",
@@ -51,7 +53,26 @@ STATE_FIELDS = (
     "current_assignee_id",
     "step_due_at",
     "version",
+    # since migration 0011 (STATE_FORMAT 2)
+    "receiving_agency_id",
+    "authorised_name",
+    "authorised_id_number",
+    "delivery_address",
+    "sets_received",
+    "applicant_user_id",
+    "submitted_at",
+    "result_kind",
+    "step_started_at",
+    "extension_reason",
+    "returned_to",
+    "postal_tracking",
+    "closing_note",
 )
+
+#: Which list of fields ``state_hash`` covers; a checkpoint records it, so one taken under an
+#: earlier format is still checked against the fields it covered then.
+STATE_FORMAT = 2
+STATE_FIELDS_BY_FORMAT = {1: STATE_FIELDS[: STATE_FIELDS.index("version") + 1], 2: STATE_FIELDS}
 
 
 def _plain(value):
@@ -62,8 +83,8 @@ def _plain(value):
     return str(value)
 
 
-def state_hash(dossier: Dossier, last_event_hash: str) -> str:
-    state = {name: _plain(getattr(dossier, name)) for name in STATE_FIELDS}
+def state_hash(dossier: Dossier, last_event_hash: str, *, format: int = STATE_FORMAT) -> str:
+    state = {name: _plain(getattr(dossier, name)) for name in STATE_FIELDS_BY_FORMAT[format]}
     state["last_event"] = last_event_hash
     return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 
@@ -160,7 +181,7 @@ CHECKPOINT_SALT = "motcua.trace.checkpoint"
 
 
 def _heads():
-    """(uid, last seq, last event hash, state hash) of every dossier, by uid."""
+    """(uid, last seq, last event hash, state hash, code) of every dossier, by uid."""
     from django.db.models import OuterRef, Subquery
 
     last = DossierEvent.objects.filter(dossier=OuterRef("pk")).order_by("-seq")
@@ -170,10 +191,15 @@ def _heads():
             last_hash=Subquery(last.values("hash")[:1]),
         )
         .order_by("uid")
-        .values_list("uid", "last_seq", "last_hash", "state_hash")
+        .values_list("uid", "last_seq", "last_hash", "state_hash", "code")
     )
-    for uid, seq, event_hash, state in rows.iterator(chunk_size=5000):
-        yield [str(uid), seq or 0, event_hash or "", state]
+    for uid, seq, event_hash, state, code in rows.iterator(chunk_size=5000):
+        yield [str(uid), seq or 0, event_hash or "", state, code or ""]
+
+
+def _heads_digest(heads) -> str:
+    """Over each head's fields as recorded (four before the code was, five since)."""
+    return hashlib.sha256("".join(" ".join(map(str, h)) + "\n" for h in heads).encode()).hexdigest()
 
 
 def _sign(*parts) -> str:
@@ -192,9 +218,7 @@ def checkpoint_take() -> dict:
     from motcua.dossiers.models import TraceCheckpoint
 
     heads = list(_heads())
-    digest = hashlib.sha256(
-        "".join(f"{u} {s} {h} {st}\n" for u, s, h, st in heads).encode()
-    ).hexdigest()
+    digest = _heads_digest(heads)
     previous = TraceCheckpoint.objects.order_by("-taken_at", "-pk").first()
     taken_at = clock.now().isoformat(timespec="seconds")
     prev_signature = previous.signature if previous else ""
@@ -212,6 +236,7 @@ def checkpoint_take() -> dict:
         "digest": digest,
         "previous": prev_signature,
         "signature": signature,
+        "state_format": STATE_FORMAT,
         "heads": heads,
     }
 
@@ -222,17 +247,16 @@ def checkpoint_verify(document: dict) -> list[str]:
     must still have that state). Codes (or uids) of the dossiers rewritten since, or a
     message about the document itself; empty when all holds."""
     heads = document.get("heads", [])
-    digest = hashlib.sha256(
-        "".join(f"{u} {s} {h} {st}\n" for u, s, h, st in heads).encode()
-    ).hexdigest()
+    digest = _heads_digest(heads)
     signed = _sign(
         document.get("taken_at"), document.get("dossiers"), digest, document.get("previous", "")
     )
     if digest != document.get("digest") or signed != document.get("signature"):
         return ["Tệp điểm chốt không khớp chữ ký: đã bị sửa, hoặc ký bằng khóa khác."]
     problems = []
+    recorded_format = document.get("state_format", 1)
     by_uid = {str(d.uid): d for d in Dossier.objects.only("uid", "code", "state_hash")}
-    for uid, seq, event_hash, state in heads:
+    for uid, seq, event_hash, state, *code in heads:
         dossier = by_uid.get(uid)
         if dossier is None:
             problems.append(uid)
@@ -241,6 +265,17 @@ def checkpoint_verify(document: dict) -> list[str]:
             "hash", flat=True
         )
         newer = DossierEvent.objects.filter(dossier=dossier, seq__gt=seq).exists()
-        if list(at_seq) != [event_hash] or (not newer and dossier.state_hash != state):
+        if recorded_format != STATE_FORMAT and not newer and dossier.state_hash != state:
+            # The row was re-hashed over more fields since (migration 0011): the state it
+            # had then is what the fields it covered then still give.
+            whole = Dossier.objects.get(pk=dossier.pk)
+            state_now = state_hash(whole, event_hash, format=recorded_format)
+        else:
+            state_now = dossier.state_hash
+        if (
+            list(at_seq) != [event_hash]
+            or (not newer and state_now != state)
+            or (code and code[0] and dossier.code != code[0])
+        ):
             problems.append(dossier.code or uid)
     return problems

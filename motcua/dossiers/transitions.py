@@ -34,6 +34,7 @@ class Action(StrEnum):
     SUPPLEMENT_RECEIVED = "supplement_received"
     REQUEST_PAYMENT = "request_payment"
     PAYMENT_RECEIVED = "payment_received"
+    FEE_PAID = "fee_paid"
     APPROVE = "approve"
     RESULT_READY = "result_ready"
     PROPOSE_EXTENSION = "propose_extension"
@@ -158,6 +159,18 @@ TABLE: dict[tuple[Action, Status], Rule] = {
     (Action.PAYMENT_RECEIVED, S.WAITING_PAYMENT): Rule(
         S.PROCESSING, _who(Relation.DESK, Relation.HOLDER)
     ),
+    # A fee paid online or at the desk, recorded by ``payments.services`` with the payment
+    # itself: the status stays (a dossier waiting for payment takes ``payment_received``).
+    **{
+        (Action.FEE_PAID, status): Rule(status, _who(Relation.SYSTEM))
+        for status in (
+            S.SUBMITTED,
+            S.RECEIVED,
+            S.PROCESSING,
+            S.WAITING_APPLICANT,
+            S.RESULT_READY,
+        )
+    },
     # Apology and a new appointment (form 04), the status stays, once only (SPEC §6): whoever
     # holds the step proposes it, the agency's leader alone issues it.
     **{
@@ -183,6 +196,11 @@ TABLE: dict[tuple[Action, Status], Rule] = {
 #: public (the look-up and its API leave these events out).
 INTERNAL_ACTIONS = frozenset({Action.ASSIGN, Action.COMMENT, Action.PROPOSE_EXTENSION})
 
+#: Recorded by another module's service together with its own record, as the system (the
+#: row's only "who"): never a button, never a staff API action. A fee paid is
+#: ``payments.services`` writing the payment and this event in one transaction.
+SYSTEM_ACTIONS = frozenset({Action.FEE_PAID})
+
 
 REASON = _("Lý do / nội dung")
 
@@ -206,18 +224,35 @@ class ActionSpec:
     main: bool = False
     #: What the officer is told once it is done (default: "Đã thực hiện: <label>").
     done: Promise | None = None
+    #: How the public look-up, the kiosk and the API name the event, in the applicant's
+    #: words ("Đang thẩm định", never "Chuyển bước tiếp theo"); None for the internal
+    #: actions, which the public never sees. A hand-over (forward, send back) is named by
+    #: the step it reaches: ``PUBLIC_STEP_LABELS``.
+    public_label: Promise | None = None
 
 
 OPINION = _("Ý kiến xử lý")
 
 SPECS: dict[Action, ActionSpec] = {
-    Action.RECEIVE: ActionSpec(_("Tiếp nhận hồ sơ"), message="received"),
-    Action.SUBMIT: ActionSpec(_("Nộp hồ sơ trực tuyến"), message="submitted"),
+    Action.RECEIVE: ActionSpec(
+        _("Tiếp nhận hồ sơ"), message="received", public_label=_("Đã tiếp nhận hồ sơ")
+    ),
+    Action.SUBMIT: ActionSpec(
+        _("Nộp hồ sơ trực tuyến"),
+        message="submitted",
+        public_label=_("Đã gửi hồ sơ trực tuyến, chờ tiếp nhận"),
+    ),
     Action.ACCEPT: ActionSpec(
-        _("Tiếp nhận hồ sơ trực tuyến"), note_label=None, message="received", main=True
+        _("Tiếp nhận hồ sơ trực tuyến"),
+        note_label=None,
+        message="received",
+        main=True,
+        public_label=_("Đã tiếp nhận hồ sơ"),
     ),
     Action.REFUSE: ActionSpec(
-        _("Từ chối tiếp nhận"), note_required=_("Ghi rõ lý do từ chối tiếp nhận.")
+        _("Từ chối tiếp nhận"),
+        note_required=_("Ghi rõ lý do từ chối tiếp nhận."),
+        public_label=_("Không được tiếp nhận (xem phiếu từ chối)"),
     ),
     Action.ASSIGN: ActionSpec(
         _("Phân công xử lý"),
@@ -232,12 +267,17 @@ SPECS: dict[Action, ActionSpec] = {
         done=_("Đã ghi ý kiến xử lý."),
     ),
     Action.FORWARD: ActionSpec(
-        _("Chuyển bước tiếp theo"), note_label=OPINION, fields=("files",), main=True
+        _("Chuyển bước tiếp theo"),
+        note_label=OPINION,
+        fields=("files",),
+        main=True,
+        public_label=_("Đang giải quyết"),
     ),
     Action.SEND_BACK: ActionSpec(
         _("Trả lại bước trước"),
         note_required=_("Ghi lý do trả lại bước trước."),
         fields=("files",),
+        public_label=_("Đang giải quyết"),
     ),
     Action.APPROVE: ActionSpec(
         _("Phê duyệt, ký kết quả"),
@@ -246,6 +286,7 @@ SPECS: dict[Action, ActionSpec] = {
         message="result_ready",
         main=True,
         done=_("Đã phê duyệt và ký kết quả; bộ phận một cửa sẽ trả kết quả cho người dân."),
+        public_label=_("Đã có kết quả"),
     ),
     Action.RESULT_READY: ActionSpec(
         _("Đã có kết quả"),
@@ -253,6 +294,7 @@ SPECS: dict[Action, ActionSpec] = {
         fields=("result",),
         message="result_ready",
         main=True,
+        public_label=_("Đã có kết quả"),
     ),
     Action.REQUEST_SUPPLEMENT: ActionSpec(
         _("Yêu cầu bổ sung hồ sơ"),
@@ -260,17 +302,31 @@ SPECS: dict[Action, ActionSpec] = {
         fields=("missing_documents",),
         message="supplement_requested",
         done=_("Đã yêu cầu bổ sung hồ sơ. In phiếu yêu cầu bổ sung (mẫu 02)."),
+        public_label=_("Cần ông/bà bổ sung giấy tờ"),
     ),
     Action.SUPPLEMENT_RECEIVED: ActionSpec(
-        _("Nhận hồ sơ bổ sung"), note_label=_("Ghi chú"), main=True
+        _("Nhận hồ sơ bổ sung"),
+        note_label=_("Ghi chú"),
+        main=True,
+        public_label=_("Đã nhận giấy tờ bổ sung, tiếp tục giải quyết"),
     ),
     Action.REQUEST_PAYMENT: ActionSpec(
         _("Yêu cầu thực hiện nghĩa vụ tài chính"),
         note_required=_("Ghi khoản nghĩa vụ tài chính cần nộp."),
         message="payment_requested",
+        public_label=_("Chờ ông/bà nộp phí, lệ phí, nghĩa vụ tài chính"),
     ),
     Action.PAYMENT_RECEIVED: ActionSpec(
-        _("Đã nhận chứng từ nộp nghĩa vụ tài chính"), note_label=_("Ghi chú"), main=True
+        _("Đã nhận chứng từ nộp nghĩa vụ tài chính"),
+        note_label=_("Ghi chú"),
+        main=True,
+        public_label=_("Đã nộp nghĩa vụ tài chính, tiếp tục giải quyết"),
+    ),
+    Action.FEE_PAID: ActionSpec(
+        _("Đã nộp phí, lệ phí"),
+        note_required=_("Ghi khoản phí, lệ phí đã nộp."),
+        note_label=None,
+        public_label=_("Đã nộp phí, lệ phí"),
     ),
     Action.PROPOSE_EXTENSION: ActionSpec(
         _("Đề xuất gia hạn (mẫu 04)"),
@@ -285,19 +341,56 @@ SPECS: dict[Action, ActionSpec] = {
         note_label=_("Lý do chậm và lời xin lỗi"),
         fields=("new_due_at",),
         message="extended",
+        public_label=_("Xin lỗi ông/bà: hẹn lại ngày trả kết quả"),
     ),
     Action.REJECT: ActionSpec(
-        _("Từ chối giải quyết"), note_required=_("Ghi rõ lý do từ chối giải quyết.")
+        _("Từ chối giải quyết"),
+        note_required=_("Ghi rõ lý do từ chối giải quyết."),
+        public_label=_("Không giải quyết (bộ phận một cửa thông báo lý do)"),
     ),
-    Action.STOP: ActionSpec(_("Dừng xử lý"), note_required=_("Ghi rõ lý do dừng xử lý.")),
+    Action.STOP: ActionSpec(
+        _("Dừng xử lý"),
+        note_required=_("Ghi rõ lý do dừng xử lý."),
+        public_label=_("Dừng giải quyết hồ sơ"),
+    ),
     Action.WITHDRAW: ActionSpec(
         _("Công dân rút hồ sơ"),
         note_required=_("Ghi nội dung đề nghị rút hồ sơ của công dân."),
+        public_label=_("Đã rút hồ sơ theo đề nghị của ông/bà"),
     ),
     Action.RETURN_RESULT: ActionSpec(
-        _("Trả kết quả"), note_label=_("Ghi chú"), fields=("receiver",), main=True
+        _("Trả kết quả"),
+        note_label=_("Ghi chú"),
+        fields=("receiver",),
+        main=True,
+        message="returned",
+        public_label=_("Đã trả kết quả"),
     ),
 }
+
+#: A hand-over (forward, send back) in the applicant's words: what happens at the step it
+#: reaches, by who holds that step.
+PUBLIC_STEP_LABELS: dict[str, Promise] = {
+    "desk_officer": _("Chuyển về bộ phận một cửa"),
+    "specialist": _("Đang thẩm định"),
+    "unit_head": _("Đang thẩm định"),
+    "agency_leader": _("Đang trình lãnh đạo ký duyệt"),
+}
+
+
+def public_label(action: str, step_role: str | None = None) -> Promise | str:
+    """How the public names an event (``ActionSpec.public_label``); a hand-over by the step
+    it reaches. Internal actions have none: callers never show them (``INTERNAL_ACTIONS``)."""
+    try:
+        spec = SPECS[Action(action)]
+    except ValueError:  # an event of a later version, read by an older one
+        return action
+    if spec.public_label is None:
+        raise ValueError(f"{action} không công khai")
+    if action in (Action.FORWARD, Action.SEND_BACK) and step_role in PUBLIC_STEP_LABELS:
+        return PUBLIC_STEP_LABELS[step_role]
+    return spec.public_label
+
 
 ACTION_LABELS: dict[str, Promise] = {action.value: spec.label for action, spec in SPECS.items()}
 

@@ -90,6 +90,17 @@ def _dig(document, path: str):
     return document
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A gateway that answers with a redirect has not taken the message: following it would
+    send the credentials elsewhere as a GET without the message (and count it as sent)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # urllib then raises HTTPError with the 3xx code
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 class HttpGatewayChannel(Channel):
     """POSTs each message as JSON to an SMS gateway (most Vietnamese brand-name SMS
     gateways speak HTTP + JSON), all of it from settings (``MOTCUA_SMS_GATEWAY_*``):
@@ -101,6 +112,8 @@ class HttpGatewayChannel(Channel):
     - the message's key also goes in the ``SMS_GATEWAY_KEY_HEADER`` header (Idempotency-Key);
     - authentication: HTTP basic (``SMS_GATEWAY_USER`` / ``_PASSWORD``) and/or any headers
       (``SMS_GATEWAY_HEADERS``, a JSON object: a bearer token, an API key);
+    - a redirect is a failure (retried, so it shows in the outbox), never followed: the
+      credentials stay with the configured address;
     - success: a 2xx answer and, when ``SMS_GATEWAY_SUCCESS`` is ``field=value`` (a dotted
       path into the answer's JSON), that field equal to that value. A 400 or 422 refuses the
       message itself (not retried); any other failure is retried."""
@@ -192,12 +205,18 @@ class HttpGatewayChannel(Channel):
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
+            with _OPENER.open(request, timeout=self.timeout) as answer:
                 raw = answer.read(65536)
         except urllib.error.HTTPError as exc:
             said = exc.read(300).decode("utf-8", "replace")
             if exc.code in (400, 422):
                 raise Undeliverable(f"Cổng SMS từ chối tin ({exc.code}): {said}") from exc
+            if 300 <= exc.code < 400:
+                where = exc.headers.get("Location", "")
+                raise ConnectionError(
+                    f"Cổng SMS chuyển hướng ({exc.code}) sang {where!s:.200}: kiểm tra "
+                    "MOTCUA_SMS_GATEWAY_URL (http/https, địa chỉ mới); tin chưa được gửi."
+                ) from exc
             raise ConnectionError(f"Cổng SMS trả lời {exc.code}: {said}") from exc
         except OSError as exc:  # refused, reset, timed out, DNS
             raise ConnectionError(f"Không gọi được cổng SMS: {exc}") from exc

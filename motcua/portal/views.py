@@ -4,18 +4,31 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from motcua.agencies.models import AgencyLevel
-from motcua.agencies.selectors import agency_tree
-from motcua.catalog.selectors import fields_in_use, procedure_get_published, procedure_search
+from motcua import clock
+from motcua.agencies.selectors import agency_public_get, agency_tree
+from motcua.catalog.formfiles import form_download
+from motcua.catalog.selectors import (
+    agencies_handling,
+    fields_in_use,
+    levels_in_use,
+    procedure_get_published,
+    procedure_search,
+    procedures_of_agency,
+    required_document_for_download,
+)
 from motcua.clientaddress import client_address, rate_limit_key
+from motcua.dossiers.indicators import agency_public_figures
 from motcua.dossiers.public_lookup import TooManyLookups, dossier_public_lookup
+from motcua.follow.views import follow_context
 from motcua.portal.context_processors import TEXT_SIZES
+from motcua.portal.places import place_of
+from motcua.portal.submission import channels_offered, online_submit_url
 
 ONE_YEAR = 365 * 24 * 3600
 
 
 def home(request):
-    context = {"fields": fields_in_use(), "levels": AgencyLevel.objects.all()}
+    context = {"fields": fields_in_use(), "levels": levels_in_use()}
     return render(request, "portal/home.html", context)
 
 
@@ -53,7 +66,7 @@ def procedure_list(request):
         "pages": pages,
         "querystring": params.urlencode(),
         "fields": fields_in_use(),
-        "levels": AgencyLevel.objects.all(),
+        "levels": levels_in_use(),
     }
     return render(request, "portal/procedure_list.html", context)
 
@@ -62,11 +75,44 @@ def procedure_detail(request, code):
     version = procedure_get_published(code=code)
     if version is None:
         raise Http404
-    return render(request, "portal/procedure_detail.html", {"version": version})
+    submit_url = online_submit_url(version)
+    context = {
+        "version": version,
+        "places": [place_of(agency) for agency in agencies_handling(version=version)],
+        "channels": channels_offered(version, submit_url),
+        "submit_url": submit_url,
+    }
+    return render(request, "portal/procedure_detail.html", context)
+
+
+#: The two files a required document may have, by the word of their address.
+FORM_KINDS = {"mau-don": "form_file", "ban-khai-mau": "sample_file"}
+
+
+def procedure_form(request, code, document_id, kind):
+    """A form to fill in, or a sample filled in, as a download (catalog/formfiles.py)."""
+    document = required_document_for_download(code=code, document_id=document_id)
+    if document is None or kind not in FORM_KINDS or not getattr(document, FORM_KINDS[kind]):
+        raise Http404
+    return form_download(document, FORM_KINDS[kind])
 
 
 def agency_list(request):
     return render(request, "portal/agency_list.html", {"tree": agency_tree()})
+
+
+def agency_detail(request, code):
+    """An agency's public page: where and when, its procedures by field, and its figures
+    counted now from its dossiers (SPEC §9)."""
+    agency = agency_public_get(code=code)
+    if agency is None:
+        raise Http404
+    context = {
+        "place": place_of(agency),
+        "groups": procedures_of_agency(agency=agency),
+        "figures": agency_public_figures(agency_id=agency.pk, now=clock.now()),
+    }
+    return render(request, "portal/agency_detail.html", context)
 
 
 def _back(request):
@@ -111,5 +157,5 @@ def lookup(request):
                 "giấy hẹn và 4 số cuối của số điện thoại hoặc số định danh."
             )
             return render(request, "portal/lookup.html", context, status=404)
-        context["dossier"] = dossier
+        context.update(follow_context(dossier))
     return render(request, "portal/lookup.html", context)

@@ -4,6 +4,7 @@ are the services', whose Vietnamese messages come back to the fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.periods import PeriodDateField
 from motcua.tasks.models import Task
 from motcua.tasks.standing import Standing
 
@@ -91,12 +92,8 @@ class DecideForm(PageForm):
 
 
 class BoardFilterForm(forms.Form):
-    start = forms.DateField(
-        label=_("Giao từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = PeriodDateField(label=_("Giao từ ngày"))
+    end = PeriodDateField(label=_("đến ngày"))
     lead = forms.ChoiceField(label=_("Đơn vị chủ trì"), required=False)
     standing = forms.ChoiceField(label=_("Tình trạng"), required=False)
 

@@ -32,7 +32,7 @@ from motcua.dossiers.tests.factories import (
     vn,
 )
 from motcua.dossiers.trace import audit_verify
-from motcua.dossiers.transitions import TABLE
+from motcua.dossiers.transitions import SYSTEM_ACTIONS, TABLE
 from motcua.notifications.models import Notification
 
 API = "/api/v1"
@@ -220,8 +220,20 @@ CASES = {
 
 def test_every_action_of_the_table_is_an_api_call_with_a_case_here():
     names = set(ActionName.__args__)
-    assert names == {action.value for action, _status in TABLE}
+    # but those only the system records (a fee paid: payments.services)
+    assert names == {action.value for action, _status in TABLE if action not in SYSTEM_ACTIONS}
     assert set(CASES) == names
+
+
+def test_a_fee_paid_is_no_api_action(client, world):
+    """``fee_paid`` is written by the payments service with the payment; posted by an
+    officer it is refused before anything, and never offered."""
+    dossier = received(world)
+    before = state(dossier)
+    body = {"action": "fee_paid", "version": dossier.version, "note": "Đã nộp"}
+    response = post_action(client, dossier.ref, world.token("alice"), body)
+    assert response.status_code == 422 and "action" in response.json()["errors"]
+    assert state(dossier) == before
 
 
 @pytest.mark.parametrize("name", list(CASES))

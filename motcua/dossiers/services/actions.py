@@ -68,6 +68,8 @@ def dossier_apply(
     lists "files"); ``result_file`` (a PDF) or ``paper_result`` is the result of the
     decision step."""
     saved: list[str] = []
+    for incoming in (*files, *([result_file] if result_file is not None else [])):
+        incoming.refusal  # noqa: B018 - the content checks (seconds for a big PDF) before any lock
     try:
         with transaction.atomic():
             dossier = (
@@ -377,6 +379,12 @@ def _resume(dossier: Dossier, *, now: datetime, **_other) -> dict:
     return {"waited_hours": round(hours, 2), "due_at": dossier.due_at.isoformat()}
 
 
+def _fee_paid(dossier: Dossier, **_other) -> dict:
+    """A fee paid (``payments.services``, which names the payment in the note): the trace
+    records it; the status and the clock stay."""
+    return {}
+
+
 def _extension_check(dossier: Dossier, *, now: datetime, new_due_at: datetime | None) -> None:
     errors = deadlines.extension_errors(
         due_at=dossier.due_at,
@@ -463,6 +471,7 @@ EFFECTS = {
     Action.SUPPLEMENT_RECEIVED: _resume,
     Action.REQUEST_PAYMENT: _pause,
     Action.PAYMENT_RECEIVED: _resume,
+    Action.FEE_PAID: _fee_paid,
     Action.PROPOSE_EXTENSION: _propose_extension,
     Action.EXTEND: _extend,
     Action.REJECT: _close,

@@ -290,6 +290,35 @@ def test_a_superusers_reads_of_personal_data_are_recorded(client, desk, version,
     assert PersonalDataRead.objects.count() == 2
 
 
+def test_a_superusers_read_of_the_register_is_recorded_row_by_row(client, desk, version, people):
+    """The register (page and CSV) shows every dossier's applicant, address and phone: a
+    superuser reading it reads each of them (ND 13/2023); a dossier they handle is not."""
+    dossiers = [dossier_in("at_specialist", desk, version, people) for _ in range(3)]
+    client.force_login(people["root"])
+    assert client.get(reverse("dossiers:register")).status_code == 200
+    page_reads = sorted(PersonalDataRead.objects.values_list("dossier_id", "what"))
+    assert page_reads == [(d.pk, "register") for d in dossiers]
+    response = client.get(reverse("dossiers:register") + "?csv=1")
+    assert dossiers[0].code in b"".join(response.streaming_content).decode("utf-8-sig")
+    csv_reads = PersonalDataRead.objects.filter(what="register-csv")
+    assert sorted(csv_reads.values_list("dossier_id", flat=True)) == [d.pk for d in dossiers]
+    client.force_login(people["alice"])  # the desk's officer: her work, not recorded
+    client.get(reverse("dossiers:register") + "?csv=1")
+    assert PersonalDataRead.objects.count() == 6
+
+
+def test_the_register_refuses_a_date_no_calendar_holds(client, desk, version, people):
+    dossier_in("received", desk, version, people)
+    client.force_login(people["alice"])
+    url = reverse("dossiers:register")
+    for query in ["start=0001-01-01&end=9999-12-31", "end=0001-01-01", "start=9999-12-31"]:
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 200, query
+        assert "Ngày phải từ 01/01/2000" in response.content.decode() or (
+            "Ngày không được sau 31/12/2099" in response.content.decode()
+        )
+
+
 def test_the_inbox_lists_only_what_waits_at_ones_posts(client, desk, version, people):
     at_specialist = dossier_in("at_specialist", desk, version, people)
     received = dossier_in("received", desk, version, people)
@@ -412,7 +441,7 @@ def test_the_dossier_page_costs_the_same_queries_however_long_its_life(
     client.force_login(people["alice"])
     # Session, user, memberships, the dossier with everything it shows beside it (one join),
     # two menu counters, the checklist, files, form 02 notices, steps, trace and the messages'
-    # delivery: thirteen, whatever its length.
+    # delivery, the fee's payments (payments app): fourteen, whatever its length.
     for dossier in (short, long):
-        with django_assert_max_num_queries(13):
+        with django_assert_max_num_queries(14):
             client.get(reverse("dossiers:detail", args=[dossier.code]))

@@ -102,14 +102,14 @@ def test_papers_issued_at_once_get_consecutive_numbers_and_one_paper_per_event(
 
     version = four_step_procedure()
     desk = desk_officer.memberships.get().desk
-    dossiers = [receive(desk, version, at=vn(2026, 11, 9, 10)) for _ in range(10)]
+    dossiers = [receive(desk, version, at=vn(2026, 11, 23, 9)) for _ in range(10)]
     pending = iter(dossiers)
     lock = threading.Lock()
 
     def extend():
         with lock:
             dossier = next(pending)
-        act(dossier, "extend", leader, note="Chậm", new_due_at=vn(2026, 12, 30, 10))
+        act(dossier, "extend", leader, note="Chậm", new_due_at=vn(2026, 12, 1, 10))
 
     assert at_once(10, extend) == []
     serials = sorted(IssuedPaper.objects.filter(form="04").values_list("serial", flat=True))

@@ -1,6 +1,7 @@
 """Files are judged by their content (hardening issue, item 3): named by what they are,
 refused when they carry active content, served only as downloads."""
 
+import dataclasses
 import io
 import zipfile
 
@@ -275,7 +276,8 @@ def test_zip_bomb_is_refused_before_it_is_unpacked(monkeypatch):
     assert "giải nén lớn bất thường" in refusal("bom.docx", bomb)
     dense = docx_bytes(parts={"word/media/a.xml": b"\x00" * (2 * 2**20)})  # 2 MB from 2 kB
     assert "giải nén lớn bất thường" in refusal("nen.docx", dense)
-    assert refusal("thuong.docx", docx_bytes(parts={"word/a.xml": b"<a/>" * 1000})) is None
+    plain = b"<r>" + b"<a/>" * 1000 + b"</r>"  # well-formed, as Word writes its parts
+    assert refusal("thuong.docx", docx_bytes(parts={"word/a.xml": plain})) is None
 
 
 def test_docx_part_longer_than_declared_is_refused():
@@ -295,3 +297,124 @@ def test_plain_docx_with_an_image_and_a_hyperlink_is_accepted():
     )
     docx = docx_bytes(parts={"word/media/image1.png": PNG}, rels=rels)
     assert refusal("don.docx", docx) is None
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def word_body(inner: str) -> str:
+    return f"<w:document {W_NS}><w:body><w:p>{inner}</w:p></w:body></w:document>"
+
+
+def field(*pieces: str) -> str:
+    """A complex field whose instruction is split over runs, as Word may write it."""
+    runs = "".join(f"<w:r><w:instrText>{p}</w:instrText></w:r>" for p in pieces)
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        + runs
+        + '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        field('DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc"'),
+        field("DD", 'EAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc"'),  # split over runs
+        field(' INCLUDEPICTURE "\\\\\\\\attacker\\\\share\\\\x.png" \\\\d '),
+        '<w:fldSimple w:instr=" DDE cmd.exe /c calc "><w:r><w:t>x</w:t></w:r></w:fldSimple>',
+    ],
+)
+def test_docx_with_a_field_that_runs_or_fetches_is_refused(body):
+    docx = docx_bytes(parts={"word/document.xml": word_body(body)})
+    assert "trường hoặc công thức tự chạy lệnh" in refusal("don.docx", docx)
+
+
+def test_docx_with_ordinary_fields_is_accepted():
+    body = field(" PAGE ") + field(' DATE \\@ "dd/MM/yyyy" ') + "<w:r><w:t>DDE là chữ</w:t></w:r>"
+    assert refusal("don.docx", docx_bytes(parts={"word/document.xml": word_body(body)})) is None
+
+
+def test_docx_fetching_an_image_from_a_share_or_a_server_is_refused():
+    for target in ["file://attacker.example/share/x.png", "\\\\attacker\\share\\x.png",
+                   "http://attacker.example/pixel.png"]:  # fmt: skip
+        rels = f'<Relationship Id="r9" Type="{REL}image" Target="{target}" TargetMode="External"/>'
+        assert "tự mở tệp hoặc địa chỉ bên ngoài" in refusal("don.docx", docx_bytes(rels=rels))
+    link = f'<Relationship Id="r9" Type="{REL}hyperlink" Target="file:///c:/x.exe" '
+    link += 'TargetMode="External"/>'
+    assert "tự mở tệp hoặc địa chỉ bên ngoài" in refusal("don.docx", docx_bytes(rels=link))
+
+
+def xlsx_bytes(formula: str, extra: dict | None = None) -> bytes:
+    sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    contents = {
+        "[Content_Types].xml": DOCX_TYPES.format(
+            main="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+            extra=f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{sheet_type}"/>',
+        ).replace("/word/document.xml", "/xl/workbook.xml"),
+        "xl/workbook.xml": "<workbook/>",
+        "xl/worksheets/sheet1.xml": (
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f'<sheetData><row r="1"><c r="A1"><f>{formula}</f></c></row></sheetData></worksheet>'
+        ),
+        **(extra or {}),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_xlsx_with_a_dde_formula_or_an_external_link_is_refused():
+    assert "tự chạy lệnh" in refusal("bang.xlsx", xlsx_bytes("cmd|' /C calc'!A0"))
+    assert refusal("bang.xlsx", xlsx_bytes("SUM(A2:A9)")) is None
+    linked = xlsx_bytes("SUM(A2:A9)", {"xl/externalLinks/externalLink1.xml": "<externalLink/>"})
+    assert "bên ngoài" in refusal("bang.xlsx", linked)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        JPEG + b"<svg onload=alert(1)>",
+        PNG + b"<html><script>alert(1)</script>",
+        PDF + b"\n<html><script>alert(1)</script></html>",
+    ],
+)
+def test_a_whole_file_followed_by_a_web_page_is_refused(content):
+    assert "mã trang web" in refusal("anh", content)
+
+
+def test_a_pdf_too_slow_to_check_is_refused(monkeypatch):
+    from motcua.dossiers import filechecks
+
+    monkeypatch.setattr(filechecks, "PDF_CHECK_SECONDS", -1.0)
+    many = pdf_bytes(objects=tuple(f"<< /N {i} >>" for i in range(600)))
+    assert "quá phức tạp để kiểm tra" in refusal("to-khai.pdf", many)
+    monkeypatch.setattr(filechecks, "PDF_CHECK_SECONDS", 10.0)
+    assert refusal("to-khai.pdf", many) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_actions_files_are_checked_before_the_dossier_is_locked(
+    monkeypatch, version, desk, desk_officer, specialist
+):
+    """A check of seconds must not hold the dossier's row (nor, on SQLite, the database)."""
+    from django.db import connection
+
+    from motcua.dossiers import files
+    from motcua.dossiers.tests.factories import act
+
+    dossier = act(receive(desk, version), "forward", desk_officer)
+    seen = []
+    kind = files.KINDS["application/pdf"]
+
+    def spy(file):
+        seen.append(connection.in_atomic_block)
+        return kind.check(file)
+
+    monkeypatch.setitem(files.KINDS, "application/pdf", dataclasses.replace(kind, check=spy))
+    act(dossier, "comment", specialist, note="Ý kiến", files=[IncomingFile("a.pdf", PDF)])
+    assert seen == [False]

@@ -158,3 +158,88 @@ def test_trace_checkpoint_writes_a_file_to_keep_apart(version, desk, tmp_path):
     call_command("trace_checkpoint", "--out", str(tmp_path / "c.json"), stdout=out)
     document = json.loads((tmp_path / "c.json").read_text())
     assert document["dossiers"] == 1 and "Đã chốt 1 hồ sơ" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"receiving_agency_id": None},
+        {"result_kind": "electronic"},
+        {"extension_reason": "sửa sau"},
+        {"returned_to": "người khác"},
+        {"closing_note": "sửa sau"},
+        {"postal_tracking": "EE000000000VN"},
+        {"delivery_address": "địa chỉ khác"},
+        {"authorised_name": "người khác"},
+        {"applicant_user_id": None},
+        {"sets_received": 9},
+    ],
+)
+def test_every_column_but_the_code_is_under_the_rows_hash(version, desk, desk_officer, change):
+    dossier = act(receive(desk, version), "forward", desk_officer)
+    assert audit_verify() == []
+    row = Dossier.objects.get(pk=dossier.pk)
+    if next(iter(change)) == "receiving_agency_id":
+        change = {"receiving_agency_id": row.deciding_agency.parent_id or row.deciding_agency_id}
+    if next(iter(change)) == "applicant_user_id":
+        change = {"applicant_user_id": desk_officer.pk}
+    if all(getattr(row, k) == v for k, v in change.items()):
+        pytest.skip("the factory's dossier already has this value")
+    Dossier.objects.filter(pk=dossier.pk).update(**change)
+    assert audit_verify() == [dossier.code]
+
+
+def test_a_rewritten_code_is_caught_by_a_checkpoint(version, desk):
+    from motcua.dossiers.trace import checkpoint_take, checkpoint_verify
+
+    dossier = receive(desk, version)
+    document = checkpoint_take()
+    forged = dossier.code[:-4] + "9999"
+    Dossier.objects.filter(pk=dossier.pk).update(code=forged)
+    assert checkpoint_verify(document) == [forged]
+
+
+def test_a_checkpoint_taken_before_the_hash_covered_more_fields_still_holds(
+    version, desk, desk_officer
+):
+    """Migration 0011 re-hashed every row over more fields: a checkpoint exported before
+    it is checked against the fields it covered then, and still catches a rewrite."""
+    from motcua.dossiers.trace import _heads_digest, _sign, checkpoint_verify, state_hash
+
+    dossier = act(receive(desk, version), "forward", desk_officer)
+    kept = receive(desk, version)
+    heads = []
+    for d in (dossier, kept):
+        row = Dossier.objects.get(pk=d.pk)
+        last = row.events.order_by("-seq").first()
+        heads.append([str(row.uid), last.seq, last.hash, state_hash(row, last.hash, format=1)])
+    digest = _heads_digest(heads)
+    old = {"taken_at": "2026-11-01T09:00:00+07:00", "dossiers": 2, "digest": digest,
+           "previous": "", "heads": heads}  # fmt: skip
+    old["signature"] = _sign(old["taken_at"], 2, digest, "")
+    assert checkpoint_verify(old) == []
+    Dossier.objects.filter(pk=kept.pk).update(applicant_name="Tên khác")
+    assert checkpoint_verify(old) == [kept.code]
+
+
+def test_the_migration_rehashes_rows_that_held_and_leaves_broken_ones_broken(
+    version, desk, desk_officer
+):
+    import importlib
+
+    from django.apps import apps
+
+    from motcua.dossiers.trace import state_hash
+
+    migration = importlib.import_module(
+        "motcua.dossiers.migrations.0011_state_hash_covers_every_field"
+    )
+    good = act(receive(desk, version), "forward", desk_officer)
+    bad = receive(desk, version)
+    for d in (good, bad):  # as format 1 left them
+        row = Dossier.objects.get(pk=d.pk)
+        last = row.events.order_by("-seq").first().hash
+        Dossier.objects.filter(pk=d.pk).update(state_hash=state_hash(row, last, format=1))
+    Dossier.objects.filter(pk=bad.pk).update(applicant_phone="0900000000")  # tampered before
+    migration.rehash(apps, None)
+    assert audit_verify() == [bad.code]

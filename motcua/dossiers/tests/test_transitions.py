@@ -167,7 +167,8 @@ def test_what_can_follow_processing():
         Status.WITHDRAWN,
     }
     assert actions_from(Status.RETURNED) == []  # nothing after the result is returned
-    assert {a for a in actions_from(Status.RESULT_READY)} == {Action.RETURN_RESULT}
+    # the result is returned, or a fee paid on collecting it is recorded (the status stays)
+    assert {a for a in actions_from(Status.RESULT_READY)} == {Action.RETURN_RESULT, Action.FEE_PAID}
 
 
 def test_every_action_has_its_words():

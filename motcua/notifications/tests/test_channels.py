@@ -118,6 +118,39 @@ def test_an_unanswering_gateway_is_a_failure_to_retry(db):
         HttpGatewayChannel(url="http://127.0.0.1:9/send", timeout=2).send(message)
 
 
+def test_a_redirecting_gateway_is_not_followed_and_the_message_is_not_sent(db, gateway):
+    """A gateway moved to https answers 301: following it would re-send the credentials as a
+    GET without the message, and count the message as sent."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen = []
+
+    class Moved(BaseHTTPRequestHandler):
+        def do_POST(self):
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(301)
+            self.send_header("Location", gateway.url)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    moved = ThreadingHTTPServer(("127.0.0.1", 0), Moved)
+    threading.Thread(target=moved.serve_forever, daemon=True).start()
+    try:
+        channel = HttpGatewayChannel(
+            url=f"http://127.0.0.1:{moved.server_address[1]}/send",
+            user="apiuser", password="s3cret", timeout=5,
+        )  # fmt: skip
+        with pytest.raises(ConnectionError, match="chuyển hướng \\(301\\)"):
+            channel.send(sms())
+    finally:
+        moved.shutdown()
+    assert len(seen) == 1 and not gateway.delivered  # nothing went on to the redirect target
+
+
 def test_email_goes_through_djangos_backend_with_a_message_id_from_its_key(db, settings):
     settings.PUBLIC_BASE_URL = "https://motcua.example.vn"
     required, optional = (

@@ -123,8 +123,9 @@ def test_a_stored_template_that_no_longer_parses_falls_back_to_the_default(db, c
 def test_the_loader_writes_every_default_once_and_keeps_edits(db):
     call_command("load_message_templates", stdout=None)
     count = MessageTemplate.objects.count()
-    # six dossier kinds × SMS and e-mail, the officers' digest, the citizens' one-time code × 2
-    assert count == 15
+    # Seven dossier kinds × SMS and e-mail, the officers' digest, feedback's two kinds
+    # (received, answered) × SMS and e-mail, and the citizens' one-time code × SMS and e-mail.
+    assert count == 21
     for row in MessageTemplate.objects.all():
         row.full_clean()  # every default passes the checks an administrator's edit must
     MessageTemplate.objects.filter(kind="received", medium="sms").update(body="Sua {code}")

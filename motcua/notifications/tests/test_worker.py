@@ -2,6 +2,7 @@
 holding a write transaction while the gateway answers; killed mid-batch and restarted, it
 delivers every message, and the gateway (which honours the key) none twice."""
 
+import io
 import json
 import os
 import signal
@@ -148,3 +149,45 @@ def test_a_message_claimed_by_a_dead_worker_is_taken_again_after_its_lease(setti
     Notification.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
     again = notification_claim()
     assert again.pk == claimed.pk and again.key == claimed.key and again.attempts == 2
+
+
+def test_the_looping_worker_outlives_a_database_error(monkeypatch, db):
+    """A restart of PostgreSQL or a locked SQLite file costs a retry, not the worker."""
+    from django.core.management import call_command
+    from django.db import OperationalError
+
+    from motcua.notifications.management.commands import send_notifications as command
+
+    calls = []
+
+    def deliver(channel):
+        calls.append(len(calls))
+        if len(calls) == 1:
+            raise OperationalError("terminating connection due to administrator command")
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # stop the loop here
+        return 1, 0
+
+    waits = []
+    monkeypatch.setattr(command, "notifications_deliver", deliver)
+    monkeypatch.setattr(command.time, "sleep", waits.append)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        call_command("send_notifications", "--loop", "--interval", "0.5", stdout=out, stderr=err)
+    assert calls == [0, 1, 2]  # it went on after the error and delivered
+    assert waits == [0.5]  # one wait, after the error
+    assert "thử lại" in err.getvalue() and "Đã gửi 1" in out.getvalue()
+
+
+def test_run_once_a_database_error_is_an_error(monkeypatch, db):
+    from django.core.management import call_command
+    from django.db import OperationalError
+
+    from motcua.notifications.management.commands import send_notifications as command
+
+    def deliver(channel):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(command, "notifications_deliver", deliver)
+    with pytest.raises(OperationalError):
+        call_command("send_notifications", stdout=io.StringIO())

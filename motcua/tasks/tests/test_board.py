@@ -153,3 +153,13 @@ def test_the_officers_boxes(people, tu_phap, dia_chinh, clock):
     titles = [t.title for t in selectors.task_list_for_officer(
         actor=son, box="open", now=now, limit=10)]  # fmt: skip
     assert titles == ["Quá", "Trong hạn"]  # in due order
+
+
+def test_a_date_no_calendar_holds_is_refused_with_a_message(client, people, tu_phap):
+    client.force_login(people["linh"])
+    url = reverse("tasks:board", args=[tu_phap.agency.code, "linh"])
+    for query in ["end=9999-12-31", "start=0001-01-01"]:
+        page = client.get(f"{url}?{query}")
+        assert page.status_code == 200, query
+        html = page.content.decode()
+        assert "Ngày không được sau 31/12/2099" in html or "Ngày phải từ 01/01/2000" in html

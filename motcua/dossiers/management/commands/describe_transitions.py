@@ -12,6 +12,7 @@ WHO = {
     Relation.UNIT_HEAD: "head of the unit holding the step",
     Relation.CLAIMANT: "a specialist of that unit, for themselves, while nobody holds it",
     Relation.LEADER: "leader of the deciding agency",
+    Relation.SYSTEM: "the system only",
 }
 
 
@@ -37,6 +38,12 @@ class Command(BaseCommand):
                 "result); `request_supplement` needs the numbered list of what is missing,",
                 "and a reason from the second time on; `propose_extension` / `extend` keep to",
                 "SPEC §6 (`deadlines.extension_errors`).",
+                "",
+                "`fee_paid` is written only by the system, with the payment it records",
+                "(`payments.services`: a gateway's verified callback, or the desk's record",
+                "of a fee paid in cash): never a button nor a staff API action. It changes",
+                "neither status nor step; a dossier waiting for payment takes",
+                "`payment_received` instead.",
                 "",
                 "| action | from | to | who may | also needs | note required |",
                 "|---|---|---|---|---|---|",

@@ -1,0 +1,472 @@
+"""The leaders' indicators (SPEC §9) for an agency **subtree** (an agency and every agency
+below it) and a period, by agency, field, procedure, unit and officer.
+
+Every count is one of ``dossiers.indicators``' definitions (the same ``Q`` per count, so the
+public page, the dashboard, the API and the drill-down lists cannot disagree): a dossier
+belongs to the agency that decides it; the period ``[start, end)`` is judged as of
+``min(end, now)``; finished early / on time / late by the minute against ``due_at``; open
+ones judged at the period's end, a waiting one's clock stopped; sent back to the applicant
+more than once counts as late. Besides those:
+
+- **received online / at the desk / by post**: received in the period, by channel (SPEC §4);
+- **average processing time**: finished in the period, from receipt to result, in calendar
+  days (*our choice*: what the applicant lived through, waits included);
+- **electronic results**: finished with an electronic (signed PDF) result; **digitised**:
+  those whose documents were also scanned (at least one document file) — over finished;
+- **unit**: the unit of the deciding agency that handles the procedure's first processing
+  step (``process.unit_for``'s rule: the unit of the step's function, else the agency's
+  first) — *our choice*, so a dossier stays with one unit from receipt to result;
+- **field**: a procedure in two fields counts in both (the field filter does the same);
+- **officer**: the steps an officer passed on in the period (forward, result ready,
+  approval), on time when by the step's due time — the control slip's outcome (form 06).
+
+Two aggregate queries read the dossiers (grouped by deciding agency and procedure version,
+the rest is rolled up in Python): the activity index from the period's start, and the
+inbox index for older open dossiers — as ``dossier_figures`` does.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.dateparse import parse_datetime
+
+from motcua.agencies.models import Agency, Role, Unit
+from motcua.catalog.models import OnlineLevel, ProcedureVersion, ProcessStep
+from motcua.dossiers.indicators import (
+    _CATEGORIES,
+    DossierFigures,
+    Period,
+    _conditions,
+    rating_summary,
+)
+from motcua.dossiers.models import (
+    INBOX_CONDITION,
+    OPEN_STATUSES,
+    Attachment,
+    Channel,
+    Dossier,
+    DossierEvent,
+    ResultKind,
+)
+from motcua.dossiers.transitions import Action
+from motcua.reports import sources
+from motcua.workcalendar.calendar import VN_TZ
+
+#: The counts a row of figures holds (besides the five of ``DossierFigures``' outcomes).
+EXTRA = (
+    "received",
+    "received_online",
+    "received_post",
+    "finished_electronic",
+    "finished_digitised",
+)
+COUNTS = (*EXTRA, *_CATEGORIES)
+#: The events that end an officer's step.
+STEP_ENDS = (Action.FORWARD, Action.RESULT_READY, Action.APPROVE)
+
+
+def period_of_days(first: date, last: date) -> Period:
+    """The days ``first`` … ``last`` inclusive, Vietnam time."""
+    start = datetime.combine(first, time(0), tzinfo=VN_TZ)
+    return Period(start, datetime.combine(last + timedelta(days=1), time(0), tzinfo=VN_TZ))
+
+
+def months_of(period: Period) -> list[Period]:
+    """The calendar months the period touches, each cut to the period."""
+    found = []
+    start = period.start.astimezone(VN_TZ)
+    cursor = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    while cursor < period.end:
+        following = (
+            cursor.replace(year=cursor.year + 1, month=1)
+            if cursor.month == 12
+            else cursor.replace(month=cursor.month + 1)
+        )
+        found.append(Period(max(cursor, period.start), min(following, period.end)))
+        cursor = following
+    return found
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """Per cent, one decimal; None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Tally:
+    """The counts of some dossiers over one period (names in ``COUNTS``), and the summed
+    processing time of the finished ones."""
+
+    received: int = 0
+    received_online: int = 0
+    received_post: int = 0
+    finished_electronic: int = 0
+    finished_digitised: int = 0
+    finished_early: int = 0
+    finished_on_time: int = 0
+    finished_late: int = 0
+    open_on_time: int = 0
+    open_overdue: int = 0
+    processing: timedelta = field(default_factory=timedelta)
+
+    def add(self, other: Tally) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @property
+    def outcomes(self) -> DossierFigures:
+        return DossierFigures(
+            received=self.received, **{name: getattr(self, name) for name in _CATEGORIES}
+        )
+
+    @property
+    def received_desk(self) -> int:
+        return self.received - self.received_online - self.received_post
+
+    @property
+    def finished(self) -> int:
+        return self.finished_early + self.finished_on_time + self.finished_late
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return self.outcomes.on_time_rate
+
+    @property
+    def late_rate(self) -> Decimal | None:
+        figures = self.outcomes
+        return percent(figures.late, figures.counted)
+
+    @property
+    def online_share(self) -> Decimal | None:
+        return percent(self.received_online, self.received)
+
+    @property
+    def electronic_share(self) -> Decimal | None:
+        return percent(self.finished_electronic, self.finished)
+
+    @property
+    def digitised_share(self) -> Decimal | None:
+        return percent(self.finished_digitised, self.finished)
+
+    @property
+    def average_days(self) -> Decimal | None:
+        """Average from receipt to result, calendar days, one decimal."""
+        if not self.finished:
+            return None
+        days = Decimal(self.processing.total_seconds()) / 86400 / self.finished
+        return days.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which dossiers: those decided by ``agency_ids``, optionally of one field or one
+    procedure."""
+
+    agency_ids: frozenset[int]
+    field_id: int | None = None
+    procedure_id: int | None = None
+
+    def dossiers(self):
+        qs = Dossier.objects.filter(deciding_agency_id__in=self.agency_ids)
+        if self.procedure_id is not None:
+            qs = qs.filter(procedure_version__procedure_id=self.procedure_id)
+        if self.field_id is not None:
+            qs = qs.filter(procedure_version__fields=self.field_id)
+        return qs
+
+    def versions(self):
+        qs = ProcedureVersion.objects.all()
+        if self.procedure_id is not None:
+            qs = qs.filter(procedure_id=self.procedure_id)
+        if self.field_id is not None:
+            qs = qs.filter(fields=self.field_id)
+        return qs
+
+
+def _day_annotations(qs):
+    return qs.annotate(
+        finished_day=TruncDate("finished_at", tzinfo=VN_TZ),
+        due_day=TruncDate("due_at", tzinfo=VN_TZ),
+    )
+
+
+def count_conditions(period: Period, now: datetime) -> dict[str, Q]:
+    """For each count of ``COUNTS``, the condition a dossier row meets (annotated with
+    ``finished_day`` and ``due_day``): ``dossiers.indicators``' own and the extra ones."""
+    conditions = _conditions(period, now)
+    received = conditions["received"]
+    finished = (
+        conditions["finished_early"] | conditions["finished_on_time"] | conditions["finished_late"]
+    )
+    electronic = finished & Q(result_kind=ResultKind.ELECTRONIC)
+    scanned = Exists(
+        Attachment.objects.filter(dossier=OuterRef("pk"), kind=Attachment.Kind.DOCUMENT)
+    )
+    return {
+        **conditions,
+        "received_online": received & Q(channel=Channel.ONLINE),
+        "received_post": received & Q(channel=Channel.POST),
+        "finished_electronic": electronic,
+        "finished_digitised": electronic & Q(scanned),
+    }
+
+
+def _finished(period: Period, now: datetime) -> Q:
+    c = _conditions(period, now)
+    return c["finished_early"] | c["finished_on_time"] | c["finished_late"]
+
+
+def _aggregates(period: Period, now: datetime, *, carried: bool) -> dict:
+    conditions = count_conditions(period, now)
+    names = [n for n in COUNTS if n.startswith("open_")] if carried else COUNTS
+    out = {name: Count("pk", filter=conditions[name]) for name in names}
+    if not carried:
+        out["processing"] = Sum(
+            ExpressionWrapper(F("finished_at") - F("received_at"), output_field=DurationField()),
+            filter=_finished(period, now),
+        )
+    return out
+
+
+def _rows(scope: Scope, period: Period, now: datetime, group: tuple[str, ...]):
+    """The counts per ``group`` (column names) in two aggregate queries: dossiers active
+    since the start (the activity index), and older ones still open (the inbox index)."""
+    recent = (
+        _day_annotations(scope.dossiers())
+        .annotate(activity=Coalesce("finished_at", "received_at"))
+        .filter(activity__gte=period.start)
+    )
+    older = _day_annotations(
+        scope.dossiers().filter(
+            INBOX_CONDITION,
+            status__in=OPEN_STATUSES,
+            finished_at__isnull=True,
+            received_at__lt=period.start,
+        )
+    )
+    for carried, qs in ((False, recent), (True, older)):
+        qs = qs.values(*group) if group else qs
+        if group:
+            yield from qs.annotate(**_aggregates(period, now, carried=carried)).order_by()
+        else:
+            yield qs.aggregate(**_aggregates(period, now, carried=carried))
+
+
+def _tally(row: dict) -> Tally:
+    return Tally(
+        **{name: row.get(name) or 0 for name in COUNTS},
+        processing=row.get("processing") or timedelta(),
+    )
+
+
+def total(scope: Scope, period: Period, now: datetime) -> Tally:
+    """The counts of the whole scope over the period (two queries)."""
+    found = Tally()
+    for row in _rows(scope, period, now, ()):
+        found.add(_tally(row))
+    return found
+
+
+@dataclass
+class Row:
+    """One line of a breakdown: a name, a link key and its counts."""
+
+    key: str
+    name: str
+    tally: Tally = field(default_factory=Tally)
+
+
+@dataclass
+class OfficerRow:
+    user_id: int
+    name: str
+    agency: str
+    steps: int = 0
+    on_time: int = 0
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return percent(self.on_time, self.steps)
+
+
+@dataclass
+class Breakdown:
+    """The scope's counts over one period, in total and by agency, field, procedure, unit."""
+
+    total: Tally
+    by_agency: list[Row]
+    by_field: list[Row]
+    by_procedure: list[Row]
+    by_unit: list[Row]
+
+
+def _version_facts(version_ids: Collection[int]):
+    """For each version: its procedure's code and name, its fields, and the function and
+    role of its first processing step (the unit rule of the module's docstring)."""
+    versions = ProcedureVersion.objects.filter(pk__in=version_ids).select_related("procedure")
+    facts = {v.pk: {"code": v.procedure.code, "name": v.name, "fields": []} for v in versions}
+    for version_id, field_id, field_name in ProcedureVersion.fields.through.objects.filter(
+        procedureversion_id__in=version_ids
+    ).values_list("procedureversion_id", "field_id", "field__name"):
+        facts[version_id]["fields"].append((field_id, field_name))
+    steps = (
+        ProcessStep.objects.filter(
+            version_id__in=version_ids, role__in=(Role.SPECIALIST, Role.UNIT_HEAD)
+        )
+        .order_by("version_id", "order")
+        .values_list("version_id", "unit_function")
+    )
+    for version_id, function in steps:
+        facts[version_id].setdefault("unit_function", function)
+    return facts
+
+
+def unit_of(function: str | None, units: list[Unit]) -> Unit | None:
+    """``process.unit_for`` over units already read: the unit of the step's function, else
+    the agency's first; None when the procedure has no processing step."""
+    if function is None:
+        return None
+    for unit in units:
+        if function and unit.function == function:
+            return unit
+    return units[0] if units else None
+
+
+def breakdown(scope: Scope, period: Period, now: datetime) -> Breakdown:
+    """Counts in total and by agency, field, procedure and unit (two aggregate queries, and
+    one each for the versions, fields, steps, agencies and units they name)."""
+    rows = list(_rows(scope, period, now, ("deciding_agency_id", "procedure_version_id")))
+    versions = _version_facts({r["procedure_version_id"] for r in rows})
+    agency_ids = {r["deciding_agency_id"] for r in rows}
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=agency_ids)}
+    units_of: dict[int, list[Unit]] = defaultdict(list)
+    for unit in Unit.objects.filter(agency_id__in=agency_ids).order_by("pk"):
+        units_of[unit.agency_id].append(unit)
+    result = Breakdown(Tally(), [], [], [], [])
+    by: dict[str, dict] = {"agency": {}, "field": {}, "procedure": {}, "unit": {}}
+
+    def bump(kind: str, key, name: str, tally: Tally) -> None:
+        by[kind].setdefault(key, Row(str(key), name)).tally.add(tally)
+
+    for row in rows:
+        tally = _tally(row)
+        result.total.add(tally)
+        agency = agencies[row["deciding_agency_id"]]
+        facts = versions[row["procedure_version_id"]]
+        bump("agency", agency.code, agency.name, tally)
+        bump("procedure", facts["code"], facts["name"], tally)
+        for field_id, field_name in facts["fields"]:
+            bump("field", field_id, field_name, tally)
+        unit = unit_of(facts.get("unit_function"), units_of[agency.pk])
+        if unit is not None:
+            bump("unit", unit.pk, f"{unit.name} – {agency.name}", tally)
+    result.by_agency = sorted(by["agency"].values(), key=lambda r: r.name)
+    result.by_field = sorted(by["field"].values(), key=lambda r: r.name)
+    result.by_procedure = sorted(by["procedure"].values(), key=lambda r: r.key)
+    result.by_unit = sorted(by["unit"].values(), key=lambda r: r.name)
+    return result
+
+
+def officers(scope: Scope, period: Period, now: datetime) -> list[OfficerRow]:
+    """Officers ranked by the share of their steps passed on by the step's due time (best
+    first, then by number of steps); one query."""
+    as_of = period.as_of(now)
+    events = DossierEvent.objects.filter(
+        dossier__in=scope.dossiers(),
+        action__in=[a.value for a in STEP_ENDS],
+        actor__isnull=False,
+        at__gte=period.start,
+        at__lt=as_of,
+    ).values_list("actor_id", "actor_name", "at", "data", "dossier__deciding_agency__name")
+    found: dict[int, OfficerRow] = {}
+    for actor_id, actor_name, at, data, agency in events:
+        row = found.setdefault(actor_id, OfficerRow(actor_id, actor_name, agency))
+        row.steps += 1
+        due = (data or {}).get("step_due_at")
+        if due is None or at <= parse_datetime(due):
+            row.on_time += 1
+    return sorted(found.values(), key=lambda r: (-(r.on_time_rate or 0), -r.steps, r.name))
+
+
+def trend(scope: Scope, period: Period, now: datetime) -> list[tuple[Period, Tally]]:
+    """The scope's totals month by month (two queries a month; at most 36 months)."""
+    return [(month, total(scope, month, now)) for month in months_of(period)[-36:]]
+
+
+# --- figures beyond the dossiers --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcedureOffer:
+    """The procedures the scope's agencies handle, and how many of them online."""
+
+    procedures: int
+    online: int
+
+    @property
+    def share(self) -> Decimal | None:
+        return percent(self.online, self.procedures)
+
+
+def procedure_offer(scope: Scope) -> ProcedureOffer:
+    """The procedures in force that the scope's active agencies with a desk handle
+    (``catalog.selectors.agencies_handling``' rule), and those offered online (một phần or
+    toàn trình)."""
+    levels = (
+        Agency.objects.filter(pk__in=scope.agency_ids, is_active=True, desks__isnull=False)
+        .values_list("level_id", flat=True)
+        .distinct()
+    )
+    versions = scope.versions().filter(
+        status=ProcedureVersion.Status.PUBLISHED, agency_levels__in=list(levels)
+    )
+    counts = versions.aggregate(
+        procedures=Count("procedure", distinct=True),
+        online=Count(
+            "procedure",
+            distinct=True,
+            filter=Q(online_level__in=(OnlineLevel.PARTIAL, OnlineLevel.FULL)),
+        ),
+    )
+    return ProcedureOffer(counts["procedures"], counts["online"])
+
+
+@dataclass(frozen=True)
+class Others:
+    """The figures read through ``sources`` (None: no data yet)."""
+
+    satisfaction: Decimal | None
+    ratings: object
+    online_payment_share: Decimal | None
+    feedback_on_time_rate: Decimal | None
+    reuse_share: Decimal | None
+
+
+def others(scope: Scope, period: Period, now: datetime, tally: Tally) -> Others:
+    ids = scope.agency_ids
+    ratings = sources.rating_counts(agency_ids=ids, period=period, now=now)
+    unhappy = sources.dissatisfied_dossiers(agency_ids=ids, period=period, now=now)
+    payments = sources.online_payments(agency_ids=ids, period=period, now=now)
+    feedback = sources.feedback_handled(agency_ids=ids, period=period, now=now)
+    reused = sources.reused_documents(agency_ids=ids, period=period, now=now)
+    counted = tally.outcomes.counted
+    score = None
+    if unhappy is not None and counted:
+        # SPEC §9: 100 % − (late rate + share with a complaint or a "not satisfied" rating).
+        score = max(Decimal(0), Decimal(100) - tally.late_rate - percent(unhappy, counted))
+    return Others(
+        satisfaction=score,
+        ratings=rating_summary(ratings) if ratings is not None else None,
+        online_payment_share=percent(*payments) if payments else None,
+        feedback_on_time_rate=percent(*feedback) if feedback else None,
+        reuse_share=percent(*reused) if reused else None,
+    )
