@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -357,8 +357,12 @@ def dossier_detail(request, ref):
     dossier = selectors.citizen_dossier_get(actor=request_actor(request), ref=ref)
     if dossier is None:
         raise Http404
-    status = dossier_public_status(token=lookup_token(dossier))
-    return render(request, "citizens/dossier_detail.html", {"dossier": dossier, "status": status})
+    token = lookup_token(dossier)
+    status = dossier_public_status(token=token)
+    # The look-up page (its fee to pay, its rating) by the receipt's own signed link.
+    follow_url = reverse("portal:lookup") + "?" + urlencode({"t": token})
+    context = {"dossier": dossier, "status": status, "follow_url": follow_url}
+    return render(request, "citizens/dossier_detail.html", context)
 
 
 def home(request):

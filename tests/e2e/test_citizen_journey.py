@@ -71,6 +71,9 @@ def test_a_citizen_signs_up_on_a_phone_and_finds_only_their_dossiers(
     expect(page.locator(".facts")).to_contain_text("Lê Thị Hoa")
     expect(page.locator(".facts")).to_contain_text("Mới đăng ký")
     shot(page, "citizen-07-my-dossier")
+    page.get_by_role("link", name="Theo dõi chi tiết, nộp phí, đánh giá").click()
+    expect(page.locator("main")).to_contain_text("Đăng ký khai sinh")
+    shot(page, "citizen-07b-follow-from-my-dossier")
 
     response = page.goto(f"{base}/cong-dan/ho-so/{theirs.uid.hex}/")
     assert response.status == 404

@@ -51,6 +51,8 @@ def test_my_dossier_opens_before_and_after_it_has_a_code(client, citizen, dossie
     dossier.refresh_from_db()
     page = client.get(reverse("citizens:dossier", args=[dossier.code]))
     assert page.status_code == 200 and dossier.code in page.text and "Hẹn trả" in page.text
+    follow = client.get(page.context["follow_url"])  # the look-up, by the signed link
+    assert follow.status_code == 200 and dossier.code in follow.text
 
 
 def test_another_citizens_dossier_is_a_404(client, citizen, dossiers, desk_officer):
