@@ -101,12 +101,28 @@ def unit_head(specialist, commune):
     return _staff("hung", commune, Role.UNIT_HEAD, unit=unit)
 
 
+def _citizen(username, full_name, phone, email):
+    from motcua.citizens.models import CitizenProfile
+
+    first, last = full_name.split()[-1], " ".join(full_name.split()[:-1])
+    user = get_user_model().objects.create_user(
+        username=username, password="pw-" + username, first_name=first, last_name=last
+    )
+    CitizenProfile.objects.create(user=user, full_name=full_name, phone=phone, email=email)
+    return user
+
+
 @pytest.fixture
 def citizen(db):
-    """A citizen's own account: no membership, not staff."""
-    return get_user_model().objects.create_user(
-        username="dan", password="pw-dan", first_name="Dân", last_name="Nguyễn"
-    )
+    """A citizen's own account (made on the citizens' side: a profile, no membership, not
+    staff); logs in there with 0912000001 or dan@example.vn and the password pw-dan."""
+    return _citizen("dan", "Nguyễn Dân", "0912000001", "dan@example.vn")
+
+
+@pytest.fixture
+def other_citizen(db):
+    """Another citizen: none of the first one's dossiers is theirs."""
+    return _citizen("em", "Trần Em", "0912000002", "em@example.vn")
 
 
 @pytest.fixture

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "motcua.feedback",
     "motcua.payments",
     "motcua.submissions",
+    "motcua.citizens",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "motcua.portal.context_processors.display_preferences",
                 "motcua.dossiers.context_processors.menu_counters",
+                "motcua.citizens.context_processors.citizen_menu",
             ],
         },
     },
@@ -166,6 +168,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Citizens log in by their verified phone or e-mail (motcua/citizens/backends.py); axes
+    # counts their failures too, under "citizen:<phone or e-mail>".
+    "motcua.citizens.backends.CitizenBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -174,11 +179,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# The citizens' log-in page (motcua/citizens/): where citizens' own pages (submitting online,
+# completing a dossier, paying, "my dossiers") send a visitor who is not logged in. A URL
+# name, as LOGIN_URL.
+CITIZEN_LOGIN_URL = "citizens:login"
 LOGIN_REDIRECT_URL = "agencies:staff_home"
 LOGOUT_REDIRECT_URL = "portal:home"
-#: Where a citizen logs in before submitting online or completing a dossier (the pages of
-#: motcua/portal/citizen.py). The staff log-in page until the citizens' own exists.
-CITIZEN_LOGIN_URL = "login"
 #: How long the signed link to an electronic result, sent when it is returned online, works
 #: (motcua/dossiers/results.py); after it, the applicant downloads it from their account.
 RESULT_LINK_DAYS = env_int("RESULT_LINK_DAYS", 30)
@@ -347,6 +353,36 @@ FILE_UPLOAD_HANDLERS = ["motcua.dossiers.files.IncomingFileUploadHandler"]
 # ATTACHMENT_MAX_MB in base64 (4/3 of it) plus 1 MiB of other fields; larger gets 413.
 API_BODY_MAX_BYTES = 4 * -(-ATTACHMENT_MAX_MB * 1024 * 1024 // 3) + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_BODY_MAX_BYTES
+
+# Citizens' accounts (motcua/citizens/): one-time codes and their limits.
+CITIZEN_CODE_MINUTES = env_int("CITIZEN_CODE_MINUTES", 5)  # a code expires after this
+CITIZEN_CODE_TRIES = env_int("CITIZEN_CODE_TRIES", 5)  # wrong tries, then a new code is needed
+CITIZEN_CODES_PER_HOUR = env_int("CITIZEN_CODES_PER_HOUR", 5)  # per phone or e-mail
+CITIZEN_CODES_PER_ADDRESS_PER_HOUR = env_int("CITIZEN_CODES_PER_ADDRESS_PER_HOUR", 20)
+CITIZEN_LOGINS_PER_ADDRESS_PER_MINUTE = env_int("CITIZEN_LOGINS_PER_ADDRESS_PER_MINUTE", 10)
+# Log-in through an OpenID Connect provider (VNeID, the national portal's SSO): off unless
+# both the discovery URL (or the issuer) and the client id are set. Claim names as the
+# provider spells them.
+OIDC_ISSUER = env_str("OIDC_ISSUER")
+OIDC_DISCOVERY_URL = env_str(
+    "OIDC_DISCOVERY_URL",
+    f"{OIDC_ISSUER.rstrip('/')}/.well-known/openid-configuration" if OIDC_ISSUER else "",
+)
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_SCOPES = env_str("OIDC_SCOPES", "openid profile email phone")
+OIDC_TOKEN_AUTH_METHOD = env_str("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic")
+OIDC_PKCE = env_bool("OIDC_PKCE", True)
+OIDC_USERINFO = env_bool("OIDC_USERINFO", True)  # also read the userinfo endpoint's claims
+OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 10)
+# The callback's full address as registered at the provider (default: built from the request).
+OIDC_REDIRECT_URI = env_str("OIDC_REDIRECT_URI")
+OIDC_LABEL = env_str("OIDC_LABEL", "VNeID")  # the button: "Đăng nhập bằng VNeID"
+OIDC_CLAIM_NAME = env_str("OIDC_CLAIM_NAME", "name")
+OIDC_CLAIM_ID_NUMBER = env_str("OIDC_CLAIM_ID_NUMBER", "id_number")
+OIDC_CLAIM_PHONE = env_str("OIDC_CLAIM_PHONE", "phone_number")
+OIDC_CLAIM_EMAIL = env_str("OIDC_CLAIM_EMAIL", "email")
+OIDC_CLAIM_ADDRESS = env_str("OIDC_CLAIM_ADDRESS", "address")
 
 LOGGING = {
     "version": 1,

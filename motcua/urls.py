@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from motcua.agencies.admin_site import restrict_admin_to_administrators
 from motcua.api.api import api
+from motcua.citizens.forms import StaffLoginForm
 
 restrict_admin_to_administrators(admin.site)
 admin.site.site_header = settings.SITE_NAME
@@ -29,12 +30,16 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", favicon),
-    # The log-in page names the system, not the host it runs on (LoginView's "site_name").
+    # Staff only: a citizen's account is refused here and logs in under /cong-dan/. The page
+    # names the system, not the host it runs on (LoginView's "site_name").
     path(
         "dang-nhap/",
-        auth_views.LoginView.as_view(extra_context={"site_name": settings.SITE_NAME}),
+        auth_views.LoginView.as_view(
+            authentication_form=StaffLoginForm, extra_context={"site_name": settings.SITE_NAME}
+        ),
         name="login",
     ),
+    path("cong-dan/", include("motcua.citizens.urls")),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("can-bo/ho-so/", include("motcua.dossiers.urls")),
     path("can-bo/tai-khoan/", include("motcua.api.urls")),

@@ -30,6 +30,7 @@ from motcua.agencies.services import (
     account_home_set,
     account_password_set,
     account_update,
+    citizen_account_check,
     membership_change,
     membership_check,
     membership_grant,
@@ -227,6 +228,15 @@ class StaffUserChangeForm(UserChangeForm):
         current = home.agency if home else None
         self.initial["home_agency"] = current.pk if current else None
         _limit_home_choices(self, self.actor, current)
+
+    def clean(self):
+        cleaned = super().clean()
+        staff = bool(cleaned.get("is_staff") or cleaned.get("is_superuser"))
+        try:
+            citizen_account_check(self.instance, staff=staff)
+        except ValidationError as error:
+            self.add_error(None, error.error_dict["user"])
+        return cleaned
 
 
 _acting_admin: ContextVar = ContextVar("acting_admin")

@@ -40,6 +40,7 @@ def membership_check(*, actor, user, agency: Agency | None, role: str) -> None:
     its present memberships are in their agencies). Forms call it to show the message; the
     services below call it again before writing."""
     _require_actor(actor)
+    citizen_account_check(user, staff=True)
     if actor.is_superuser:
         return
     if not _in_scope(actor, agency):
@@ -62,6 +63,25 @@ def membership_check(*, actor, user, agency: Agency | None, role: str) -> None:
                     "Quản trị viên không được tự giao cho mình vai trò xem hồ sơ (cán bộ một "
                     "cửa, chuyên viên, lãnh đạo phòng, lãnh đạo cơ quan). Hãy đề nghị quản trị "
                     "viên cấp trên phân công."
+                )
+            }
+        )
+
+
+def citizen_account_check(user, *, staff: bool) -> None:
+    """A citizen's account (made on the citizens' side) never becomes staff: no role, no
+    admin flag (``staff``: what is about to be given). The person gets a staff account of
+    their own."""
+    from motcua.citizens.models import CitizenProfile
+
+    if not staff or user.pk is None:
+        return
+    if CitizenProfile.objects.filter(user_id=user.pk).exists():
+        raise ValidationError(
+            {
+                "user": _(
+                    "Đây là tài khoản công dân: không thể giao vai trò hay quyền quản trị. Hãy "
+                    "tạo một tài khoản cán bộ riêng cho người này."
                 )
             }
         )
@@ -250,6 +270,7 @@ def account_update(*, actor, user):
     _refuse_admin_wide_flags(
         actor, user, was_superuser=stored.is_superuser, was_staff=stored.is_staff
     )
+    citizen_account_check(user, staff=user.is_staff or user.is_superuser)
     user.save()
     if user.is_active != stored.is_active:
         action = (

@@ -29,6 +29,8 @@ class MessageKind:
     #: Placeholders whose value may be cut short for an SMS to fit (free text, names).
     shorten: tuple[str, ...] = ()
     media: tuple[str, ...] = ("sms", "email")
+    #: Placeholders every template of the kind must keep (a one-time code's ``{code}``).
+    needs: tuple[str, ...] = ()
 
     def allowed_fields(self) -> dict[str, str]:
         if self.required:

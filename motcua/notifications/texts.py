@@ -170,6 +170,9 @@ def template_errors(*, kind: str, medium: str, subject: str, body: str) -> dict[
         return errors
     if medium == "email" and not subject.strip():
         errors["subject"] = _("Thư điện tử cần có tiêu đề.")
+    for name in spec.needs:
+        if name not in placeholders(parsed["body"]):
+            errors["body"] = _("Nội dung phải có {%(field)s}.") % {"field": name}
     if not spec.required and OPT_OUT_FIELD not in placeholders(parsed["body"]):
         errors["body"] = _(
             "Loại tin này người nhận được quyền từ chối: nội dung phải có {%(field)s}."
@@ -215,6 +218,8 @@ def render(
     subject, body = template_source(spec, medium)
     try:
         subject_parts, body_parts = parse(subject, allowed), parse(body, allowed)
+        if missing := set(spec.needs) - placeholders(body_parts):
+            raise TemplateError(f"thiếu {sorted(missing)}")
     except TemplateError as exc:
         log.warning("Mẫu tin %s/%s lỗi (%s): dùng mẫu mặc định", kind, medium, exc)
         subject, body = spec.default(medium)

@@ -16,10 +16,14 @@ from motcua.submissions.models import Draft
 
 
 def applicant_prefill(user) -> Applicant | None:
-    """The applicant's details known from ``user``'s profile, to start a new draft with;
-    None when there is no profile. (The citizens' accounts fill this in from their
-    profile; until then every draft starts empty.)"""
-    return None
+    """The applicant's details known from ``user``'s citizen profile, to start a new draft
+    with; None when there is no profile."""
+    from motcua.citizens.models import CitizenProfile
+    from motcua.citizens.selectors import applicant_for
+
+    if not CitizenProfile.objects.filter(user=user).exists():
+        return None
+    return applicant_for(user)
 
 
 def accepts_online(version: ProcedureVersion) -> bool:

@@ -66,6 +66,19 @@ def page(browser, request):
 
 
 @pytest.fixture
+def phone_page(browser, request):
+    """A page on a phone's screen (375 × 812, touch), as citizens use the portal."""
+    context = browser.new_context(
+        locale="vi-VN", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    yield page
+    if getattr(request.node, "journey_failed", True):
+        a11y.disable(context)
+    context.close()
+
+
+@pytest.fixture
 def shot():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 

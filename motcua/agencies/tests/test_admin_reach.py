@@ -27,6 +27,7 @@ from motcua.agencies.services import (
     membership_grant,
     membership_remove,
 )
+from motcua.citizens.models import CitizenProfile
 
 User = get_user_model()
 PASSWORD = "Mk-rat-dai-2026!"
@@ -494,7 +495,11 @@ def test_demo_commune_admin_manages_only_their_commune(db):
         "diachinh.khesanh", "lanhdao.khesanh", "quantri.khesanh",
     }  # fmt: skip
     assert AccountHome.objects.get(user__username="admin").agency.code == "000.00.00.H50"
-    assert not User.objects.filter(account_home__isnull=True).exists()
+    # every staff account has a home; the demo citizen's account belongs to no agency
+    homeless = User.objects.filter(account_home__isnull=True)
+    assert list(homeless.values_list("username", flat=True)) == [
+        CitizenProfile.objects.get().user.username
+    ]
     grants = AccountEvent.objects.filter(action=AccountEvent.Action.MEMBERSHIP_GRANTED)
     assert grants.count() == Membership.objects.count()
     call_command("load_demo", verbosity=0)  # again: nothing new to log

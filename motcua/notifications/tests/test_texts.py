@@ -124,8 +124,9 @@ def test_the_loader_writes_every_default_once_and_keeps_edits(db):
     call_command("load_message_templates", stdout=None)
     count = MessageTemplate.objects.count()
     # Nine dossier kinds × SMS and e-mail, the officers' digest, feedback's two kinds
-    # (received, answered) and three appointment kinds, each × SMS and e-mail.
-    assert count == 29
+    # (received, answered), three appointment kinds and the citizens' one-time code, each
+    # × SMS and e-mail.
+    assert count == 31
     for row in MessageTemplate.objects.all():
         row.full_clean()  # every default passes the checks an administrator's edit must
     MessageTemplate.objects.filter(kind="received", medium="sms").update(body="Sua {code}")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from motcua.citizens.demo import demo_citizen_load
 from motcua.demodata.province import DEMO_PASSWORD, load_demo
 
 
@@ -17,5 +18,6 @@ class Command(BaseCommand):
         )
         self.stdout.write("Xếp hàng tại xã Khe Sanh: máy lấy số, màn hình gọi số ở /lay-so/.")
         self.stdout.write(f"\nTài khoản trình diễn (mật khẩu chung: {DEMO_PASSWORD}):")
-        for username, full_name, role in result["logins"]:
+        logins = [*result["logins"], demo_citizen_load(password=DEMO_PASSWORD)]
+        for username, full_name, role in logins:
             self.stdout.write(f"  {username:<18} {full_name:<20} {role}")
