@@ -30,11 +30,13 @@ def phone(browser, request):
 
 @pytest.fixture
 def citizen(demo):
-    from django.contrib.auth import get_user_model
+    """The demo's citizen account (motcua/citizens/demo.py), with this journey's password."""
+    from motcua.citizens.models import CitizenProfile
 
-    return get_user_model().objects.create_user(
-        username="0912345678", password=PASSWORD, first_name="Dân", last_name="Nguyễn"
-    )
+    user = CitizenProfile.objects.get(phone="0912345678").user
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    return user
 
 
 def files(tmp_path):
@@ -59,10 +61,11 @@ def no_sideways_scroll(page):
 
 def citizen_logs_in(page, url):
     page.context.clear_cookies()
-    page.goto(url)  # the online form asks to log in first, then comes back
-    page.get_by_label("Tên đăng nhập").fill("0912345678")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto(url)  # the online form asks to log in first (the citizens' page), then comes back
+    form = page.locator("#form-password")
+    form.get_by_label("Số điện thoại hoặc thư điện tử").fill("0912345678")
+    form.get_by_label("Mật khẩu").fill(PASSWORD)
+    form.get_by_role("button", name="Đăng nhập").click()
 
 
 def test_a_citizen_submits_online_completes_it_and_downloads_the_result(
