@@ -13,6 +13,19 @@ EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 
 
+EARLIEST_MESSAGE = _("Ngày phải từ 01/01/2000 trở đi.")
+LATEST_MESSAGE = _("Ngày không được sau 31/12/2099.")
+
+
+def period_date_error(day: date | None) -> str | None:
+    """Why ``day`` cannot bound a period (None when it can, or when it is not given)."""
+    if day is not None and day < EARLIEST:
+        return str(EARLIEST_MESSAGE)
+    if day is not None and day > LATEST:
+        return str(LATEST_MESSAGE)
+    return None
+
+
 class PeriodDateField(forms.DateField):
     """A ``DateField`` between ``EARLIEST`` and ``LATEST``, as an ``<input type=date>``."""
 
@@ -21,6 +34,6 @@ class PeriodDateField(forms.DateField):
         kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
         super().__init__(**kwargs)
         self.validators += [
-            MinValueValidator(EARLIEST, _("Ngày phải từ 01/01/2000 trở đi.")),
-            MaxValueValidator(LATEST, _("Ngày không được sau 31/12/2099.")),
+            MinValueValidator(EARLIEST, EARLIEST_MESSAGE),
+            MaxValueValidator(LATEST, LATEST_MESSAGE),
         ]

@@ -49,15 +49,22 @@ HIDDEN_MARKUP = _(
 MARKUP = re.compile(rb"<(?:svg|html|script|iframe|body|object|embed|!doctype)[\s>/]", re.IGNORECASE)
 
 
-def _markup_after(file, start: int = 0) -> bool:
-    """Whether web markup appears in ``file`` from byte ``start`` on (read in parts)."""
+def _search_in_parts(file, pattern: re.Pattern, start: int = 0) -> re.Match | None:
+    """The first match of ``pattern`` in ``file`` from byte ``start`` on, read a MiB at a
+    time; each part is searched with the end of the one before, so a match across two parts
+    is found (patterns up to 32 bytes long)."""
     file.seek(start)
     tail = b""
     while chunk := file.read(MIB):
-        if MARKUP.search(tail + chunk):
-            return True
-        tail = chunk[-16:]
-    return False
+        if match := pattern.search(tail + chunk):
+            return match
+        tail = chunk[-32:]
+    return None
+
+
+def _markup_after(file, start: int = 0) -> bool:
+    """Whether web markup appears in ``file`` from byte ``start`` on."""
+    return _search_in_parts(file, MARKUP, start) is not None
 
 
 def _last_pdf_end(file) -> int:
@@ -158,14 +165,10 @@ def pdf_refusal(file) -> Refusal | None:
 
 
 def _pdf_active_bytes(file) -> str | None:
-    file.seek(0)
-    tail = b""
-    while chunk := file.read(MIB):
-        if match := PDF_ACTIVE_BYTES.search(tail + chunk):
-            name = "/" + match.group(1).decode()
-            return "/EmbeddedFile" if name.startswith("/EmbeddedFile") else name
-        tail = chunk[-32:]
-    return None
+    if (match := _search_in_parts(file, PDF_ACTIVE_BYTES)) is None:
+        return None
+    name = "/" + match.group(1).decode()
+    return "/EmbeddedFile" if name.startswith("/EmbeddedFile") else name
 
 
 def _pdf_active_objects(reader) -> str | None:

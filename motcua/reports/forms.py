@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Field, Procedure
+from motcua.periods import PeriodDateField
 from motcua.reports.periods import MAX_DAYS
 
 
@@ -10,12 +11,8 @@ class DashboardFilterForm(forms.Form):
     procedure. Names are the page's query parameters."""
 
     co_quan = forms.ChoiceField(label=_("Cơ quan (gồm cấp dưới)"), required=False)
-    tu = forms.DateField(
-        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    den = forms.DateField(
-        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    tu = PeriodDateField(label=_("Từ ngày"))
+    den = PeriodDateField(label=_("Đến ngày"))
     linh_vuc = forms.ModelChoiceField(
         label=_("Lĩnh vực"), queryset=Field.objects.all(), required=False, empty_label=_("Tất cả")
     )

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext as _
 
+from motcua.periods import period_date_error
 from motcua.reports.figures import period_of_days
 from motcua.workcalendar.calendar import VN_TZ
 
@@ -19,6 +20,13 @@ def default_days(now: datetime) -> tuple[date, date]:
 
 
 def period_errors(first: date | None, last: date | None, *, now: datetime) -> dict[str, str]:
+    errors = {
+        key: message
+        for key, day in (("from", first), ("to", last))
+        if (message := period_date_error(day)) is not None
+    }
+    if errors:
+        return errors
     first, last = _filled(first, last, now)
     if first > last:
         return {"from": _("Ngày đầu kỳ phải trước hoặc bằng ngày cuối kỳ.")}

@@ -81,3 +81,13 @@ def test_bad_period_is_422_naming_the_field(client, tree, district_leader):
     assert answer.status_code == 422 and "errors" in answer.json()
     answer = get(client, token, agency=code, **{"from": "2020-01-01"}, to="2026-01-01")
     assert answer.status_code == 422 and set(answer.json()["errors"]) == {"to"}
+
+
+@pytest.mark.django_db
+def test_a_day_no_calendar_holds_is_422_not_a_500(client, tree, district_leader):
+    token = user_token_create(user=district_leader)[1]
+    code = tree["district"].code
+    answer = get(client, token, agency=code, **{"from": "0001-01-01"}, to="0001-01-31")
+    assert answer.status_code == 422 and set(answer.json()["errors"]) == {"from", "to"}
+    answer = get(client, token, agency=code, **{"from": "2026-01-01"}, to="9999-12-31")
+    assert answer.status_code == 422 and "31/12/2099" in answer.json()["errors"]["to"]

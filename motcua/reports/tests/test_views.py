@@ -129,3 +129,13 @@ def test_report_workbook_and_csv_hold_the_databases_counts(client, tree, distric
     )
     assert [int(n) for n in rows[-1][1:]] == last[1:]
     assert client.get(reverse("reports:report"), params).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_day_no_calendar_holds_is_refused_with_a_message(client, tree, district_leader):
+    page = login(client, district_leader)
+    for query in [{"tu": "0001-01-01", "den": "0001-01-31"}, {"tu": "9999-12-01"}]:
+        text = page.get(reverse("reports:dashboard"), query).content.decode()
+        assert "Ngày phải từ 01/01/2000" in text or "Ngày không được sau 31/12/2099" in text
+        # the report has no filters of its own: it falls back to this month, never a 500
+        assert page.get(reverse("reports:report"), query).status_code == 200
