@@ -52,7 +52,12 @@ e2e: install $(E2E_NODE)
 	$(PY) scripts/ensure_apt.py chromium /usr/bin/chromium MOTCUA_REQUIRE_BROWSER
 	$(PY) -m pytest -m e2e tests/e2e
 
-test: lint unit postgres-tests e2e
+# The SQLite and PostgreSQL suites run side by side (each is one process; the machine has two
+# cores); each one's output is printed whole when it ends. Then the browser journeys.
+test: lint
+	@echo "Chạy song song: bộ kiểm thử trên SQLite và trên PostgreSQL (kết quả in ra khi xong)…"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target unit postgres-tests
+	@$(MAKE) --no-print-directory e2e
 	@echo "make test: tất cả đã qua."
 
 bench: install
