@@ -2,7 +2,7 @@
 public look-up's answer (``dossiers.selectors.dossier_public_status``, one statement) with
 what the applicant needs besides — where it stands in their words, the fee due, whether they
 may still rate it. At most one more small query: whether a returned dossier was rated (and,
-when the payments app is installed, its reading of the fee: ``payments.py``)."""
+its reading of the fee: ``payments.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Status
 from motcua.follow import links
-from motcua.follow.payments import payment_due
+from motcua.follow.payments import fee_shown
 from motcua.ratings.selectors import rating_given
 
 #: Where the dossier stands, in the applicant's words.
@@ -46,11 +46,11 @@ def headline(status: dict) -> str:
 
 def dossier_follow(status: dict) -> dict:
     """The look-up's answer for the page, the kiosk and the API: ``headline``, ``payment``
-    (a ``PaymentDue`` or None), ``may_rate`` / ``rated``, and ``form_token`` for the forms
+    (a ``FeeShown`` or None), ``may_rate`` / ``rated``, and ``form_token`` for the forms
     the page shows after verification (the rating)."""
     follow = dict(status)
     follow["headline"] = headline(status)
-    follow["payment"] = payment_due(status)
+    follow["payment"] = fee_shown(status)
     returned = status["status"] == Status.RETURNED
     follow["rated"] = returned and rating_given(dossier_id=status["_id"])
     follow["may_rate"] = returned and not follow["rated"]

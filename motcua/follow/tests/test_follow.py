@@ -3,8 +3,6 @@ QR link, the API and the kiosk tell in the applicant's words where the dossier i
 appointment, whether it is late or extended and why, what to complete, the fee due — and
 nothing personal, nothing internal."""
 
-import sys
-import types
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,11 +10,11 @@ from django.urls import reverse
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_public_status, lookup_token, lookup_url
-from motcua.dossiers.tests.factories import act, vn
+from motcua.dossiers.tests.factories import act, as_actor, vn
 from motcua.dossiers.transitions import INTERNAL_ACTIONS, SPECS, Action, public_label
 from motcua.follow import kiosk as keypad
-from motcua.follow import payments
 from motcua.follow.tests.fixtures import RIGHT
+from motcua.payments.services import payment_record_at_desk
 
 API = "/api/v1/public/dossiers/{}"
 #: What the test applicant gave at the desk (``factories.applicant``): never shown.
@@ -132,52 +130,28 @@ def test_what_to_complete_is_form_02s_list_while_it_waits(client, at_specialist,
 # --- the fee, read through the payments app --------------------------------------------------
 
 
-@pytest.fixture
-def payments_app(monkeypatch):
-    """A payments app installed, whose selector answers ``due`` (set by the test)."""
-    seen = []
-    module = types.ModuleType("motcua.payments.selectors")
-
-    def payment_due(dossier):
-        seen.append(dossier)
-        return module.due
-
-    module.payment_due = payment_due
-    module.due = None
-    monkeypatch.setitem(sys.modules, "motcua.payments.selectors", module)
-    installed = payments.apps.is_installed
-    monkeypatch.setattr(
-        payments.apps,
-        "is_installed",
-        lambda name: name == payments.PAYMENTS_APP or installed(name),
-    )
-    module.seen = seen
-    return module
-
-
-def test_without_the_payments_app_no_fee_is_shown(client, at_specialist, monkeypatch):
-    monkeypatch.setattr(payments.apps, "is_installed", lambda name: False)
+def test_no_fee_no_line(client, at_specialist):
+    Dossier.objects.filter(pk=at_specialist.pk).update(fee_amount=0)
     assert api(client, at_specialist).json()["fee"] is None
     assert "Phí, lệ phí" not in page(client, at_specialist).text
 
 
-def test_the_fee_due_is_what_the_payments_app_says(client, at_specialist, payments_app):
-    payments_app.due = {"amount": 8000, "state": "unpaid", "pay_url": "/thanh-toan/abc/"}
+def test_the_fee_due_is_shown_with_its_pay_link_and_goes_when_paid(
+    client, at_specialist, desk_officer
+):
+    assert at_specialist.fee_amount == 8000
     assert api(client, at_specialist).json()["fee"] == {
         "amount": 8000,
         "state": "unpaid",
         "label": "Chưa nộp",
     }
-    assert isinstance(payments_app.seen[0], Dossier) and payments_app.seen[0] == at_specialist
     text = page(client, at_specialist).text
-    assert "8.000" in text and "Chưa nộp" in text and 'href="/thanh-toan/abc/"' in text
+    assert "8.000" in text and "Chưa nộp" in text and "/thanh-toan/" in text
 
-
-def test_the_payments_apps_own_label_and_object_are_taken(client, at_specialist, payments_app):
-    payments_app.due = types.SimpleNamespace(amount=50000, state="paid", label="Đã nộp trực tuyến")
-    assert api(client, at_specialist).json()["fee"]["label"] == "Đã nộp trực tuyến"
-    payments_app.due = None
-    assert api(client, at_specialist).json()["fee"] is None
+    at_specialist.refresh_from_db()
+    payment_record_at_desk(dossier_id=at_specialist.pk, actor=as_actor(desk_officer))
+    assert api(client, at_specialist).json()["fee"]["label"] == "Đã nộp"
+    assert "/thanh-toan/" not in page(client, at_specialist).text
 
 
 # --- the QR link ---------------------------------------------------------------------------
