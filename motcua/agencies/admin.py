@@ -178,9 +178,7 @@ class MembershipAdmin(AgencyScopedAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         if getattr(obj, "_pending", None) is not None:  # told by _membership_save
-            return HttpResponseRedirect(
-                reverse("admin:agencies_membershiprequest_changelist")
-            )
+            return HttpResponseRedirect(reverse("admin:agencies_membershiprequest_changelist"))
         return super().response_add(request, obj, post_url_continue)
 
     def delete_model(self, request, obj):
@@ -360,6 +358,16 @@ class StaffUserAdmin(AgencyScopeMixin, UserAdmin):
             _acting_admin.reset(token)
 
 
+def _confirmed_message(n: int) -> str:
+    return ngettext("Đã xác nhận %(n)d phân công.", "Đã xác nhận %(n)d phân công.", n) % {"n": n}
+
+
+def _refused_message(n: int) -> str:
+    return ngettext(
+        "Đã không xác nhận %(n)d phân công.", "Đã không xác nhận %(n)d phân công.", n
+    ) % {"n": n}
+
+
 @admin.register(MembershipRequest)
 class MembershipRequestAdmin(AgencyScopedAdmin):
     """Roles that read dossiers given by agency administrators, waiting for confirmation (and
@@ -398,15 +406,11 @@ class MembershipRequestAdmin(AgencyScopedAdmin):
 
     @admin.action(description=_("Xác nhận các phân công đã chọn"), permissions=["decide"])
     def confirm(self, request, queryset):
-        self._decide(request, queryset, membership_request_confirm,
-                     lambda n: ngettext("Đã xác nhận %(n)d phân công.",
-                                        "Đã xác nhận %(n)d phân công.", n) % {"n": n})  # fmt: skip
+        self._decide(request, queryset, membership_request_confirm, _confirmed_message)
 
     @admin.action(description=_("Không xác nhận các phân công đã chọn"), permissions=["decide"])
     def refuse(self, request, queryset):
-        self._decide(request, queryset, membership_request_refuse,
-                     lambda n: ngettext("Đã không xác nhận %(n)d phân công.",
-                                        "Đã không xác nhận %(n)d phân công.", n) % {"n": n})  # fmt: skip
+        self._decide(request, queryset, membership_request_refuse, _refused_message)
 
 
 @admin.register(AccountEvent)

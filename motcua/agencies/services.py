@@ -307,8 +307,7 @@ def _pending_for_decision(actor, request_id: int) -> MembershipRequest:
         raise ValidationError(_("Anh/chị không xác nhận được đề nghị phân công này."))
     if request.status != MembershipRequest.Status.PENDING:
         raise ValidationError(
-            _("Đề nghị này đã được xử lý (%(status)s).")
-            % {"status": request.get_status_display()}
+            _("Đề nghị này đã được xử lý (%(status)s).") % {"status": request.get_status_display()}
         )
     return request
 

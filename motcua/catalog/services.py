@@ -322,8 +322,7 @@ def _csv_row_to_raw(row: dict) -> dict:
     """CSV cells hold lists one item per line, and an item's parts as ``a|b|c``; a cell the
     export guarded against formulas (``csv_safe``) reads back as it was."""
     raw = {
-        name: csv_unguard(value) if isinstance(value, str) else value
-        for name, value in row.items()
+        name: csv_unguard(value) if isinstance(value, str) else value for name, value in row.items()
     }
     row = raw
     raw["fields"] = _split(row.get("fields", ""), "\n")

@@ -81,6 +81,7 @@ def test_a_leader_of_the_agency_confirms_on_their_page_and_it_is_logged(
     client.force_login(leader)
     home = client.get(reverse("agencies:staff_home"))
     assert PAGE in home.text  # the way to the page, where leaders work
+    assert PAGE in client.get(reverse("reports:dashboard")).text
     page = client.get(PAGE)
     assert "Trần Mới" in page.text and "Chuyên viên thụ lý" in page.text
     response = client.post(PAGE, {"request": pending.pk, "decision": "confirm",
@@ -172,5 +173,6 @@ def test_the_same_pending_role_twice_or_a_role_already_held_is_refused(
         _pending(commune_admin, newcomer, commune)
     AccountHome.objects.create(user=desk_officer, agency=commune)
     with pytest.raises(ValidationError, match="đã có vai trò này"):
+        held = desk_officer.memberships.get()
         membership_grant(actor=commune_admin, user=desk_officer, agency=commune,
-                         role=Role.DESK_OFFICER, desk=desk_officer.memberships.get().desk)  # fmt: skip
+                         role=Role.DESK_OFFICER, desk=held.desk)  # fmt: skip

@@ -176,7 +176,7 @@ def revoke(*args) -> str:
 
 def test_the_command_revokes_a_token_at_once_by_prefix_or_whole_token(client, desk_officer):
     phone, phone_raw = user_token_create(user=desk_officer, name="Điện thoại")
-    script, script_raw = user_token_create(user=desk_officer, name="Tập lệnh")
+    _script, script_raw = user_token_create(user=desk_officer, name="Tập lệnh")
     assert inbox(client, phone_raw).status_code == 200  # this process keeps the token
     assert "Đã thu hồi" in revoke(f"{phone.prefix}…")
     assert inbox(client, phone_raw).status_code == 401  # the very next request
@@ -219,7 +219,7 @@ def test_an_agency_administrator_revokes_tokens_of_their_accounts_only_at_once(
 
 
 def test_a_superuser_revokes_any_token_in_the_admin(client, admin_user, other_agency_officer):
-    token, raw = user_token_create(user=other_agency_officer, name="Của Charlie")
+    token, _raw = user_token_create(user=other_agency_officer, name="Của Charlie")
     client.force_login(admin_user)
     client.post(TOKEN_ADMIN, {"action": "revoke", "_selected_action": [token.pk]})
     token.refresh_from_db()

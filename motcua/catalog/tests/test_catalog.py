@@ -154,7 +154,7 @@ def test_csv_export_imports_back_unchanged(levels):
     assert catalog_import(records=records).unchanged == 2
 
 
-FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", "+1", "-2", "'=already quoted"]
+FORMULAS = ['=HYPERLINK("http://x","y")', "@SUM(A1)", "+1", "-2", "'=already quoted"]
 
 
 def test_csv_export_neutralises_formulas_and_imports_back_unchanged(levels):

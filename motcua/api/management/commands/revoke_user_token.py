@@ -39,6 +39,4 @@ class Command(BaseCommand):
             )
         for token in active:
             user_token_revoke(token=token)
-            self.stdout.write(
-                f"Đã thu hồi mã {token} của {token.user.username}; có hiệu lực ngay."
-            )
+            self.stdout.write(f"Đã thu hồi mã {token} của {token.user.username}; có hiệu lực ngay.")
