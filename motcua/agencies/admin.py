@@ -1,13 +1,16 @@
 from contextvars import ContextVar
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from motcua.agencies.admin_scope import AgencyScopedAdmin, AgencyScopeMixin
 from motcua.agencies.models import (
@@ -17,6 +20,7 @@ from motcua.agencies.models import (
     AgencyLevel,
     Desk,
     Membership,
+    MembershipRequest,
     Role,
     Unit,
 )
@@ -34,7 +38,11 @@ from motcua.agencies.services import (
     membership_change,
     membership_check,
     membership_grant,
+    membership_pending_message,
     membership_remove,
+    membership_request_confirm,
+    membership_request_may_decide,
+    membership_request_refuse,
 )
 from motcua.workcalendar.models import OfficeHoursSeason
 from motcua.workcalendar.selectors import calendar_cache_clear
@@ -104,8 +112,11 @@ class MembershipForm(forms.ModelForm):
         user = cleaned.get("user") or getattr(self.instance, "user", None)
         agency, role = cleaned.get("agency"), cleaned.get("role")
         if user is not None and agency is not None and role:
+            current = self.instance if self.instance.pk is not None else None
             try:
-                membership_check(actor=self.actor, user=user, agency=agency, role=role)
+                membership_check(
+                    actor=self.actor, user=user, agency=agency, role=role, current=current
+                )
             except ValidationError as error:
                 for field, errors in getattr(error, "error_dict", {None: error}).items():
                     self.add_error(field if field in self.fields else None, errors)
@@ -115,15 +126,22 @@ class MembershipForm(forms.ModelForm):
 _MEMBERSHIP_VALUES = ("agency", "role", "unit", "desk", "title", "phone")
 
 
-def _membership_save(actor, membership: Membership, *, change: bool) -> None:
-    """Write ``membership`` as the admin form left it, through the services (rule and log)."""
+def _membership_save(request, membership: Membership, *, change: bool) -> None:
+    """Write ``membership`` as the admin form left it, through the services (rule and log).
+    A role that waits for a leader's confirmation is not saved as a membership: the
+    administrator is told so (``membership._pending`` holds the request)."""
+    actor = request.user
     values = {name: getattr(membership, name) for name in _MEMBERSHIP_VALUES}
     if change:
         membership_change(actor=actor, membership_id=membership.pk, **values)
-    else:
-        saved = membership_grant(actor=actor, user=membership.user, **values)
-        membership.pk = saved.pk
-        membership._state.adding = False
+        return
+    saved = membership_grant(actor=actor, user=membership.user, **values)
+    if isinstance(saved, MembershipRequest):
+        membership._pending = saved
+        messages.warning(request, membership_pending_message(saved))
+        return
+    membership.pk = saved.pk
+    membership._state.adding = False
 
 
 @admin.register(Membership)
@@ -151,7 +169,17 @@ class MembershipAdmin(AgencyScopedAdmin):
         return _for_actor(super().get_form(request, obj, **kwargs), request.user)
 
     def save_model(self, request, obj, form, change):
-        _membership_save(request.user, obj, change=change)
+        _membership_save(request, obj, change=change)
+
+    def log_addition(self, request, obj, message):
+        if obj.pk is not None:  # a pending role is logged in AccountEvent, not as an addition
+            return super().log_addition(request, obj, message)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(obj, "_pending", None) is not None:  # told by _membership_save
+            return HttpResponseRedirect(reverse("admin:agencies_membershiprequest_changelist"))
+        return super().response_add(request, obj, post_url_continue)
 
     def delete_model(self, request, obj):
         membership_remove(actor=request.user, membership_id=obj.pk)
@@ -318,9 +346,9 @@ class StaffUserAdmin(AgencyScopeMixin, UserAdmin):
         for membership in formset.deleted_objects:
             membership_remove(actor=request.user, membership_id=membership.pk)
         for membership, _fields in formset.changed_objects:
-            _membership_save(request.user, membership, change=True)
+            _membership_save(request, membership, change=True)
         for membership in formset.new_objects:
-            _membership_save(request.user, membership, change=False)
+            _membership_save(request, membership, change=False)
 
     def user_change_password(self, request, id, form_url=""):
         token = _acting_admin.set(request.user)
@@ -328,6 +356,61 @@ class StaffUserAdmin(AgencyScopeMixin, UserAdmin):
             return super().user_change_password(request, id, form_url)
         finally:
             _acting_admin.reset(token)
+
+
+def _confirmed_message(n: int) -> str:
+    return ngettext("Đã xác nhận %(n)d phân công.", "Đã xác nhận %(n)d phân công.", n) % {"n": n}
+
+
+def _refused_message(n: int) -> str:
+    return ngettext(
+        "Đã không xác nhận %(n)d phân công.", "Đã không xác nhận %(n)d phân công.", n
+    ) % {"n": n}
+
+
+@admin.register(MembershipRequest)
+class MembershipRequestAdmin(AgencyScopedAdmin):
+    """Roles that read dossiers given by agency administrators, waiting for confirmation (and
+    what became of them). Administrators see those of their agencies; superusers confirm or
+    refuse here (leaders do it on their page, ``/can-bo/xac-nhan-phan-cong/``)."""
+
+    list_display = ["user", "agency", "role", "unit", "desk", "requested_by", "requested_at",
+                    "status", "decided_by", "decided_at"]  # fmt: skip
+    list_filter = ["status", "role"]
+    search_fields = ["user__username", "user__last_name", "agency__name"]
+    list_select_related = ["user", "agency", "unit", "desk", "requested_by", "decided_by"]
+    actions = ["confirm", "refuse"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # a role is given on the membership pages
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return request.user.is_superuser
+
+    def _decide(self, request, queryset, decide, done_message):
+        done = 0
+        for pending in queryset.filter(status=MembershipRequest.Status.PENDING):
+            if not membership_request_may_decide(actor=request.user, request=pending):
+                continue  # their own request: someone else confirms it
+            decide(actor=request.user, request_id=pending.pk)
+            done += 1
+        self.message_user(
+            request, done_message(done), messages.SUCCESS if done else messages.WARNING
+        )
+
+    @admin.action(description=_("Xác nhận các phân công đã chọn"), permissions=["decide"])
+    def confirm(self, request, queryset):
+        self._decide(request, queryset, membership_request_confirm, _confirmed_message)
+
+    @admin.action(description=_("Không xác nhận các phân công đã chọn"), permissions=["decide"])
+    def refuse(self, request, queryset):
+        self._decide(request, queryset, membership_request_refuse, _refused_message)
 
 
 @admin.register(AccountEvent)

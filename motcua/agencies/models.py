@@ -137,6 +137,13 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
 
 
+#: The roles that read citizens' dossiers (``dossiers.access``): every role but the
+#: administrator's. An agency administrator's grant of one waits for a leader's confirmation.
+DOSSIER_READING_ROLES = frozenset(
+    {Role.DESK_OFFICER, Role.SPECIALIST, Role.UNIT_HEAD, Role.AGENCY_LEADER}
+)
+
+
 class Membership(models.Model):
     """A staff member's role in an agency (and optionally a unit or desk). One person may hold
     several, e.g. a commune civil servant who is both desk officer and specialist."""
@@ -184,6 +191,76 @@ class Membership(models.Model):
             raise ValidationError(
                 {"unit": _("Chuyên viên và lãnh đạo phòng phải thuộc một đơn vị.")}
             )
+
+
+class MembershipRequest(models.Model):
+    """A role that reads dossiers, given by an agency administrator who is not a superuser:
+    it gives no access until someone else confirms it — a leader of that agency (not the
+    administrator, not the person) or a superuser — and then becomes a ``Membership``. So an
+    administrator cannot read dossiers by making an account and giving it a role."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xác nhận")
+        CONFIRMED = "confirmed", _("Đã xác nhận")
+        REFUSED = "refused", _("Không xác nhận")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người được giao"),
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan"),
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    desk = models.ForeignKey(
+        Desk, verbose_name=_("bộ phận một cửa"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    title = models.CharField(_("chức vụ"), max_length=100, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đề nghị"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("đề nghị lúc"), default=timezone.now)
+    status = models.CharField(
+        _("tình trạng"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xác nhận"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    decision_note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"],
+                condition=models.Q(status="pending"),
+                name="membership_request_one_pending",
+            )
+        ]
+        verbose_name = _("phân công chờ xác nhận")
+        verbose_name_plural = _("phân công chờ xác nhận")
+
+    def __str__(self):
+        name = f"{self.user.last_name} {self.user.first_name}".strip() or self.user.username
+        return f"{name} – {self.get_role_display()} ({self.get_status_display()})"
 
 
 class AccountHome(models.Model):
@@ -247,6 +324,8 @@ class AccountEvent(models.Model):
         MEMBERSHIP_GRANTED = "membership_granted", _("Giao vai trò")
         MEMBERSHIP_CHANGED = "membership_changed", _("Sửa phân công")
         MEMBERSHIP_REMOVED = "membership_removed", _("Thu hồi vai trò")
+        MEMBERSHIP_REQUESTED = "membership_requested", _("Đề nghị giao vai trò (chờ xác nhận)")
+        MEMBERSHIP_REFUSED = "membership_refused", _("Không xác nhận vai trò")
 
     at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -3,7 +3,14 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from motcua.agencies.models import AccountEvent, Agency, Desk, Membership, Role
+from motcua.agencies.models import (
+    AccountEvent,
+    Agency,
+    Desk,
+    Membership,
+    MembershipRequest,
+    Role,
+)
 from motcua.catalog.text import sort_key
 from motcua.ttlcache import TTLCache
 
@@ -156,3 +163,20 @@ def intake_desk(*, agency_code: str) -> Desk | None:
             .first()
         ),
     )
+
+
+def membership_requests_to_decide(*, user) -> QuerySet[MembershipRequest]:
+    """The pending roles ``user`` may confirm or refuse: a superuser, every one; a leader,
+    those in the agencies they lead; never one they asked for or that is their own."""
+    if not user.is_authenticated:
+        return MembershipRequest.objects.none()
+    pending = (
+        MembershipRequest.objects.filter(status=MembershipRequest.Status.PENDING)
+        .exclude(requested_by=user)
+        .exclude(user=user)
+        .select_related("user", "agency", "unit", "desk", "requested_by")
+    )
+    if user.is_superuser:
+        return pending
+    led = Membership.objects.filter(user=user, role=Role.AGENCY_LEADER).values("agency_id")
+    return pending.filter(agency_id__in=led)

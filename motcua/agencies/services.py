@@ -3,17 +3,29 @@ data: access to citizens' dossiers is granted on purpose and traceably).
 
 An agency's administrator manages the accounts of their own agencies (``accounts_managed_by``)
 and the roles inside those agencies, but never gives their own account a role that reads
-dossiers: that takes another administrator above them. Every creation, password, activation,
+dossiers: that takes another administrator above them. A role that reads dossiers which they
+give anyone else is a ``MembershipRequest``: it gives no access until a leader of that agency
+(not the administrator, not the person) or a superuser confirms it, so an administrator cannot
+read dossiers by making a second account and giving it a role. Every creation, password, activation,
 home and role change is written to ``AccountEvent`` in the same transaction. The admin pages
 call these functions; so must any later staff page or API."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.actors import SystemActor
-from motcua.agencies.models import AccountEvent, AccountHome, Agency, Membership, Role
+from motcua.agencies.models import (
+    DOSSIER_READING_ROLES,
+    AccountEvent,
+    AccountHome,
+    Agency,
+    Membership,
+    MembershipRequest,
+    Role,
+)
 from motcua.agencies.selectors import accounts_managed_by, agencies_administered_by
 
 User = get_user_model()
@@ -34,11 +46,19 @@ def _manages(actor, user) -> bool:
     return actor.is_superuser or accounts_managed_by(user=actor).filter(pk=user.pk).exists()
 
 
-def membership_check(*, actor, user, agency: Agency | None, role: str) -> None:
+def membership_needs_confirmation(*, actor, role: str) -> bool:
+    """Whether ``actor``'s grant of ``role`` waits for a leader's confirmation: a role that
+    reads dossiers, given by anyone but a superuser (or the system)."""
+    return not actor.is_superuser and role in DOSSIER_READING_ROLES
+
+
+def membership_check(
+    *, actor, user, agency: Agency | None, role: str, current: Membership | None = None
+) -> None:
     """Raise ``ValidationError`` (by field) when ``actor`` may not give ``user`` the ``role`` in
-    ``agency``, as a new membership or a change of one (the account being theirs also means
-    its present memberships are in their agencies). Forms call it to show the message; the
-    services below call it again before writing."""
+    ``agency``, as a new membership or a change of ``current`` (the account being theirs also
+    means its present memberships are in their agencies). Forms call it to show the message;
+    the services below call it again before writing."""
     _require_actor(actor)
     citizen_account_check(user, staff=True)
     if actor.is_superuser:
@@ -63,6 +83,20 @@ def membership_check(*, actor, user, agency: Agency | None, role: str) -> None:
                     "Quản trị viên không được tự giao cho mình vai trò xem hồ sơ (cán bộ một "
                     "cửa, chuyên viên, lãnh đạo phòng, lãnh đạo cơ quan). Hãy đề nghị quản trị "
                     "viên cấp trên phân công."
+                )
+            }
+        )
+    if (
+        current is not None
+        and membership_needs_confirmation(actor=actor, role=role)
+        and (role != current.role or agency.pk != current.agency_id)
+    ):
+        raise ValidationError(
+            {
+                "role": _(
+                    "Đổi sang vai trò xem hồ sơ (hoặc sang cơ quan khác) cần lãnh đạo cơ quan "
+                    "xác nhận: hãy thu hồi phân công này rồi giao vai trò mới, việc giao sẽ "
+                    "chờ xác nhận."
                 )
             }
         )
@@ -121,13 +155,17 @@ def _describe(place: dict[str, str]) -> str:
     return "; ".join(f"{label}: {value}" for label, value in place.items() if value)
 
 
-def _save_membership(membership: Membership) -> None:
+def _clean_membership(membership: Membership) -> None:
     try:
         membership.full_clean()
     except ValidationError as error:
         if "__all__" in getattr(error, "error_dict", {}):  # the one-role-per-agency constraint
             raise ValidationError(_("Người này đã có vai trò này ở cơ quan này.")) from error
         raise
+
+
+def _save_membership(membership: Membership) -> None:
+    _clean_membership(membership)
     membership.save()
 
 
@@ -142,11 +180,16 @@ def membership_grant(
     desk=None,
     title: str = "",
     phone: str = "",
-) -> Membership:
+) -> Membership | MembershipRequest:
+    """Give ``user`` the ``role`` in ``agency``: a ``Membership`` at once, or — a role that
+    reads dossiers, given by an agency administrator — a pending ``MembershipRequest`` that
+    gives no access until confirmed (``membership_request_confirm``)."""
     membership_check(actor=actor, user=user, agency=agency, role=role)
     membership = Membership(
         user=user, agency=agency, role=role, unit=unit, desk=desk, title=title, phone=phone
     )
+    if membership_needs_confirmation(actor=actor, role=role):
+        return _membership_request(actor, membership)
     _save_membership(membership)
     _log(
         actor,
@@ -176,7 +219,9 @@ def membership_change(
         .select_related("user", "agency", "unit", "desk")
         .get(pk=membership_id)
     )
-    membership_check(actor=actor, user=membership.user, agency=agency, role=role)
+    membership_check(
+        actor=actor, user=membership.user, agency=agency, role=role, current=membership
+    )
     old_agency, old_role, old_place = membership.agency, membership.role, _placement(membership)
     membership.agency, membership.role, membership.unit, membership.desk = agency, role, unit, desk
     membership.title, membership.phone = title, phone
@@ -197,6 +242,111 @@ def membership_change(
         _log(actor, AccountEvent.Action.MEMBERSHIP_CHANGED, user, agency=agency,
              role_before=old_role, role_after=role, note=changes)  # fmt: skip
     return membership
+
+
+def membership_pending_message(request: MembershipRequest) -> str:
+    """What the administrator is told after giving a role that waits for confirmation."""
+    return _(
+        "Vai trò “%(role)s” của %(person)s tại %(agency)s đang chờ xác nhận: vai trò xem hồ "
+        "sơ do quản trị viên giao chỉ có hiệu lực khi lãnh đạo cơ quan (hoặc quản trị viên "
+        "toàn hệ thống) xác nhận. Đến lúc đó tài khoản chưa xem được hồ sơ nào."
+    ) % {
+        "role": request.get_role_display(),
+        "person": _who(request.user),
+        "agency": request.agency.name,
+    }
+
+
+def _membership_request(actor, membership: Membership) -> MembershipRequest:
+    _clean_membership(membership)  # the same checks as a grant: unit, desk, not held already
+    pending = MembershipRequest.objects.filter(
+        user=membership.user,
+        agency=membership.agency,
+        role=membership.role,
+        status=MembershipRequest.Status.PENDING,
+    )
+    if pending.exists():
+        raise ValidationError(_("Đã có đề nghị giao vai trò này cho người này, đang chờ xác nhận."))
+    request = MembershipRequest.objects.create(
+        user=membership.user,
+        agency=membership.agency,
+        unit=membership.unit,
+        desk=membership.desk,
+        role=membership.role,
+        title=membership.title,
+        phone=membership.phone,
+        requested_by=actor,
+    )
+    _log(actor, AccountEvent.Action.MEMBERSHIP_REQUESTED, membership.user,
+         agency=membership.agency, role_after=membership.role,
+         note=_describe({**_placement(membership), "Chờ xác nhận": "có"}))  # fmt: skip
+    return request
+
+
+def membership_request_may_decide(*, actor, request: MembershipRequest) -> bool:
+    """Someone other than the administrator who asked and the person given the role: a
+    superuser, or a leader of the request's agency (a confirmed membership)."""
+    if actor.pk is None or actor.pk in (request.requested_by_id, request.user_id):
+        return False
+    if actor.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user=actor, agency_id=request.agency_id, role=Role.AGENCY_LEADER
+    ).exists()
+
+
+def _pending_for_decision(actor, request_id: int) -> MembershipRequest:
+    _require_actor(actor)
+    request = (
+        MembershipRequest.objects.select_for_update(of=("self",))
+        .select_related("user", "agency", "unit", "desk", "requested_by")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None or not membership_request_may_decide(actor=actor, request=request):
+        raise ValidationError(_("Anh/chị không xác nhận được đề nghị phân công này."))
+    if request.status != MembershipRequest.Status.PENDING:
+        raise ValidationError(
+            _("Đề nghị này đã được xử lý (%(status)s).") % {"status": request.get_status_display()}
+        )
+    return request
+
+
+def _decide(actor, request: MembershipRequest, status: str, note: str) -> None:
+    request.status = status
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_note = note
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+
+
+@transaction.atomic
+def membership_request_confirm(*, actor, request_id: int, note: str = "") -> Membership:
+    """Confirm a pending role: it becomes a membership now, logged as a grant by ``actor``."""
+    request = _pending_for_decision(actor, request_id)
+    citizen_account_check(request.user, staff=True)
+    membership = Membership(
+        user=request.user, agency=request.agency, role=request.role, unit=request.unit,
+        desk=request.desk, title=request.title, phone=request.phone,
+    )  # fmt: skip
+    _save_membership(membership)
+    _decide(actor, request, MembershipRequest.Status.CONFIRMED, note)
+    place = {**_placement(membership), "Đề nghị của": _who(request.requested_by), "Ghi chú": note}
+    _log(actor, AccountEvent.Action.MEMBERSHIP_GRANTED, request.user, agency=request.agency,
+         role_after=request.role, note=_describe(place))  # fmt: skip
+    return membership
+
+
+@transaction.atomic
+def membership_request_refuse(*, actor, request_id: int, note: str = "") -> MembershipRequest:
+    """Refuse a pending role: nothing is granted; the refusal is logged."""
+    request = _pending_for_decision(actor, request_id)
+    _decide(actor, request, MembershipRequest.Status.REFUSED, note)
+    place = {"Vai trò đề nghị": request.get_role_display(),
+             "Đề nghị của": _who(request.requested_by), "Ghi chú": note}  # fmt: skip
+    _log(actor, AccountEvent.Action.MEMBERSHIP_REFUSED, request.user, agency=request.agency,
+         note=_describe(place))  # fmt: skip
+    return request
 
 
 @transaction.atomic

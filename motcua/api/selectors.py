@@ -21,3 +21,16 @@ def user_tokens_of(*, user) -> QuerySet[UserToken]:
     return UserToken.objects.filter(user=user).order_by(
         F("revoked_at").desc(nulls_first=True), "-created_at", "-pk"
     )
+
+
+def user_tokens_matching(*, text: str) -> QuerySet[UserToken]:
+    """Personal tokens whose prefix ``text`` is (as the admin lists them, with or without the
+    trailing “…”), or the whole token itself, or every token of the account named ``text``."""
+    text = text.strip().rstrip("…")
+    if not text:
+        return UserToken.objects.none()
+    return (
+        UserToken.objects.select_related("user")
+        .filter(Q(prefix=text) | Q(token_hash=UserToken.hash(text)) | Q(user__username=text))
+        .order_by("user__username", "-created_at", "-pk")
+    )

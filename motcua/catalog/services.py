@@ -31,6 +31,7 @@ from motcua.catalog.models import (
 )
 from motcua.catalog.selectors import procedure_version_for_receipt_forget
 from motcua.catalog.text import fold
+from motcua.spreadsheet import csv_safe, csv_unguard
 from motcua.workcalendar.calendar import TimeUnit, processing_hours
 
 FORMAT = "motcua-catalog/1"
@@ -318,8 +319,12 @@ def _split(cell: str, sep: str) -> list[str]:
 
 
 def _csv_row_to_raw(row: dict) -> dict:
-    """CSV cells hold lists one item per line, and an item's parts as ``a|b|c``."""
-    raw = dict(row)
+    """CSV cells hold lists one item per line, and an item's parts as ``a|b|c``; a cell the
+    export guarded against formulas (``csv_safe``) reads back as it was."""
+    raw = {
+        name: csv_unguard(value) if isinstance(value, str) else value for name, value in row.items()
+    }
+    row = raw
     raw["fields"] = _split(row.get("fields", ""), "\n")
     raw["agency_levels"] = _split(row.get("agency_levels", ""), "\n")
     raw["documents"] = [
@@ -617,5 +622,5 @@ def catalog_export(*, as_csv: bool = False) -> str:
         row["is_interop"] = int(rec["is_interop"])
         row["post_allowed"] = int(rec["post_allowed"])
         row["effective_from"] = rec["effective_from"] or ""
-        writer.writerow(row)
+        writer.writerow({name: csv_safe(value) for name, value in row.items()})
     return out.getvalue()

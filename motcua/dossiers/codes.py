@@ -58,7 +58,8 @@ def serial_parse(agency: Agency, text: str) -> int | None:
             return None
         block = (ord(match[1]) - 65) * 26 + ord(match[2]) - 65
         return block * BLOCK + int(match[3])
-    return int(text) if text.isdigit() else None
+    # Not str.isdigit(): "²".isdigit() is true and int("²") raises.
+    return int(text) if re.fullmatch(r"[0-9]+", text) else None
 
 
 def code_allocate(*, agency: Agency, received_at: datetime) -> str:

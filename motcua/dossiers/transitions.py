@@ -206,9 +206,12 @@ TABLE: dict[tuple[Action, Status], Rule] = {
         (Action.EXTEND, status): Rule(status, _who(Relation.LEADER), NOT_EXTENDED)
         for status in OPEN_STATUSES
     },
-    # Endings before a result.
-    (Action.REJECT, S.RECEIVED): Rule(S.REJECTED, _who(Relation.LEADER, Relation.HOLDER)),
-    (Action.REJECT, S.PROCESSING): Rule(S.REJECTED, _who(Relation.LEADER, Relation.HOLDER)),
+    # Endings before a result. The desk refuses a dossier that is not eligible before receipt
+    # (``refuse``, form 03); once received, not resolving it is the decision's outcome, and
+    # the decision is the leader's ("approval and signature by the leader", SPEC §3–§4): a
+    # specialist or the desk who finds it ineligible passes it on with the reason.
+    (Action.REJECT, S.RECEIVED): Rule(S.REJECTED, _who(Relation.LEADER)),
+    (Action.REJECT, S.PROCESSING): Rule(S.REJECTED, _who(Relation.LEADER)),
     **{(Action.STOP, s): Rule(S.STOPPED, _who(Relation.LEADER)) for s in OPEN_STATUSES},
     **{(Action.WITHDRAW, s): Rule(S.WITHDRAWN, DESK) for s in OPEN_STATUSES},
     # The result goes back to the applicant.

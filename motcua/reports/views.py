@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from motcua import clock
 from motcua.agencies.models import Agency
+from motcua.agencies.selectors import membership_requests_to_decide
 from motcua.dossiers.access import request_actor
 from motcua.reports import access, charts, figures, lists, periodic
 from motcua.reports.board import indicators_for
@@ -93,6 +94,8 @@ def dashboard(request):
         "split": split,
         "line": line,
         "officers": figures.officers(f.scope, f.period, now)[:LIST_SIZE],
+        # Roles given by an administrator that wait for this leader's confirmation.
+        "pending_roles": membership_requests_to_decide(user=request.user).count(),
         "due_soon": lists.rows(actor, list(lists.due_soon(f.scope, now)[:LIST_SIZE])),
         "overdue": lists.rows(actor, list(lists.overdue(f.scope, now)[:LIST_SIZE])),
         "chart_channels": charts.bars(

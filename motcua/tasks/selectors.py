@@ -4,6 +4,7 @@ of queries, whatever the number of tasks."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -178,7 +179,8 @@ def _period(start: date | None, end: date | None) -> Q:
 
 def _lead_is(key: str) -> Q:
     kind, _, pk = key.partition(":")
-    if not pk.isdigit():
+    # Not str.isdigit(): "²".isdigit() is true and int("²") raises.
+    if not re.fullmatch(r"[0-9]{1,18}", pk):
         return Q(pk__in=[])
     lead = TaskAssignee.objects.filter(role=TaskAssignee.Role.LEAD)
     if kind == "u":

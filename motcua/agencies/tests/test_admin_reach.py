@@ -324,12 +324,25 @@ def test_commune_admin_cannot_remove_a_role_in_another_agency(commune_admin, oth
 # --- Every grant is logged ------------------------------------------------------------------
 
 
-def test_a_grant_through_the_admin_writes_a_log_row(client, commune_admin, desk_officer, commune):
-    client.force_login(commune_admin)
+def test_a_grant_through_the_admin_writes_a_log_row(client, admin_user, desk_officer, commune):
+    client.force_login(admin_user)
     form = _membership_form(desk_officer, commune, Role.AGENCY_LEADER)
     assert client.post("/quan-tri/agencies/membership/add/", form).status_code == 302
     event = AccountEvent.objects.get()
     assert event.action == AccountEvent.Action.MEMBERSHIP_GRANTED
+    assert (event.actor, event.account, event.agency) == (admin_user, desk_officer, commune)
+    assert (event.role_before, event.role_after) == ("", Role.AGENCY_LEADER)
+    assert event.actor_name == "Root (root)" and event.account_username == "alice"
+
+
+def test_a_reading_role_given_by_a_commune_admin_is_logged_as_pending(
+    client, commune_admin, desk_officer, commune
+):
+    client.force_login(commune_admin)
+    form = _membership_form(desk_officer, commune, Role.AGENCY_LEADER)
+    assert client.post("/quan-tri/agencies/membership/add/", form).status_code == 302
+    event = AccountEvent.objects.get()
+    assert event.action == AccountEvent.Action.MEMBERSHIP_REQUESTED
     assert (event.actor, event.account, event.agency) == (commune_admin, desk_officer, commune)
     assert (event.role_before, event.role_after) == ("", Role.AGENCY_LEADER)
     assert event.actor_name == "Quantri (quantri)" and event.account_username == "alice"
@@ -344,16 +357,22 @@ def test_change_and_removal_on_the_user_page_are_logged(
            "role": "agency_leader", "desk": membership.desk_id}  # fmt: skip
     client.force_login(commune_admin)
     page = f"/quan-tri/auth/user/{desk_officer.pk}/change/"
+    # Turning the desk officer into a leader would read more dossiers: remove, then grant.
+    refused = client.post(page, _user_page(desk_officer, commune, row, initial=1))
+    assert refused.status_code == 200 and "cần lãnh đạo cơ quan xác nhận" in refused.text
+    assert desk_officer.memberships.get().role == Role.DESK_OFFICER
+    row.update(role="desk_officer", title="Tổ trưởng")
     assert client.post(page, _user_page(desk_officer, commune, row, initial=1)).status_code == 302
     changed = AccountEvent.objects.get()
     assert changed.action == AccountEvent.Action.MEMBERSHIP_CHANGED
-    assert (changed.role_before, changed.role_after) == (Role.DESK_OFFICER, Role.AGENCY_LEADER)
+    assert (changed.role_before, changed.role_after) == (Role.DESK_OFFICER, Role.DESK_OFFICER)
+    assert "Tổ trưởng" in changed.note
     row["DELETE"] = "on"
     assert client.post(page, _user_page(desk_officer, commune, row, initial=1)).status_code == 302
     assert not desk_officer.memberships.exists()
     removed = AccountEvent.objects.filter(action=AccountEvent.Action.MEMBERSHIP_REMOVED).get()
     assert (removed.role_before, removed.role_after, removed.agency) == (
-        Role.AGENCY_LEADER, "", commune)  # fmt: skip
+        Role.DESK_OFFICER, "", commune)  # fmt: skip
 
 
 def test_moving_a_role_to_another_agency_is_logged_on_both_sides(

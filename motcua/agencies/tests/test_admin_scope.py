@@ -80,5 +80,10 @@ def test_commune_admin_creates_an_account_and_assigns_it_in_own_commune(
     assert client.post(change, data).status_code == 200  # refused: not one of their agencies
     assert not Membership.objects.filter(user=user).exists()
     data["memberships-0-agency"] = str(commune.pk)
+    response = client.post(change, data, follow=True)
+    assert "đang chờ xác nhận" in response.text  # a role that reads dossiers waits
+    assert not Membership.objects.filter(user=user).exists()
+    assert user.membership_requests.get(status="pending").agency == commune
+    data["memberships-0-role"] = "administrator"  # one that reads none is given at once
     assert client.post(change, data).status_code == 302
     assert Membership.objects.get(user=user).agency == commune

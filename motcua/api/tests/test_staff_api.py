@@ -216,7 +216,10 @@ CASES = {
     "extend": Case(
         received, "linh", {"note": "Xin lỗi ông/bà", "new_due_at": "2026-11-30T10:00:00+07:00"}
     ),
-    "reject": Case(at_specialist, "bob", REASON),
+    # The leader decides; the specialist who holds it passes it on with the reason (SPEC §4).
+    "reject": Case(
+        at_specialist, "linh", REASON, refusal=lambda w, c: (at_specialist(w), "bob", REASON)
+    ),
     "stop": Case(received, "linh", REASON),
     "withdraw": Case(received, "alice", REASON),
     "return_result": Case(result_ready, "alice", {"returned_to": "Nguyễn Văn An"}),
@@ -336,7 +339,7 @@ def test_a_rule_of_due_times_is_422_naming_the_field(client, world):
     assert set(response.json()["errors"]) == {"new_due_at"}
     assert response.json()["errors"]["new_due_at"] in response.json()["detail"]
     no_reason = {"action": "reject", "version": dossier.version}
-    response = post_action(client, dossier.ref, world.token("alice"), no_reason)
+    response = post_action(client, dossier.ref, world.token("linh"), no_reason)
     assert response.status_code == 422 and set(response.json()["errors"]) == {"note"}
     assert state(dossier) == before
 
@@ -394,7 +397,7 @@ def test_a_dossier_with_a_token_says_what_this_officer_may_do_now(client, world)
     assert answer["version"] == 2 and answer["assignee"] is None
     assert answer["allowed_actions"] == ["assign", "comment", "forward", "send_back",
                                          "request_supplement", "request_payment",
-                                         "propose_extension", "reject"]  # fmt: skip
+                                         "propose_extension"]  # fmt: skip
     assert (answer["step"], answer["step_name"]) == (2, "Thẩm định")
     assert answer["step_due_at"] == iso(dossier.step_due_at)
     assert answer["forms"] == ["01", "06"]

@@ -161,3 +161,72 @@ def test_a_bad_name_is_refused_with_its_message(client, desk_officer):
     response = client.post(PAGE, {"name": "x" * 101})
     assert response.status_code == 200 and response.context["created"] is None
     assert not UserToken.objects.exists()
+
+
+# --- revoking by command and in the admin (effective at once) --------------------------
+
+TOKEN_ADMIN = "/quan-tri/api/usertoken/"
+
+
+def revoke(*args) -> str:
+    out = StringIO()
+    call_command("revoke_user_token", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_revokes_a_token_at_once_by_prefix_or_whole_token(client, desk_officer):
+    phone, phone_raw = user_token_create(user=desk_officer, name="Điện thoại")
+    _script, script_raw = user_token_create(user=desk_officer, name="Tập lệnh")
+    assert inbox(client, phone_raw).status_code == 200  # this process keeps the token
+    assert "Đã thu hồi" in revoke(f"{phone.prefix}…")
+    assert inbox(client, phone_raw).status_code == 401  # the very next request
+    assert inbox(client, script_raw).status_code == 200  # the other one still works
+    assert "Đã thu hồi" in revoke(script_raw)
+    assert inbox(client, script_raw).status_code == 401
+    assert "từ trước" in revoke(phone.prefix)
+
+
+def test_the_command_revokes_every_token_of_an_account_only_when_told(client, desk_officer):
+    raws = [user_token_create(user=desk_officer, name=n)[1] for n in ("A", "B")]
+    with pytest.raises(CommandError, match="2 mã"):
+        revoke("alice")
+    assert [inbox(client, raw).status_code for raw in raws] == [200, 200]
+    with pytest.raises(CommandError, match="Không có mã"):
+        revoke("mcu_nothing")
+    assert revoke("alice", "--all").count("Đã thu hồi") == 2
+    assert [inbox(client, raw).status_code for raw in raws] == [401, 401]
+
+
+def test_an_agency_administrator_revokes_tokens_of_their_accounts_only_at_once(
+    client, commune_admin, desk_officer, other_agency_officer
+):
+    mine, mine_raw = user_token_create(user=desk_officer, name="Điện thoại của Alice")
+    theirs, theirs_raw = user_token_create(user=other_agency_officer, name="Của Charlie")
+    assert inbox(client, mine_raw).status_code == 200
+    client.force_login(commune_admin)
+    listing = client.get(TOKEN_ADMIN)
+    assert "Điện thoại của Alice" in listing.text and "Của Charlie" not in listing.text
+    assert client.get(f"{TOKEN_ADMIN}{theirs.pk}/change/").status_code == 404
+    response = client.post(
+        TOKEN_ADMIN,
+        {"action": "revoke", "_selected_action": [mine.pk, theirs.pk]},
+        follow=True,
+    )
+    assert "Đã thu hồi 1 mã" in response.text
+    client.logout()
+    assert inbox(client, mine_raw).status_code == 401
+    assert inbox(client, theirs_raw).status_code == 200
+
+
+def test_a_superuser_revokes_any_token_in_the_admin(client, admin_user, other_agency_officer):
+    token, _raw = user_token_create(user=other_agency_officer, name="Của Charlie")
+    client.force_login(admin_user)
+    client.post(TOKEN_ADMIN, {"action": "revoke", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_officers_cannot_reach_tokens_in_the_admin(client, desk_officer):
+    user_token_create(user=desk_officer, name="Điện thoại")
+    client.force_login(desk_officer)
+    assert client.get(TOKEN_ADMIN).status_code in (302, 403, 404)

@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 
 import pytest
@@ -16,6 +18,7 @@ from motcua.catalog.services import (
 )
 from motcua.catalog.tests.factories import procedure_record, publish
 from motcua.catalog.text import fold
+from motcua.spreadsheet import csv_safe, csv_unguard
 
 
 def test_fold_strips_vietnamese_diacritics_and_keeps_codes():
@@ -149,6 +152,38 @@ def test_csv_export_imports_back_unchanged(levels):
     exported = catalog_export(as_csv=True)
     records = read_catalog_file(exported.encode("utf-8-sig"), filename="catalog.csv")
     assert catalog_import(records=records).unchanged == 2
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "@SUM(A1)", "+1", "-2", "'=already quoted"]
+
+
+def test_csv_export_neutralises_formulas_and_imports_back_unchanged(levels):
+    publish(
+        procedure_record(
+            name=FORMULAS[0],
+            applicants=FORMULAS[1],
+            result_document=FORMULAS[4],
+            legal_basis="\tTab",
+            documents=[{"name": FORMULAS[2], "originals": 1, "copies": 0}],
+            steps=[{"name": FORMULAS[3], "role": "desk_officer", "budget_hours": "4"}],
+        )
+    )
+    exported = catalog_export(as_csv=True)
+    cells = [c for row in csv.reader(io.StringIO(exported)) for c in row]
+    assert cells, exported
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))], cells
+    records = read_catalog_file(exported.encode("utf-8-sig"), filename="catalog.csv")
+    assert records[0]["name"] == FORMULAS[0] and records[0]["result_document"] == FORMULAS[4]
+    assert records[0]["documents"][0]["name"] == FORMULAS[2]
+    assert catalog_import(records=records).unchanged == 1
+
+
+@pytest.mark.parametrize(
+    "text", ["", "a", "'", "''", "'a", "=1", "'=1", "''=1", "-", "'-", "@", "\t", "x=1"]
+)
+def test_the_csv_guard_reads_back_exactly(text):
+    assert csv_unguard(csv_safe(text)) == text
+    assert not csv_safe(text).startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
 @pytest.mark.parametrize("as_csv", [False, True])

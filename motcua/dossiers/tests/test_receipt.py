@@ -260,6 +260,16 @@ def test_a_code_already_taken_by_an_import_is_skipped(version, desk, clock):
     assert receive(desk, version, at=vn(2026, 11, 23, 8, 40)).code.endswith("-0005")
 
 
+def test_an_imported_code_with_odd_digits_does_not_stop_receipts(version, desk, clock):
+    # "²".isdigit() is true and int("²") raises: a row like this once made every clash a 500.
+    clock(vn(2026, 11, 23, 9))
+    first = receive(desk, version, at=vn(2026, 11, 23, 8))
+    imported(first, first.code[:-4] + "0002")
+    imported(first, first.code[:-4] + "²")
+    imported(first, first.code[:-4] + "١٢")
+    assert receive(desk, version, at=vn(2026, 11, 23, 8, 30)).code.endswith("-0003")
+
+
 # --- who receives -------------------------------------------------------------------------
 
 

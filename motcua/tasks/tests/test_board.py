@@ -81,6 +81,10 @@ def test_filters_by_period_lead_unit_and_standing(people, tu_phap, dia_chinh, cl
     assert late.total == 4  # the standing narrows the list, not the counts
     nonsense = selectors.board_get(agency=agency, leader=leader, now=now, lead="u:abc")
     assert nonsense.total == 0
+    # "²".isdigit() is true but int("²") raises; a number past any id matches nothing.
+    for lead in ("u:²", "a:١٢", "u:" + "9" * 40):
+        odd = selectors.board_get(agency=agency, leader=leader, now=now, lead=lead)
+        assert odd.total == 0, lead
 
 
 def test_only_the_leaders_own_tasks_are_on_the_page(people, commune, tu_phap, clock):
@@ -153,6 +157,14 @@ def test_the_officers_boxes(people, tu_phap, dia_chinh, clock):
     titles = [t.title for t in selectors.task_list_for_officer(
         actor=son, box="open", now=now, limit=10)]  # fmt: skip
     assert titles == ["Quá", "Trong hạn"]  # in due order
+
+
+def test_an_odd_lead_unit_on_the_page_is_a_form_error_not_a_500(client, people, tu_phap):
+    client.force_login(people["linh"])
+    url = reverse("tasks:board", args=[tu_phap.agency.code, "linh"])
+    for lead in ("u:²", "a:١٢"):
+        page = client.get(url, {"lead": lead})
+        assert page.status_code == 200, lead
 
 
 def test_a_date_no_calendar_holds_is_refused_with_a_message(client, people, tu_phap):
