@@ -59,7 +59,7 @@ class CodeForm(forms.Form):
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
-        if not code.isdigit():
+        if not (code.isascii() and code.isdigit()):
             raise ValidationError(_("Mã gồm 6 chữ số."))
         return code
 

@@ -4,6 +4,8 @@ submit; the citizen's drafts; an online dossier as its applicant sees it, and co
 when the desk asks. No JavaScript needed. The rules are in ``motcua/submissions`` and
 ``motcua/dossiers``; these views parse, call one service, and render."""
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -140,6 +142,11 @@ def _errors_to_form(form, exc: ValidationError) -> None:
         form.add_error(target if target in form.fields else None, errors)
 
 
+def _document_id(text: str) -> int | None:
+    """A document's id as the form sends it; anything else (``²``, 30 digits) is no id."""
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
+
+
 @citizen_required
 def draft_documents(request, uid):
     """A file for each required document; one may be replaced or removed. Every file is
@@ -147,15 +154,16 @@ def draft_documents(request, uid):
     draft = _draft(request, uid)
     errors = {}
     if request.method == "POST":
-        removed = request.POST.get("remove", "")
-        if removed.isdigit():
-            services.draft_file_remove(draft=draft, document_id=int(removed))
+        removed = _document_id(request.POST.get("remove", ""))
+        if removed is not None:
+            services.draft_file_remove(draft=draft, document_id=removed)
             messages.success(request, _("Đã xóa tệp."))
             return redirect("portal:draft_documents", uid=draft.uid)
         uploads = {
-            int(name.removeprefix("doc_")): IncomingFile.of(upload)
+            document_id: IncomingFile.of(upload)
             for name, upload in request.FILES.items()
-            if name.startswith("doc_") and name.removeprefix("doc_").isdigit()
+            if name.startswith("doc_")
+            and (document_id := _document_id(name.removeprefix("doc_"))) is not None
         }
         try:
             services.draft_files_put(draft=draft, uploads=uploads)

@@ -436,3 +436,17 @@ def test_act_on_an_online_dossier_by_the_applicant_is_only_resubmit(
     assert access.allowed_actions(dan, dossier) == []
     asked = act(dossier, "request_completion", desk_officer, missing_documents=["Tờ khai"])
     assert access.allowed_actions(dan, asked) == ["resubmit"]
+
+
+def test_a_document_id_that_is_not_one_changes_nothing(as_citizen, version, commune, desk):
+    """'²' passes str.isdigit() and 30 digits overflow the database's integer: neither is an
+    id the form sends, so neither is a 500."""
+    draft = start(as_citizen, version, commune)
+    tokhai = documents(version)[0]
+    url = reverse("portal:draft_documents", args=[draft.uid])
+    as_citizen.post(url, {f"doc_{tokhai.pk}": upload("cu.pdf", PDF), "go": "upload"})
+    for odd in ("²", "9" * 30):
+        assert as_citizen.post(url, {"remove": odd}).status_code < 500
+        answer = as_citizen.post(url, {f"doc_{odd}": upload("x.pdf", PDF), "go": "upload"})
+        assert answer.status_code < 500
+    assert list(DraftFile.objects.values_list("original_name", flat=True)) == ["cu.pdf"]
