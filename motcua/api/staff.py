@@ -65,6 +65,11 @@ class InboxItem(Schema):
     step_due_at: datetime | None
     assignee: str | None = Field(description="Tên đăng nhập của người được giao bước.")
     extended: bool = Field(description="Đã gia hạn (mẫu 04).")
+    extension_proposed: bool = Field(
+        default=False,
+        description="Có đề xuất gia hạn (mẫu 04) đang chờ lãnh đạo cơ quan duyệt: hồ sơ nằm "
+        "trong hộp “unit” của lãnh đạo.",
+    )
 
 
 class InboxOut(Schema):
@@ -94,6 +99,7 @@ def _item(d: Dossier) -> dict:
         "step_due_at": vn_time(d.step_due_at),
         "assignee": d.current_assignee.username if d.current_assignee_id else None,
         "extended": d.extended_at is not None,
+        "extension_proposed": d.extension_pending,
     }
 
 

@@ -148,6 +148,7 @@ def _inbox_rows(actor: Actor, qs: QuerySet[Dossier], limit: int) -> list[Dossier
             "due_at",
             "step_due_at",
             "extended_at",
+            "extension_proposed_at",
             "channel",
             "completion_requested_at",
             "procedure_version__name",

@@ -452,6 +452,44 @@ def test_a_specialist_proposes_and_the_leader_confirms(client, at_specialist, sp
     assert 'class="proposal"' not in page  # issued: nothing left to confirm
 
 
+def unit_box(user) -> set[str]:
+    return set(inbox_queryset(actor=as_actor(user), box="unit").values_list("code", flat=True))
+
+
+def test_a_proposal_waits_in_the_leaders_inbox_until_issued(
+    client, at_specialist, specialist, leader
+):
+    assert unit_box(leader) == set()  # at the specialist's step: not the leader's
+    proposal = {"note": "Cần xác minh nơi cư trú cũ.", "new_due_at": vn(2026, 11, 16, 15)}
+    dossier = act(at_specialist, "propose_extension", specialist, **proposal)
+    assert dossier.extension_proposed_at == vn(2026, 11, 9, 10) and dossier.extension_pending
+    assert unit_box(leader) == {dossier.code}
+    client.force_login(leader)
+    page = client.get(reverse("dossiers:inbox")).text
+    assert dossier.code in page and "Đề xuất gia hạn chờ duyệt" in page
+    items = client.get(
+        "/api/v1/inbox?box=unit", HTTP_AUTHORIZATION=f"Bearer {_token(leader)}"
+    ).json()["items"]
+    assert [(i["code"], i["extension_proposed"]) for i in items] == [(dossier.code, True)]
+    assert audit_verify() == []  # the column is under the row's state hash
+    dossier = act(dossier, "extend", leader, **proposal)
+    assert dossier.extension_proposed_at is None and unit_box(leader) == set()
+    assert audit_verify() == []
+
+
+def test_the_state_hash_covers_a_pending_proposal(at_specialist, specialist):
+    act(at_specialist, "propose_extension", specialist, note="Xác minh",
+        new_due_at=vn(2026, 11, 16, 15))  # fmt: skip
+    Dossier.objects.update(extension_proposed_at=None)  # behind the services' back
+    assert audit_verify() == [at_specialist.code]
+
+
+def _token(user) -> str:
+    from motcua.api.services import user_token_create
+
+    return user_token_create(user=user, name="thử")[1]
+
+
 def test_a_proposal_is_held_to_the_same_rules(at_specialist, specialist):
     with pytest.raises(ValidationError, match="giờ làm việc"):
         act(at_specialist, "propose_extension", specialist, note="x",
