@@ -235,9 +235,7 @@ class Dossier(models.Model):
     extended_at = models.DateTimeField(_("gia hạn lúc"), null=True, blank=True)
     #: An officer proposed form 04 at this time and the leader has not issued it yet (None
     #: again once extended): the leader's inbox lists the dossier (``access.waiting_at_posts``).
-    extension_proposed_at = models.DateTimeField(
-        _("đề xuất gia hạn lúc"), null=True, blank=True
-    )
+    extension_proposed_at = models.DateTimeField(_("đề xuất gia hạn lúc"), null=True, blank=True)
 
     returned_to = models.CharField(_("người nhận kết quả"), max_length=255, blank=True)
     postal_tracking = models.CharField(_("số vận đơn"), max_length=60, blank=True)

@@ -181,16 +181,67 @@ def papers_issue(dossier: Dossier, event: DossierEvent) -> list[IssuedPaper]:
     ]
 
 
-def source_event(dossier: Dossier, form: str) -> DossierEvent | None:
-    """The event that made ``dossier``'s paper ``form`` (the last of its kind)."""
-    return dossier.events.filter(action__in=SOURCES[form]).order_by("-seq").first()
+def source_event(dossier: Dossier, form: str, seq: int | None = None) -> DossierEvent | None:
+    """The event that made ``dossier``'s paper ``form``: the last of its kind, or the one
+    numbered ``seq`` in the trace (an earlier paper of the same form, e.g. the first form 02
+    after a second request to complete)."""
+    events = dossier.events.filter(action__in=SOURCES[form])
+    if seq is not None:
+        return events.filter(seq=seq).first()
+    return events.order_by("-seq").first()
 
 
-def dossier_issue(dossier: Dossier, form: str) -> tuple[Issue, DossierEvent | None]:
-    """The paper's number and issue time, and the event it says what it says from."""
+@dataclass(frozen=True)
+class EarlierPaper:
+    """A numbered paper the dossier was given before the latest one of its form: still
+    printable as issued (``dossier_paper(…, seq=seq)``)."""
+
+    form: str
+    title: str
+    seq: int
+    number: str
+    issued_at: datetime
+
+
+def earlier_papers(dossier: Dossier) -> list[EarlierPaper]:
+    """Every numbered paper of ``dossier`` but the latest of each form, in the trace's order
+    (two queries); a paper not issued yet (an event before numbering) shows its event's date
+    and gets its number at its first print."""
+    forms = {action: form for form, actions in SOURCES.items() for action in actions}
+    events = list(dossier.events.filter(action__in=forms).order_by("seq"))
+    latest = {forms[e.action]: e.seq for e in events}
+    issued = {
+        (p.event_id, p.form): p
+        for p in IssuedPaper.objects.filter(event__in=[e.pk for e in events])
+    }
+    found = []
+    for event in events:
+        form = forms[event.action]
+        if event.seq == latest[form] or form not in dict(papers_for(dossier)):
+            continue
+        paper = issued.get((event.pk, form))
+        found.append(
+            EarlierPaper(
+                form,
+                str(FORMS[form]),
+                event.seq,
+                paper.number if paper else "",
+                paper.issued_at if paper else event.at,
+            )
+        )
+    return found
+
+
+def dossier_issue(
+    dossier: Dossier, form: str, seq: int | None = None
+) -> tuple[Issue, DossierEvent | None]:
+    """The paper's number and issue time, and the event it says what it says from (the
+    latest paper of the form, or the one made by the event ``seq``)."""
     if form not in NUMBERED:  # 01 and 06: issued at receipt, named by the code
+        if seq is not None:
+            raise NoSuchPaper(form)
         return Issue(number="", issued_at=dossier.received_at), None
-    event = source_event(dossier, form)
+    event = source_event(dossier, form, seq)
     if event is None:  # a status set with no event behind it (an import): nothing to print
         raise NoSuchPaper(form)
     paper = paper_issue(form=form, agency=_issuer(dossier, event), issued_at=event.at, event=event)
@@ -445,12 +496,14 @@ class Paper:
         return render_pdf(self.template, self.context)
 
 
-def dossier_paper(dossier: Dossier, form: str) -> Paper:
+def dossier_paper(dossier: Dossier, form: str, seq: int | None = None) -> Paper:
     """Paper ``form`` of ``dossier`` (01, 03–06; 02 once a dossier has one), for the staff
-    page and the API alike; issues it on its first print if its event did not."""
+    page and the API alike; issues it on its first print if its event did not. The latest of
+    its form, or with ``seq`` the one the trace's event ``seq`` made: every paper issued stays
+    printable as issued (the first form 02 after a second request to complete)."""
     if form not in FORMS or form not in dict(papers_for(dossier)):
         raise NoSuchPaper(form)
-    issue, event = dossier_issue(dossier, form)
+    issue, event = dossier_issue(dossier, form, seq)
     context = {
         "dossier": dossier,
         "form_no": form,
@@ -464,10 +517,8 @@ def dossier_paper(dossier: Dossier, form: str) -> Paper:
         context["documents"] = dossier.documents.all()
         context["serial"] = code_serial(dossier.code)
         context["appointment_note"] = _appointment_note(dossier)
-    elif form == "02":  # the latest request to complete, the same paper as the desk's
-        context["notice"] = (
-            dossier.notices.select_related("desk__agency", "officer").order_by("-pk").first()
-        )
+    elif form == "02":  # the request to complete of its event, the same paper as the desk's
+        context["notice"] = _notice_of(dossier, event)
         if context["notice"] is None:  # asked before form 02 was kept for dossiers
             raise NoSuchPaper(form)
     elif form == "04":
@@ -480,6 +531,17 @@ def dossier_paper(dossier: Dossier, form: str) -> Paper:
     if event is not None:
         context["issuer"] = _issuer(dossier, event)
     return Paper(form, f"dossiers/forms/form{form}.html", context, f"mau-{form}-{dossier.ref}")
+
+
+def _notice_of(dossier: Dossier, event: DossierEvent) -> DeskNotice | None:
+    """The form 02 written with ``event`` (its data names it); for an event recorded before
+    it did, the dossier's latest notice when ``event`` is the latest request."""
+    notices = dossier.notices.select_related("desk__agency", "officer")
+    if "notice" in event.data:
+        return notices.filter(pk=event.data["notice"]).first()
+    if source_event(dossier, "02") != event:
+        return None
+    return notices.order_by("-pk").first()
 
 
 def notice_paper(notice: DeskNotice) -> Paper:

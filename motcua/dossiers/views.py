@@ -301,6 +301,7 @@ def detail(request, ref):
         "action_labels": ACTION_LABELS,
         "steps": dossier.procedure_version.steps.all(),
         "papers": papers.papers_for(dossier),
+        "earlier_papers": papers.earlier_papers(dossier),
         "proposal": proposal,
         "assigns_others": Action.ASSIGN in allowed and access.assigns_others(actor, dossier),
         "step_officers": access.step_officers(dossier) if Action.ASSIGN in allowed else [],
@@ -383,8 +384,11 @@ def _paper_response(request, paper: papers.Paper, *, back: tuple[str, str]):
 @login_required
 def paper(request, ref, form):
     dossier = _get_dossier(request, ref, what=f"paper {form}"[:40])
+    seq = request.GET.get("su_kien", "")  # an earlier paper of the form, by its event
+    if seq and not (seq.isascii() and seq.isdigit() and len(seq) <= 9):
+        raise Http404
     try:
-        built = papers.dossier_paper(dossier, form)
+        built = papers.dossier_paper(dossier, form, int(seq) if seq else None)
     except papers.NoSuchPaper:
         raise Http404 from None
     back = (

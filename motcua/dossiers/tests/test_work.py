@@ -662,6 +662,40 @@ def test_a_second_request_needs_a_reason_and_is_flagged(
     assert DeskNotice.objects.filter(dossier=dossier).count() == 2
 
 
+def test_the_first_form_02_stays_printable_as_issued_after_a_second_request(
+    client, at_specialist, specialist, desk_officer, clock
+):
+    dossier = act(at_specialist, "request_supplement", specialist, missing_documents=["CCCD"])
+    clock(vn(2026, 11, 10, 9))
+    dossier = act(dossier, "supplement_received", desk_officer)
+    clock(vn(2026, 11, 10, 10))
+    dossier = act(dossier, "request_supplement", specialist,
+                  missing_documents=["Giấy chứng sinh"], note="Giấy chứng sinh bị tẩy xóa.")  # fmt: skip
+    first = dossier.events.filter(action="request_supplement").order_by("seq").first()
+    client.force_login(specialist)
+    page = client.get(reverse("dossiers:detail", args=[dossier.code])).text
+    assert f"?su_kien={first.seq}" in page and "số 1/PBS, 09/11/2026" in page
+    url = reverse("dossiers:paper", args=[dossier.code, "02"])
+    earlier = client.get(f"{url}?su_kien={first.seq}").text
+    assert "Số: 1/PBS" in earlier and "<li>CCCD</li>" in earlier
+    assert "Giấy chứng sinh" not in earlier
+    latest = client.get(url).text
+    assert "Số: 2/PBS" in latest and "<li>Giấy chứng sinh</li>" in latest
+    assert client.get(f"{url}?su_kien=1").status_code == 404  # the receipt: not a form 02
+    assert client.get(f"{url}?su_kien=x").status_code == 404
+    answer = client.get(
+        f"/api/v1/dossiers/{dossier.code}", HTTP_AUTHORIZATION=f"Bearer {_token(specialist)}"
+    ).json()
+    assert [(p["form"], p["number"], p["event"]) for p in answer["earlier_papers"]] == [
+        ("02", "1/PBS", first.seq)
+    ]
+    pdf = client.get(
+        f"/api/v1/dossiers/{dossier.code}/forms/02?event={first.seq}",
+        HTTP_AUTHORIZATION=f"Bearer {_token(specialist)}",
+    )
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
 def test_the_supplement_email_lists_what_is_missing_numbered(at_specialist, specialist):
     from motcua.notifications.models import Notification
 
