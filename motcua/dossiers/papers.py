@@ -294,6 +294,8 @@ class ControlRow:
     outcome: Outcome | None = None
     notes: list[str] = field(default_factory=list)
     order: int | None = None
+    #: ``received_by`` names the officer the step was assigned to.
+    assigned: bool = False
 
     @property
     def outcome_label(self) -> str:
@@ -333,16 +335,38 @@ def _is_hand_over(event: DossierEvent) -> bool:
     return event.step_after != event.step_before or event.step_after is None
 
 
+#: Work inside a step that the slip leaves out: an opinion and a proposal of form 04 are the
+#: officers' working notes (never public); SPEC §7 asks of each row only the hand-over — who
+#: gave, who received, when, the outcome and its note.
+OFF_THE_SLIP = INTERNAL_ACTIONS - {"assign"}
+
+
+def _assignment(current: ControlRow, event: DossierEvent, names: dict[str, str]) -> None:
+    """An assignment names who received the step in its unit (SPEC §7: "by whom"); a
+    re-assignment is a note, with both officers' full names."""
+    name = event.data.get("assignee_name") or event.data.get("assignee", "")
+    if not current.assigned:
+        current.received_by, current.assigned = name, True
+        return
+    before = names.get(event.data.get("previous_assignee"), "")
+    text = f"Giao lại cho {name}" + (f" (trước đó {before})" if before else "")
+    text += f" ({event.actor_name}, {event.at.astimezone(VN_TZ):%H:%M %d/%m/%Y})"
+    current.notes.append(f"{text}: {event.note}" if event.note else text)
+
+
 def control_rows(dossier: Dossier) -> list[ControlRow]:
     """Form 06 from the trace: a row per hand-over — from whom, to whom, received at, handed
     over at, and the outcome of that step against its due time as the hand-over found it
     (moved later by any wait, SPEC §6). A wait for the applicant or for payment is its own row
-    and judges nobody. Events that hand nothing over (an extension) are notes on the row of
-    the step they happened in; work inside a step (assignment, opinions, a proposal) is not
-    on the slip (``INTERNAL_ACTIONS``)."""
+    and judges nobody. An assignment names who received the step (a re-assignment is a
+    note); other events that hand nothing over (an extension) are notes on the row of the
+    step they happened in; opinions and proposals are not on the slip (``OFF_THE_SLIP``)."""
+    from motcua.dossiers.selectors import previous_assignee_names
     from motcua.dossiers.transitions import ACTION_LABELS
 
     steps = {s.order: s for s in process.steps_of(dossier)}
+    events = list(dossier.events.exclude(action__in=OFF_THE_SLIP).order_by("seq"))
+    names = previous_assignee_names(events)
     units: dict[int, str] = {}  # row index → the unit that held the step, when one did
     rows: list[ControlRow] = []
 
@@ -352,7 +376,7 @@ def control_rows(dossier: Dossier) -> list[ControlRow]:
         return row
 
     current: ControlRow | None = None
-    for event in dossier.events.exclude(action__in=INTERNAL_ACTIONS).order_by("seq"):
+    for event in events:
         if event.action in STARTS:
             current = open_step(
                 event.step_after,
@@ -383,6 +407,9 @@ def control_rows(dossier: Dossier) -> list[ControlRow]:
             current = open_step(
                 event.step_after, dossier.applicant_name, event.actor_name, event.at
             )
+        elif event.action == "assign":
+            if current.kind == "step":
+                _assignment(current, event, names)
         elif _is_hand_over(event):
             due = _moment(event.data.get("step_due_at"))
             current.handed_at, current.due = event.at, due
@@ -401,7 +428,7 @@ def control_rows(dossier: Dossier) -> list[ControlRow]:
         current.due = dossier.step_due_at
         if dossier.current_unit_id:
             units[len(rows) - 1] = dossier.current_unit.name
-        if dossier.current_assignee_id:
+        if dossier.current_assignee_id and not current.received_by:  # sent back to them
             from motcua.agencies.selectors import person_name
 
             current.received_by = person_name(dossier.current_assignee)

@@ -242,12 +242,36 @@ def unit_load(*, actor: Actor) -> list[UnitLoad]:
 
 def dossier_events(dossier: Dossier) -> list:
     """The trace in order, each event with the files it brought (two queries); a proposal
-    of form 04 with the appointment it asks for as a moment (``proposed_due_at``)."""
+    of form 04 with the appointment it asks for as a moment (``proposed_due_at``); a
+    re-assignment with the full name of who had the step before (``previous_name``)."""
     events = list(dossier.events.select_related("actor").prefetch_related("files").order_by("seq"))
+    names = previous_assignee_names(events)
     for event in events:
         if event.action == "propose_extension":
             event.proposed_due_at = datetime.fromisoformat(event.data["new_due_at"])
+        elif event.action == "assign":
+            event.previous_name = names.get(event.data.get("previous_assignee"), "")
     return events
+
+
+def previous_assignee_names(events) -> dict[str, str]:
+    """Username → full name of whoever had the step before each re-assignment in
+    ``events``: as the event wrote it, else (events written before they named them) read
+    from the accounts in one query."""
+    from django.contrib.auth import get_user_model
+
+    names, unnamed = {}, set()
+    for event in events:
+        if event.action != "assign" or not (username := event.data.get("previous_assignee")):
+            continue
+        if name := event.data.get("previous_assignee_name"):
+            names[username] = name
+        else:
+            unnamed.add(username)
+    if unnamed - names.keys():
+        users = get_user_model().objects.filter(username__in=unnamed - names.keys())
+        names.update({user.username: person_name(user) for user in users})
+    return names
 
 
 def extension_proposal(dossier: Dossier, events: list) -> dict | None:

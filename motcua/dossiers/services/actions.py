@@ -329,6 +329,7 @@ def _assign(dossier: Dossier, *, actor: Actor, assignee: str | None = None, **_o
         "assignee": user.username,
         "assignee_name": person_name(user),
         "previous_assignee": previous.username if previous else None,
+        "previous_assignee_name": person_name(previous) if previous else None,
         "claimed": me is not None and user.pk == me.pk,
     }
 

@@ -109,6 +109,48 @@ def test_reassignment_leaves_a_trace(at_specialist, specialist, unit_head, binh)
     assert audit_verify() == []
 
 
+def test_the_trace_names_the_officers_by_their_full_names(
+    client, at_specialist, specialist, unit_head, binh
+):
+    for user, last in ((specialist, "Trần Văn"), (binh, "Lê Thị")):
+        user.last_name = last
+        user.save()
+    dossier = act(at_specialist, "assign", unit_head, assignee="bob")
+    dossier = act(dossier, "assign", unit_head, assignee="binh", note="Bob nghỉ phép")
+    assert dossier.events.order_by("-seq").first().data["previous_assignee_name"] == (
+        "Trần Văn Bob"
+    )
+    _legacy_assign(dossier, unit_head, to=specialist, before="binh")  # no names written
+    client.force_login(unit_head)
+    page = client.get(reverse("dossiers:detail", args=[dossier.code])).text
+    assert "Giao cho Lê Thị Binh" in page and "trước đó: Trần Văn Bob" in page
+    assert "trước đó: Lê Thị Binh" in page  # read from the account for the older event
+    assert "trước đó: bob" not in page and "trước đó: binh" not in page
+    notes = control_rows(Dossier.objects.get())[1].notes
+    assert notes[0].startswith("Giao lại cho Lê Thị Binh (trước đó Trần Văn Bob) (Hung, ")
+    assert notes[0].endswith(": Bob nghỉ phép")
+    assert notes[1].startswith("Giao lại cho Trần Văn Bob (trước đó Lê Thị Binh)")
+
+
+def _legacy_assign(dossier, head, *, to, before):
+    """An assignment as events recorded it before they named the one who had it before."""
+    from django.db import transaction
+
+    from motcua.agencies.selectors import person_name
+    from motcua.dossiers.trace import event_append
+
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        locked.current_assignee = to
+        event_append(
+            locked, action="assign", actor=as_actor(head), at=locked.step_started_at,
+            status_before=locked.status, step_before=locked.current_step.order,
+            data={"assignee": to.username, "assignee_name": person_name(to),
+                  "previous_assignee": before},
+        )  # fmt: skip
+        locked.save()
+
+
 def test_only_a_units_step_is_assigned(version, desk, desk_officer, unit_head):
     dossier = receive(desk, version)  # at the desk's step
     with pytest.raises(TransitionRefused, match="không có ai để phân công"):
@@ -324,13 +366,16 @@ def test_a_citizen_never_opens_the_staff_pages_of_their_own_dossier(
         assert client.get(url).status_code == 404
 
 
-def test_the_control_slip_has_no_row_for_work_inside_a_step(at_specialist, specialist, leader):
+def test_the_control_slip_has_no_row_for_work_inside_a_step_but_names_the_assignee(
+    at_specialist, specialist, leader
+):
     dossier = act(at_specialist, "assign", specialist, assignee="bob")
     dossier = act(dossier, "comment", specialist, note="Ý kiến")
     dossier = at_leader(dossier, specialist)
     rows = control_rows(dossier)
     assert [(r.kind, r.order) for r in rows] == [("step", 1), ("step", 2), ("step", 3)]
     assert rows[1].given_by == "Alice"  # the desk gave it, bob received it; then bob gave
+    assert rows[1].received_by == "Bob"  # assigned to him: the slip's "by whom" (SPEC §7)
     assert not any("Ý kiến" in note or "assign" in note for r in rows for note in r.notes)
 
 
@@ -670,7 +715,8 @@ def test_the_first_form_02_stays_printable_as_issued_after_a_second_request(
     dossier = act(dossier, "supplement_received", desk_officer)
     clock(vn(2026, 11, 10, 10))
     dossier = act(dossier, "request_supplement", specialist,
-                  missing_documents=["Giấy chứng sinh"], note="Giấy chứng sinh bị tẩy xóa.")  # fmt: skip
+                  missing_documents=["Giấy chứng sinh"],
+                  note="Giấy chứng sinh bị tẩy xóa.")  # fmt: skip
     first = dossier.events.filter(action="request_supplement").order_by("seq").first()
     client.force_login(specialist)
     page = client.get(reverse("dossiers:detail", args=[dossier.code])).text
