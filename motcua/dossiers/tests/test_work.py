@@ -742,6 +742,27 @@ def test_the_first_form_02_stays_printable_as_issued_after_a_second_request(
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 
+def test_a_refused_second_request_keeps_what_the_officer_typed(
+    client, at_specialist, specialist, desk_officer, clock
+):
+    dossier = act(at_specialist, "request_supplement", specialist, missing_documents=["CCCD"])
+    clock(vn(2026, 11, 10, 9))
+    dossier = act(dossier, "supplement_received", desk_officer)
+    client.force_login(specialist)
+    typed = "Giấy chứng sinh bản chính\nSổ hộ khẩu <cũ>"
+    answer = client.post(
+        reverse("dossiers:act", args=[dossier.code]),
+        {"action": "request_supplement", "version": dossier.version,
+         "missing_documents": typed, "note": ""},
+    )  # fmt: skip
+    assert answer.status_code == 400
+    page = answer.text
+    form = page.split('class="action action-request_supplement"')[1].split("</form>")[0]
+    assert "lần nữa phải ghi rõ lý do" in form
+    assert ">Giấy chứng sinh bản chính\nSổ hộ khẩu &lt;cũ&gt;</textarea>" in form
+    assert Dossier.objects.get().supplement_count == 1  # nothing done
+
+
 def test_the_supplement_email_lists_what_is_missing_numbered(at_specialist, specialist):
     from motcua.notifications.models import Notification
 
