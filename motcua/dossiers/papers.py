@@ -43,7 +43,7 @@ from motcua.dossiers.models import (
     PaperCounter,
     Status,
 )
-from motcua.dossiers.selectors import lookup_token
+from motcua.dossiers.selectors import lookup_token, notice_lookup_token
 from motcua.dossiers.transitions import INTERNAL_ACTIONS
 from motcua.workcalendar.calendar import VN_TZ, Outcome, deadline_outcome, to_local
 
@@ -587,9 +587,14 @@ def notice_paper(notice: DeskNotice) -> Paper:
             qr_payload(
                 form=form,
                 issued_at=issue.issued_at,
+                code=(notice.dossier.code or "") if notice.dossier_id else "",
                 procedure=notice.procedure_version.procedure.code,
                 id_number=notice.applicant_id_number,
                 number=issue.number,
+                # the look-up opens the dossier, or this paper when nothing was received
+                token=lookup_token(notice.dossier)
+                if notice.dossier_id
+                else notice_lookup_token(notice),
             )
         ),
         "now": clock.now(),

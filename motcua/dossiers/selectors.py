@@ -332,6 +332,49 @@ def lookup_token(dossier: Dossier) -> str:
     return signing.Signer(salt=LOOKUP_SALT).sign(_UID_PREFIX + dossier.uid.hex)
 
 
+_NOTICE_PREFIX = "n."
+
+
+def notice_lookup_token(notice) -> str:
+    """The signed token of the QR code of a form 02 or 03 the desk gave for a dossier it did
+    not receive: the look-up opens that paper's public status (``notice_public_status``)."""
+    return signing.Signer(salt=LOOKUP_SALT).sign(f"{_NOTICE_PREFIX}{notice.pk}")
+
+
+def notice_public_status(*, token: str) -> dict | None:
+    """What the public may see of a desk's form 02 or 03 (no dossier was received): which
+    paper, its number and date, the procedure and desk, what to complete or why it was
+    refused — no personal data; None for any token that is not one."""
+    from motcua.dossiers.models import DeskNotice, IssuedPaper
+
+    try:
+        value = signing.Signer(salt=LOOKUP_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    if not value.startswith(_NOTICE_PREFIX) or not value[2:].isdigit():
+        return None
+    notice = (
+        DeskNotice.objects.select_related("desk__agency", "procedure_version")
+        .filter(pk=int(value[2:]), dossier__isnull=True)
+        .first()
+    )
+    if notice is None:
+        return None
+    paper = IssuedPaper.objects.filter(desk_notice=notice).first()
+    return {
+        "form": notice.form,
+        "title": notice.get_kind_display(),
+        "number": paper.number if paper else "",
+        "issued_at": notice.created_at,
+        "procedure": notice.procedure_version.name,
+        "desk": notice.desk.name,
+        "agency": notice.desk.agency.name,
+        "items": list(notice.items) if notice.kind == DeskNotice.Kind.COMPLETE else [],
+        "reason": notice.reason,
+        "refused": notice.kind == DeskNotice.Kind.REFUSE,
+    }
+
+
 def lookup_url(dossier: Dossier) -> str:
     base = settings.PUBLIC_BASE_URL.rstrip("/")
     return f"{base}/tra-cuu/?{urlencode({'t': lookup_token(dossier)})}"

@@ -208,6 +208,30 @@ def test_a_desk_notice_is_numbered_when_written_and_printed_the_same(
     assert "1. " in text and "2. " in text  # a numbered list
 
 
+@pytest.mark.parametrize("kind", ["complete", "refuse"])
+def test_the_qr_of_a_desk_notice_opens_its_public_status(
+    client, kind, version, desk, desk_officer, clock
+):
+    clock(vn(2026, 11, 23, 10))
+    notice = desk_notice_create(
+        kind=kind, desk=desk, procedure_version=version, applicant=applicant(),
+        items=["Bản sao Giấy chứng sinh"] if kind == "complete" else [],
+        reason="Thiếu giấy tờ" if kind == "complete" else "Không thuộc thẩm quyền",
+        actor=actor_for_user(desk_officer),
+    )  # fmt: skip
+    url = urlparse(qr_text(papers.notice_paper(notice).pdf()))
+    page = client.get(f"{url.path}?{url.query}")
+    assert page.status_code == 200
+    assert f"phiếu số {notice.paper.number}" in page.text and version.name in page.text
+    if kind == "complete":
+        assert "<li>Bản sao Giấy chứng sinh</li>" in page.text
+    else:
+        assert "không được tiếp nhận" in page.text and "Không thuộc thẩm quyền" in page.text
+    assert applicant().id_number not in page.text and applicant().name not in page.text
+    forged = parse_qs(url.query)["t"][0].replace("n.", "n.9", 1)
+    assert "notice-status" not in client.get("/tra-cuu/", {"t": forged}).text
+
+
 def test_a_refusal_without_an_address_prints_no_empty_address(version, desk, desk_officer, leader):
     notice = desk_notice_create(
         kind="refuse", desk=desk, procedure_version=version, applicant=applicant(address=""),
