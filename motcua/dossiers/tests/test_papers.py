@@ -274,6 +274,43 @@ def test_form_01_keeps_the_appointment_it_gave_and_notes_the_new_one(extended, c
     assert query["hen"] == ["202611270800"] and query["tg"] == ["20261123080000"]
 
 
+def test_form_01_reprinted_after_an_extension_stays_on_one_a4_page(
+    version, desk, desk_officer, leader, specialist, clock
+):
+    """A full receipt as the desk gives it — five documents, an authorised person, the
+    result by post — keeps to one page when reprinted with the note of the new appointment."""
+    from pypdf import PdfReader
+
+    clock(vn(2026, 11, 23, 8))
+    documents = [
+        (None, "Đơn đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ (theo mẫu)", 1, 0),
+        (None, "Giấy tờ chứng minh quyền sử dụng đất", 0, 1),
+        (None, "Hai bộ bản vẽ thiết kế xây dựng", 2, 0),
+        (None, "Căn cước công dân hoặc giấy tờ tùy thân có ảnh (xuất trình)", 1, 0),
+        (None, "Văn bản ủy quyền (trường hợp nộp thay)", 1, 0),
+    ]
+    dossier = receive(
+        desk, version, actor=desk_officer, at=vn(2026, 11, 23, 8), documents=documents,
+        applicant=applicant(
+            authorised_name="Trần Thị Bình Minh", authorised_id_number="045185002345",
+            address="Thôn Phùng Lâm, xã Hướng Phùng, tỉnh Quảng Trị",
+        ),
+        result_delivery="post", delivery_address="Thôn Phùng Lâm, xã Hướng Phùng, tỉnh Quảng Trị",
+    )  # fmt: skip
+    act(dossier, "forward", desk_officer)
+    clock(vn(2026, 11, 23, 10))
+    act(dossier, "request_supplement", specialist, missing_documents=["Bản vẽ"])
+    clock(vn(2026, 11, 25, 10))
+    act(dossier, "supplement_received", desk_officer)
+    clock(vn(2026, 11, 25, 11))
+    act(dossier, "extend", leader, note="Xác minh", new_due_at=vn(2026, 12, 2, 16))
+    pdf = dossier_paper(fresh(dossier), "01").pdf()
+    save_pages(pdf, "form-01-extended")
+    text = re.sub(r"\s+", " ", pdf_text(pdf)[0])
+    assert "theo Phiếu xin lỗi và đề nghị gia hạn" in text and "không tính vào" in text
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1, pdf_text(pdf)[-1][-300:]
+
+
 def test_form_01_shows_no_note_while_the_appointment_holds(version, desk):
     text = pdf_text(dossier_paper(receive(desk, version), "01").pdf())[0]
     assert "Ghi chú" not in text
