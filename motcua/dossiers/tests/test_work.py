@@ -130,6 +130,12 @@ def test_the_trace_names_the_officers_by_their_full_names(
     assert notes[0].startswith("Giao lại cho Lê Thị Binh (trước đó Trần Văn Bob) (Hung, ")
     assert notes[0].endswith(": Bob nghỉ phép")
     assert notes[1].startswith("Giao lại cho Trần Văn Bob (trước đó Lê Thị Binh)")
+    from motcua.dossiers.papers import dossier_paper
+    from motcua.dossiers.tests.test_papers import pdf_text, save_pages
+
+    pdf = dossier_paper(Dossier.objects.get(), "06").pdf()
+    save_pages(pdf, "form-06-reassigned")
+    assert "Giao lại cho Lê Thị Binh" in re.sub(r"\s+", " ", pdf_text(pdf)[0])
 
 
 def _legacy_assign(dossier, head, *, to, before):
