@@ -203,22 +203,29 @@ class EarlierPaper:
     issued_at: datetime
 
 
-def earlier_papers(dossier: Dossier) -> list[EarlierPaper]:
-    """Every numbered paper of ``dossier`` but the latest of each form, in the trace's order
-    (two queries); a paper not issued yet (an event before numbering) shows its event's date
-    and gets its number at its first print."""
+def earlier_papers(
+    dossier: Dossier, events: list[DossierEvent] | None = None
+) -> list[EarlierPaper]:
+    """Every numbered paper of ``dossier`` but the latest of each form, in the trace's order;
+    ``events`` is the trace when the caller has it (the dossier's page). One query for the
+    earlier papers' numbers, none when there are none. A paper not issued yet (an event
+    before numbering) shows its event's date and gets its number at its first print."""
     forms = {action: form for form, actions in SOURCES.items() for action in actions}
-    events = list(dossier.events.filter(action__in=forms).order_by("seq"))
+    if events is None:
+        events = list(dossier.events.filter(action__in=forms).order_by("seq"))
+    events = [e for e in events if e.action in forms]
     latest = {forms[e.action]: e.seq for e in events}
+    has = dict(papers_for(dossier))
+    earlier = [e for e in events if e.seq != latest[forms[e.action]] and forms[e.action] in has]
+    if not earlier:
+        return []
     issued = {
         (p.event_id, p.form): p
-        for p in IssuedPaper.objects.filter(event__in=[e.pk for e in events])
+        for p in IssuedPaper.objects.filter(event__in=[e.pk for e in earlier])
     }
     found = []
-    for event in events:
+    for event in earlier:
         form = forms[event.action]
-        if event.seq == latest[form] or form not in dict(papers_for(dossier)):
-            continue
         paper = issued.get((event.pk, form))
         found.append(
             EarlierPaper(

@@ -307,7 +307,7 @@ def _detail_context(request, dossier: Dossier, typed: dict | None = None) -> dic
         "action_labels": ACTION_LABELS,
         "steps": dossier.procedure_version.steps.all(),
         "papers": papers.papers_for(dossier),
-        "earlier_papers": papers.earlier_papers(dossier),
+        "earlier_papers": papers.earlier_papers(dossier, events),
         "proposal": proposal,
         "assigns_others": Action.ASSIGN in allowed and access.assigns_others(actor, dossier),
         "step_officers": access.step_officers(dossier) if Action.ASSIGN in allowed else [],
