@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "axes",
+    "motcua.lockout.LockoutConfig",  # django-axes, named in Vietnamese
     "csp",
     "ninja",
     "motcua.agencies",

@@ -95,6 +95,13 @@ class EventOut(Schema):
     note: str
 
 
+class EarlierPaperOut(Schema):
+    form: str
+    number: str = Field(description="Số giấy (“1/PBS”); rỗng nếu chưa cấp số (cấp khi in).")
+    issued_at: datetime
+    event: int = Field(description="Thứ tự sự kiện trong lịch sử đã ban hành giấy này.")
+
+
 class DossierOut(Schema):
     code: str = Field(
         description="Mã hồ sơ; hồ sơ nộp trực tuyến chưa được tiếp nhận thì chưa có mã: khi "
@@ -119,6 +126,12 @@ class DossierOut(Schema):
     step_name: str
     step_due_at: datetime | None
     forms: list[str] = Field(description="Các mẫu giấy tờ hồ sơ đang có (01…06), tải dạng PDF.")
+    earlier_papers: list[EarlierPaperOut] = Field(
+        default_factory=list,
+        description="Giấy tờ có số đã ban hành trước giấy mới nhất cùng mẫu (ví dụ phiếu 02 "
+        "lần đầu khi đã yêu cầu bổ sung lần hai): in lại đúng như đã ban hành bằng "
+        "GET /dossiers/{code}/forms/{form}?event={event}.",
+    )
     history: list[EventOut]
 
 
@@ -363,6 +376,10 @@ def dossier_get(request: HttpRequest, code: Path[DossierCode]):
         "step_name": step.name if step else "",
         "step_due_at": vn_time(dossier.step_due_at),
         "forms": [form for form, _title in papers.papers_for(dossier)],
+        "earlier_papers": [
+            {"form": p.form, "number": p.number, "issued_at": vn_time(p.issued_at), "event": p.seq}
+            for p in papers.earlier_papers(dossier)
+        ],
         "history": [
             {
                 "at": e.at.astimezone(VN_TZ),

@@ -65,6 +65,11 @@ class InboxItem(Schema):
     step_due_at: datetime | None
     assignee: str | None = Field(description="Tên đăng nhập của người được giao bước.")
     extended: bool = Field(description="Đã gia hạn (mẫu 04).")
+    extension_proposed: bool = Field(
+        default=False,
+        description="Có đề xuất gia hạn (mẫu 04) đang chờ lãnh đạo cơ quan duyệt: hồ sơ nằm "
+        "trong hộp “unit” của lãnh đạo.",
+    )
 
 
 class InboxOut(Schema):
@@ -94,6 +99,7 @@ def _item(d: Dossier) -> dict:
         "step_due_at": vn_time(d.step_due_at),
         "assignee": d.current_assignee.username if d.current_assignee_id else None,
         "extended": d.extended_at is not None,
+        "extension_proposed": d.extension_pending,
     }
 
 
@@ -270,18 +276,34 @@ PDF_ANSWER = {
 }
 
 
+class PaperEvent(Schema):
+    event: int | None = Field(
+        default=None,
+        ge=1,
+        le=10**9,
+        description="Thứ tự sự kiện đã ban hành giấy (earlier_papers); bỏ trống: giấy mới nhất.",
+    )
+
+
 @router.get(
     "/dossiers/{code}/forms/{form}",
     response={**error_responses(401, 404, 422)},
     openapi_extra={"responses": {200: PDF_ANSWER}},
     summary="Một mẫu giấy tờ của hồ sơ (PDF)",
 )
-def dossier_form(request: HttpRequest, code: Path[DossierCode], form: Path[FormNumber]):
+def dossier_form(
+    request: HttpRequest,
+    code: Path[DossierCode],
+    form: Path[FormNumber],
+    event: Query[PaperEvent],
+):
     """Form ``form`` (01…06, SPEC §7) of the dossier as PDF, the same paper the staff page
-    prints; 404 when the dossier has no such paper now (its ``forms`` lists those it has)."""
+    prints; 404 when the dossier has no such paper now (its ``forms`` lists those it has).
+    With ``event``, an earlier paper of the form as it was issued (the dossier's
+    ``earlier_papers``)."""
     dossier = _visible(request.auth, code, what=f"paper {form}")
     try:
-        paper = papers.dossier_paper(dossier, form)
+        paper = papers.dossier_paper(dossier, form, event.event)
     except papers.NoSuchPaper:
         raise HttpError(404, "Hồ sơ chưa có giấy tờ theo mẫu này.") from None
     response = HttpResponse(paper.pdf(), content_type="application/pdf")

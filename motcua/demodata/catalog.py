@@ -610,8 +610,28 @@ PROCEDURES = [
 POST_FIELDS = {"Đất đai", "Xây dựng", "Hộ kinh doanh", "Lý lịch tư pháp", "Công thương"}
 
 
-def _steps(hours: Decimal, interop: bool) -> list[dict]:
-    """A four-step internal process that fits in ``hours``: desk, specialist, leader, desk."""
+#: The function of the unit that examines a field's dossiers (``Unit.function``): at a
+#: commune, land and construction go to Địa chính - Xây dựng, civil status and attestation
+#: to Tư pháp - Hộ tịch, social matters to Văn hóa - Xã hội. Other fields go to the agency's
+#: first unit (``process.unit_for``).
+FIELD_UNITS = {
+    "Hộ tịch": "tu-phap",
+    "Chứng thực": "tu-phap",
+    "Lý lịch tư pháp": "tu-phap",
+    "Đất đai": "dia-chinh",
+    "Xây dựng": "dia-chinh",
+    "Nông nghiệp": "dia-chinh",
+    "Bảo trợ xã hội": "van-hoa-xa-hoi",
+    "Người có công": "van-hoa-xa-hoi",
+    "Giáo dục và đào tạo": "van-hoa-xa-hoi",
+    "Văn hóa": "van-hoa-xa-hoi",
+    "Tôn giáo": "van-hoa-xa-hoi",
+}
+
+
+def _steps(hours: Decimal, interop: bool, unit_function: str = "chuyen-mon") -> list[dict]:
+    """A four-step internal process that fits in ``hours``: desk, specialist (of a unit of
+    ``unit_function``), leader, desk."""
     share = [Decimal("0.125"), Decimal("0.5"), Decimal("0.25"), Decimal("0.125")]
     budgets = [max(Decimal("0.25"), (hours * s).quantize(Decimal("0.25"))) for s in share]
     while sum(budgets) > hours:  # rounding up may overshoot a very short procedure
@@ -621,7 +641,7 @@ def _steps(hours: Decimal, interop: bool) -> list[dict]:
         (
             "Thẩm định hồ sơ, dự thảo kết quả" + (" và chuyển liên thông" if interop else ""),
             "specialist",
-            "chuyen-mon",
+            unit_function,
         ),
         ("Xem xét, ký duyệt kết quả", "agency_leader", ""),
         ("Vào sổ, trả kết quả cho tổ chức, công dân", "desk_officer", ""),
@@ -669,7 +689,9 @@ def catalog_records() -> list[dict]:
                 "fees": [{"amount": fee[0], "description": fee[1], "exemptions": fee[2]}]
                 if fee
                 else [],
-                "steps": _steps(processing_hours(time, unit), interop),
+                "steps": _steps(
+                    processing_hours(time, unit), interop, FIELD_UNITS.get(field, "chuyen-mon")
+                ),
             }
         )
     return records

@@ -2,7 +2,8 @@
 with three communes, plus one district of the old three-level model, so both shapes are seen.
 Names follow Quảng Trị; codes follow the TT 01/2018 art. 19 pattern. Illustrative only."""
 
-from datetime import date, time
+import contextlib
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -101,10 +102,11 @@ AGENCIES = [
     ),
 ]
 
+# code, name, function: a procedure's step finds its unit by function (catalog.FIELD_UNITS).
 COMMUNE_UNITS = [
-    ("tu-phap", "Công chức Tư pháp - Hộ tịch", "chuyen-mon"),
-    ("dia-chinh", "Công chức Địa chính - Xây dựng - Nông nghiệp và Môi trường", "chuyen-mon"),
-    ("van-hoa-xa-hoi", "Công chức Văn hóa - Xã hội", "chuyen-mon"),
+    ("tu-phap", "Công chức Tư pháp - Hộ tịch", "tu-phap"),
+    ("dia-chinh", "Công chức Địa chính - Xây dựng - Nông nghiệp và Môi trường", "dia-chinh"),
+    ("van-hoa-xa-hoi", "Công chức Văn hóa - Xã hội", "van-hoa-xa-hoi"),
     ("van-phong", "Văn phòng - Thống kê", "van-phong"),
 ]
 
@@ -421,18 +423,20 @@ APPLICANTS = [
     ("Bùi Thị Hạnh", "045201008901", "0945123123"),
 ]
 
-# procedure, applicant, days ago received, then the actions: (username, action, extra)
+# procedure, applicant, working days ago received, then the actions, each at its time in the
+# story:
+# (working hours after the receipt, username, action, extra).
 DOSSIERS = [
     ("1.001193", 0, 0, []),
     ("1.004873", 1, 0, []),
-    ("2.000815", 2, 1, [("motcua.khesanh", "forward", {})]),
+    ("2.000815", 2, 1, [(1, "motcua.khesanh", "forward", {})]),
     (
         "1.004873",
         3,
         2,
         [
-            ("motcua.khesanh", "forward", {}),
-            ("truongphong.khesanh", "assign", {"assignee": "tuphap.khesanh"}),
+            (1, "motcua.khesanh", "forward", {}),
+            (2, "truongphong.khesanh", "assign", {"assignee": "tuphap.khesanh"}),
         ],
     ),
     (
@@ -440,8 +444,9 @@ DOSSIERS = [
         4,
         3,
         [
-            ("motcua.khesanh", "forward", {}),
+            (1, "motcua.khesanh", "forward", {}),
             (
+                5,
                 "tuphap.khesanh",
                 "request_supplement",
                 {"missing_documents": ["Giấy xác nhận tình trạng hôn nhân của bên nữ"]},
@@ -453,10 +458,10 @@ DOSSIERS = [
         5,
         4,
         [
-            ("motcua.khesanh", "forward", {}),
-            ("hotich.khesanh", "assign", {"assignee": "hotich.khesanh"}),
-            ("hotich.khesanh", "comment", {"note": "Đã đối chiếu giấy tờ, đủ điều kiện."}),
-            ("hotich.khesanh", "forward", {}),
+            (1, "motcua.khesanh", "forward", {}),
+            (2, "hotich.khesanh", "assign", {"assignee": "hotich.khesanh"}),
+            (4, "hotich.khesanh", "comment", {"note": "Đã đối chiếu giấy tờ, đủ điều kiện."}),
+            (6, "hotich.khesanh", "forward", {}),
         ],
     ),
     (
@@ -464,9 +469,9 @@ DOSSIERS = [
         6,
         6,
         [
-            ("motcua.khesanh", "forward", {}),
-            ("tuphap.khesanh", "forward", {}),
-            ("lanhdao.khesanh", "approve", {"paper_result": True}),
+            (1, "motcua.khesanh", "forward", {}),
+            (6, "tuphap.khesanh", "forward", {}),
+            (10, "lanhdao.khesanh", "approve", {"paper_result": True}),
         ],
     ),
     (
@@ -474,53 +479,84 @@ DOSSIERS = [
         7,
         9,
         [
-            ("motcua.khesanh", "forward", {}),
-            ("tuphap.khesanh", "forward", {}),
-            ("lanhdao.khesanh", "approve", {"paper_result": True}),
-            ("motcua.khesanh", "return_result", {"returned_to": "Bùi Thị Hạnh"}),
+            (1, "motcua.khesanh", "forward", {}),
+            (8, "tuphap.khesanh", "forward", {}),
+            (12, "lanhdao.khesanh", "approve", {"paper_result": True}),
+            (14, "motcua.khesanh", "return_result", {"returned_to": "Bùi Thị Hạnh"}),
         ],
     ),
-    ("1.004884", 0, 12, [("motcua.khesanh", "forward", {})]),  # overdue by now
+    ("1.004884", 0, 12, [(1, "motcua.khesanh", "forward", {})]),  # overdue by now
+    # A construction permit: examined by Địa chính - Xây dựng (catalog.FIELD_UNITS).
+    ("1.009994", 2, 2, [(1, "motcua.khesanh", "forward", {})]),
 ]
 
 
-def _dossiers() -> int:
-    """A few dossiers at every stage in Khe Sanh, so the inboxes and papers show something.
-    Only on an empty database: real dossiers are never touched."""
-    from datetime import timedelta
+def _working_days_before(now: datetime, days: int, calendar) -> datetime:
+    """08:00 (or the day's opening) ``days`` working days before ``now``'s day."""
+    from motcua.workcalendar.calendar import VN_TZ, add_working_time
 
+    day = now.astimezone(VN_TZ).date()
+    while days:
+        day -= timedelta(days=1)
+        days -= calendar.is_working_day(day)
+    return add_working_time(datetime.combine(day, time(8), VN_TZ), hours=0, calendar=calendar)
+
+
+@contextlib.contextmanager
+def _at(when: datetime):
+    """The services take "now" from the domain clock: set it for a moment of the story, so
+    its events (and forms 06 and 07 drawn from them) carry the story's times."""
+    from motcua import clock
+
+    real = clock.now
+    clock.now = lambda: when
+    try:
+        yield
+    finally:
+        clock.now = real
+
+
+def _dossiers() -> int:
+    """A few dossiers at every stage in Khe Sanh, so the inboxes and papers show something:
+    each received some working days ago, each action at its moment of the story (working
+    hours after the receipt on the commune's calendar, never later than now). Only on an
+    empty database: real dossiers are never touched."""
     from motcua import clock
     from motcua.catalog.models import Procedure
     from motcua.dossiers.access import actor_for_user
     from motcua.dossiers.models import Dossier
     from motcua.dossiers.services import Applicant, Receipt, dossier_apply, dossier_receive
     from motcua.workcalendar.calendar import add_working_time
+    from motcua.workcalendar.selectors import calendar_get
 
     if Dossier.objects.exists():
         return 0
     User = get_user_model()
     desk = Desk.objects.select_related("agency").get(agency__code="000.01.31.H50", code="mot-cua")
+    calendar = calendar_get(agency=desk.agency)
     now = clock.now()
     for code, who, days_ago, actions in DOSSIERS:
         version = Procedure.objects.get(code=code).current_version
         name, id_number, phone = APPLICANTS[who]
-        received = add_working_time(now - timedelta(days=days_ago), hours=0)
-        received = min(received, now) if days_ago else now
+        received = _working_days_before(now, days_ago, calendar) if days_ago else now
         documents = [(d.pk, d.name, d.originals, d.copies) for d in version.documents.all()[:2]]
-        dossier = dossier_receive(
-            desk=desk, procedure_version=version,
-            actor=actor_for_user(User.objects.get(username="motcua.khesanh")),
-            receipt=Receipt(
-                applicant=Applicant(name=name, id_number=id_number, phone=phone,
-                                    address="Xã Khe Sanh, tỉnh Quảng Trị"),
-                documents=documents, received_at=received,
-            ),
-        )  # fmt: skip
-        for username, action, extra in actions:
-            dossier_apply(dossier_id=dossier.pk, action=action,
-                          actor=actor_for_user(User.objects.get(username=username)),
-                          expected_version=None,
-                          **extra)  # fmt: skip
+        with _at(received):
+            dossier = dossier_receive(
+                desk=desk, procedure_version=version,
+                actor=actor_for_user(User.objects.get(username="motcua.khesanh")),
+                receipt=Receipt(
+                    applicant=Applicant(name=name, id_number=id_number, phone=phone,
+                                        address="Xã Khe Sanh, tỉnh Quảng Trị"),
+                    documents=documents, received_at=received,
+                ),
+            )  # fmt: skip
+        for hours, username, action, extra in actions:
+            when = min(add_working_time(received, hours=hours, calendar=calendar), now)
+            with _at(when):
+                dossier_apply(dossier_id=dossier.pk, action=action,
+                              actor=actor_for_user(User.objects.get(username=username)),
+                              expected_version=None,
+                              **extra)  # fmt: skip
     return len(DOSSIERS)
 
 
@@ -620,9 +656,6 @@ TASKS = [
 def _tasks() -> int:
     """A few tasks the Khe Sanh chairman gave, in every standing (done on time, late, open,
     overdue, an extension waiting). Only on a database without tasks."""
-    import contextlib
-    from datetime import datetime, timedelta
-
     from motcua import clock
     from motcua.dossiers.access import actor_for_user
     from motcua.tasks import services
@@ -645,17 +678,8 @@ def _tasks() -> int:
         day = (now - timedelta(days=days_ago)).astimezone(VN_TZ).replace(hour=8, minute=0)
         return min(add_working_time(day, hours=0, calendar=calendar), now)
 
-    @contextlib.contextmanager
-    def at(when):  # the services take "now" from the domain clock: set it for a moment
-        real = clock.now
-        clock.now = lambda: when
-        try:
-            yield
-        finally:
-            clock.now = real
-
     for title, source, lead, coordinating, ago, days, steps in TASKS:
-        with at(moment(ago)):
+        with _at(moment(ago)):
             task = services.task_assign(
                 actor=actor("lanhdao.khesanh"),
                 agency=khe_sanh,
@@ -666,7 +690,7 @@ def _tasks() -> int:
                 ),
             )  # fmt: skip
         for after, username, action, params in steps:
-            with at(moment(ago - after)):
+            with _at(moment(ago - after)):
                 who = actor(username)
                 if action == "report":
                     services.task_report(actor=who, task_id=task.pk, **params)

@@ -34,7 +34,13 @@ from motcua.actors import SYSTEM as SYSTEM
 from motcua.actors import SystemActor
 from motcua.agencies.models import Membership, Role
 from motcua.agencies.selectors import agency_subtree_ids, person_name
-from motcua.dossiers.models import Dossier, DossierEvent, PersonalDataRead, Status
+from motcua.dossiers.models import (
+    OPEN_STATUSES,
+    Dossier,
+    DossierEvent,
+    PersonalDataRead,
+    Status,
+)
 from motcua.dossiers.transitions import TABLE, Action, Relation, transition_check
 from motcua.ttlcache import TTLCache
 
@@ -225,7 +231,8 @@ def _by_ref(ref: str) -> Q:
 def waiting_at_posts(actor: Actor) -> Q:
     """Dossiers waiting at one of ``actor``'s posts — their desk (at a desk step, waiting
     for the applicant, or submitted online), their unit's step, their agency's leader step
-    — the "my unit" inbox. Each branch matches one partial inbox index."""
+    or a proposal of form 04 waiting for their agency's leader to issue it — the "my unit"
+    inbox. Each branch matches one partial inbox index."""
     if not isinstance(actor, Officer):
         return _NOTHING
     desks = actor.ids(Role.DESK_OFFICER, "desk_id")
@@ -239,6 +246,14 @@ def waiting_at_posts(actor: Actor) -> Q:
         Q(current_unit_id__in=units) if units else None,
         (at_desk & Q(receiving_desk_id__in=desks)) if desks else None,
         Q(current_role=Role.AGENCY_LEADER, deciding_agency_id__in=led) if led else None,
+        Q(
+            extension_proposed_at__isnull=False,
+            extended_at__isnull=True,
+            status__in=OPEN_STATUSES,
+            deciding_agency_id__in=led,
+        )
+        if led
+        else None,
     ]
     return functools.reduce(operator.or_, [b for b in branches if b is not None], _NOTHING)
 

@@ -233,6 +233,9 @@ class Dossier(models.Model):
 
     extension_reason = models.TextField(_("lý do gia hạn"), blank=True)
     extended_at = models.DateTimeField(_("gia hạn lúc"), null=True, blank=True)
+    #: An officer proposed form 04 at this time and the leader has not issued it yet (None
+    #: again once extended): the leader's inbox lists the dossier (``access.waiting_at_posts``).
+    extension_proposed_at = models.DateTimeField(_("đề xuất gia hạn lúc"), null=True, blank=True)
 
     returned_to = models.CharField(_("người nhận kết quả"), max_length=255, blank=True)
     postal_tracking = models.CharField(_("số vận đơn"), max_length=60, blank=True)
@@ -266,6 +269,12 @@ class Dossier(models.Model):
                 fields=["current_assignee", "due_at"],
                 condition=INBOX_CONDITION,
                 name="dossier_assignee_inbox_idx",
+            ),
+            # The leader's share of the unit inbox: proposals of form 04 waiting for them.
+            models.Index(
+                fields=["deciding_agency", "due_at"],
+                condition=INBOX_CONDITION & models.Q(extension_proposed_at__isnull=False),
+                name="dossier_proposal_inbox_idx",
             ),
             models.Index(
                 fields=["applicant_user", "submitted_at"],
@@ -309,6 +318,11 @@ class Dossier(models.Model):
     @property
     def is_extended(self) -> bool:
         return self.extended_at is not None
+
+    @property
+    def extension_pending(self) -> bool:
+        """Form 04 proposed, waiting for the agency's leader to issue it."""
+        return self.extension_proposed_at is not None and self.extended_at is None
 
     @property
     def supplement_repeated(self) -> bool:

@@ -43,7 +43,7 @@ from motcua.dossiers.models import (
     PaperCounter,
     Status,
 )
-from motcua.dossiers.selectors import lookup_token
+from motcua.dossiers.selectors import lookup_token, notice_lookup_token
 from motcua.dossiers.transitions import INTERNAL_ACTIONS
 from motcua.workcalendar.calendar import VN_TZ, Outcome, deadline_outcome, to_local
 
@@ -181,16 +181,74 @@ def papers_issue(dossier: Dossier, event: DossierEvent) -> list[IssuedPaper]:
     ]
 
 
-def source_event(dossier: Dossier, form: str) -> DossierEvent | None:
-    """The event that made ``dossier``'s paper ``form`` (the last of its kind)."""
-    return dossier.events.filter(action__in=SOURCES[form]).order_by("-seq").first()
+def source_event(dossier: Dossier, form: str, seq: int | None = None) -> DossierEvent | None:
+    """The event that made ``dossier``'s paper ``form``: the last of its kind, or the one
+    numbered ``seq`` in the trace (an earlier paper of the same form, e.g. the first form 02
+    after a second request to complete)."""
+    events = dossier.events.filter(action__in=SOURCES[form])
+    if seq is not None:
+        return events.filter(seq=seq).first()
+    return events.order_by("-seq").first()
 
 
-def dossier_issue(dossier: Dossier, form: str) -> tuple[Issue, DossierEvent | None]:
-    """The paper's number and issue time, and the event it says what it says from."""
+@dataclass(frozen=True)
+class EarlierPaper:
+    """A numbered paper the dossier was given before the latest one of its form: still
+    printable as issued (``dossier_paper(…, seq=seq)``)."""
+
+    form: str
+    title: str
+    seq: int
+    number: str
+    issued_at: datetime
+
+
+def earlier_papers(
+    dossier: Dossier, events: list[DossierEvent] | None = None
+) -> list[EarlierPaper]:
+    """Every numbered paper of ``dossier`` but the latest of each form, in the trace's order;
+    ``events`` is the trace when the caller has it (the dossier's page). One query for the
+    earlier papers' numbers, none when there are none. A paper not issued yet (an event
+    before numbering) shows its event's date and gets its number at its first print."""
+    forms = {action: form for form, actions in SOURCES.items() for action in actions}
+    if events is None:
+        events = list(dossier.events.filter(action__in=forms).order_by("seq"))
+    events = [e for e in events if e.action in forms]
+    latest = {forms[e.action]: e.seq for e in events}
+    has = dict(papers_for(dossier))
+    earlier = [e for e in events if e.seq != latest[forms[e.action]] and forms[e.action] in has]
+    if not earlier:
+        return []
+    issued = {
+        (p.event_id, p.form): p
+        for p in IssuedPaper.objects.filter(event__in=[e.pk for e in earlier])
+    }
+    found = []
+    for event in earlier:
+        form = forms[event.action]
+        paper = issued.get((event.pk, form))
+        found.append(
+            EarlierPaper(
+                form,
+                str(FORMS[form]),
+                event.seq,
+                paper.number if paper else "",
+                paper.issued_at if paper else event.at,
+            )
+        )
+    return found
+
+
+def dossier_issue(
+    dossier: Dossier, form: str, seq: int | None = None
+) -> tuple[Issue, DossierEvent | None]:
+    """The paper's number and issue time, and the event it says what it says from (the
+    latest paper of the form, or the one made by the event ``seq``)."""
     if form not in NUMBERED:  # 01 and 06: issued at receipt, named by the code
+        if seq is not None:
+            raise NoSuchPaper(form)
         return Issue(number="", issued_at=dossier.received_at), None
-    event = source_event(dossier, form)
+    event = source_event(dossier, form, seq)
     if event is None:  # a status set with no event behind it (an import): nothing to print
         raise NoSuchPaper(form)
     paper = paper_issue(form=form, agency=_issuer(dossier, event), issued_at=event.at, event=event)
@@ -243,6 +301,8 @@ class ControlRow:
     outcome: Outcome | None = None
     notes: list[str] = field(default_factory=list)
     order: int | None = None
+    #: ``received_by`` names the officer the step was assigned to.
+    assigned: bool = False
 
     @property
     def outcome_label(self) -> str:
@@ -282,16 +342,38 @@ def _is_hand_over(event: DossierEvent) -> bool:
     return event.step_after != event.step_before or event.step_after is None
 
 
+#: Work inside a step that the slip leaves out: an opinion and a proposal of form 04 are the
+#: officers' working notes (never public); SPEC §7 asks of each row only the hand-over — who
+#: gave, who received, when, the outcome and its note.
+OFF_THE_SLIP = INTERNAL_ACTIONS - {"assign"}
+
+
+def _assignment(current: ControlRow, event: DossierEvent, names: dict[str, str]) -> None:
+    """An assignment names who received the step in its unit (SPEC §7: "by whom"); a
+    re-assignment is a note, with both officers' full names."""
+    name = event.data.get("assignee_name") or event.data.get("assignee", "")
+    if not current.assigned:
+        current.received_by, current.assigned = name, True
+        return
+    before = names.get(event.data.get("previous_assignee"), "")
+    text = f"Giao lại cho {name}" + (f" (trước đó {before})" if before else "")
+    text += f" ({event.actor_name}, {event.at.astimezone(VN_TZ):%H:%M %d/%m/%Y})"
+    current.notes.append(f"{text}: {event.note}" if event.note else text)
+
+
 def control_rows(dossier: Dossier) -> list[ControlRow]:
     """Form 06 from the trace: a row per hand-over — from whom, to whom, received at, handed
     over at, and the outcome of that step against its due time as the hand-over found it
     (moved later by any wait, SPEC §6). A wait for the applicant or for payment is its own row
-    and judges nobody. Events that hand nothing over (an extension) are notes on the row of
-    the step they happened in; work inside a step (assignment, opinions, a proposal) is not
-    on the slip (``INTERNAL_ACTIONS``)."""
+    and judges nobody. An assignment names who received the step (a re-assignment is a
+    note); other events that hand nothing over (an extension) are notes on the row of the
+    step they happened in; opinions and proposals are not on the slip (``OFF_THE_SLIP``)."""
+    from motcua.dossiers.selectors import previous_assignee_names
     from motcua.dossiers.transitions import ACTION_LABELS
 
     steps = {s.order: s for s in process.steps_of(dossier)}
+    events = list(dossier.events.exclude(action__in=OFF_THE_SLIP).order_by("seq"))
+    names = previous_assignee_names(events)
     units: dict[int, str] = {}  # row index → the unit that held the step, when one did
     rows: list[ControlRow] = []
 
@@ -301,7 +383,7 @@ def control_rows(dossier: Dossier) -> list[ControlRow]:
         return row
 
     current: ControlRow | None = None
-    for event in dossier.events.exclude(action__in=INTERNAL_ACTIONS).order_by("seq"):
+    for event in events:
         if event.action in STARTS:
             current = open_step(
                 event.step_after,
@@ -332,6 +414,9 @@ def control_rows(dossier: Dossier) -> list[ControlRow]:
             current = open_step(
                 event.step_after, dossier.applicant_name, event.actor_name, event.at
             )
+        elif event.action == "assign":
+            if current.kind == "step":
+                _assignment(current, event, names)
         elif _is_hand_over(event):
             due = _moment(event.data.get("step_due_at"))
             current.handed_at, current.due = event.at, due
@@ -350,7 +435,7 @@ def control_rows(dossier: Dossier) -> list[ControlRow]:
         current.due = dossier.step_due_at
         if dossier.current_unit_id:
             units[len(rows) - 1] = dossier.current_unit.name
-        if dossier.current_assignee_id:
+        if dossier.current_assignee_id and not current.received_by:  # sent back to them
             from motcua.agencies.selectors import person_name
 
             current.received_by = person_name(dossier.current_assignee)
@@ -445,12 +530,14 @@ class Paper:
         return render_pdf(self.template, self.context)
 
 
-def dossier_paper(dossier: Dossier, form: str) -> Paper:
+def dossier_paper(dossier: Dossier, form: str, seq: int | None = None) -> Paper:
     """Paper ``form`` of ``dossier`` (01, 03–06; 02 once a dossier has one), for the staff
-    page and the API alike; issues it on its first print if its event did not."""
+    page and the API alike; issues it on its first print if its event did not. The latest of
+    its form, or with ``seq`` the one the trace's event ``seq`` made: every paper issued stays
+    printable as issued (the first form 02 after a second request to complete)."""
     if form not in FORMS or form not in dict(papers_for(dossier)):
         raise NoSuchPaper(form)
-    issue, event = dossier_issue(dossier, form)
+    issue, event = dossier_issue(dossier, form, seq)
     context = {
         "dossier": dossier,
         "form_no": form,
@@ -464,10 +551,8 @@ def dossier_paper(dossier: Dossier, form: str) -> Paper:
         context["documents"] = dossier.documents.all()
         context["serial"] = code_serial(dossier.code)
         context["appointment_note"] = _appointment_note(dossier)
-    elif form == "02":  # the latest request to complete, the same paper as the desk's
-        context["notice"] = (
-            dossier.notices.select_related("desk__agency", "officer").order_by("-pk").first()
-        )
+    elif form == "02":  # the request to complete of its event, the same paper as the desk's
+        context["notice"] = _notice_of(dossier, event)
         if context["notice"] is None:  # asked before form 02 was kept for dossiers
             raise NoSuchPaper(form)
     elif form == "04":
@@ -480,6 +565,17 @@ def dossier_paper(dossier: Dossier, form: str) -> Paper:
     if event is not None:
         context["issuer"] = _issuer(dossier, event)
     return Paper(form, f"dossiers/forms/form{form}.html", context, f"mau-{form}-{dossier.ref}")
+
+
+def _notice_of(dossier: Dossier, event: DossierEvent) -> DeskNotice | None:
+    """The form 02 written with ``event`` (its data names it); for an event recorded before
+    it did, the dossier's latest notice when ``event`` is the latest request."""
+    notices = dossier.notices.select_related("desk__agency", "officer")
+    if "notice" in event.data:
+        return notices.filter(pk=event.data["notice"]).first()
+    if source_event(dossier, "02") != event:
+        return None
+    return notices.order_by("-pk").first()
 
 
 def notice_paper(notice: DeskNotice) -> Paper:
@@ -498,9 +594,14 @@ def notice_paper(notice: DeskNotice) -> Paper:
             qr_payload(
                 form=form,
                 issued_at=issue.issued_at,
+                code=(notice.dossier.code or "") if notice.dossier_id else "",
                 procedure=notice.procedure_version.procedure.code,
                 id_number=notice.applicant_id_number,
                 number=issue.number,
+                # the look-up opens the dossier, or this paper when nothing was received
+                token=lookup_token(notice.dossier)
+                if notice.dossier_id
+                else notice_lookup_token(notice),
             )
         ),
         "now": clock.now(),

@@ -148,6 +148,7 @@ def _inbox_rows(actor: Actor, qs: QuerySet[Dossier], limit: int) -> list[Dossier
             "due_at",
             "step_due_at",
             "extended_at",
+            "extension_proposed_at",
             "channel",
             "completion_requested_at",
             "procedure_version__name",
@@ -241,12 +242,36 @@ def unit_load(*, actor: Actor) -> list[UnitLoad]:
 
 def dossier_events(dossier: Dossier) -> list:
     """The trace in order, each event with the files it brought (two queries); a proposal
-    of form 04 with the appointment it asks for as a moment (``proposed_due_at``)."""
+    of form 04 with the appointment it asks for as a moment (``proposed_due_at``); a
+    re-assignment with the full name of who had the step before (``previous_name``)."""
     events = list(dossier.events.select_related("actor").prefetch_related("files").order_by("seq"))
+    names = previous_assignee_names(events)
     for event in events:
         if event.action == "propose_extension":
             event.proposed_due_at = datetime.fromisoformat(event.data["new_due_at"])
+        elif event.action == "assign":
+            event.previous_name = names.get(event.data.get("previous_assignee"), "")
     return events
+
+
+def previous_assignee_names(events) -> dict[str, str]:
+    """Username → full name of whoever had the step before each re-assignment in
+    ``events``: as the event wrote it, else (events written before they named them) read
+    from the accounts in one query."""
+    from django.contrib.auth import get_user_model
+
+    names, unnamed = {}, set()
+    for event in events:
+        if event.action != "assign" or not (username := event.data.get("previous_assignee")):
+            continue
+        if name := event.data.get("previous_assignee_name"):
+            names[username] = name
+        else:
+            unnamed.add(username)
+    if unnamed - names.keys():
+        users = get_user_model().objects.filter(username__in=unnamed - names.keys())
+        names.update({user.username: person_name(user) for user in users})
+    return names
 
 
 def extension_proposal(dossier: Dossier, events: list) -> dict | None:
@@ -305,6 +330,49 @@ def lookup_token(dossier: Dossier) -> str:
     dossier by its uid, which it has before its code (so a message written in the receipt's
     own statement can carry it)."""
     return signing.Signer(salt=LOOKUP_SALT).sign(_UID_PREFIX + dossier.uid.hex)
+
+
+_NOTICE_PREFIX = "n."
+
+
+def notice_lookup_token(notice) -> str:
+    """The signed token of the QR code of a form 02 or 03 the desk gave for a dossier it did
+    not receive: the look-up opens that paper's public status (``notice_public_status``)."""
+    return signing.Signer(salt=LOOKUP_SALT).sign(f"{_NOTICE_PREFIX}{notice.pk}")
+
+
+def notice_public_status(*, token: str) -> dict | None:
+    """What the public may see of a desk's form 02 or 03 (no dossier was received): which
+    paper, its number and date, the procedure and desk, what to complete or why it was
+    refused — no personal data; None for any token that is not one."""
+    from motcua.dossiers.models import DeskNotice, IssuedPaper
+
+    try:
+        value = signing.Signer(salt=LOOKUP_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    if not value.startswith(_NOTICE_PREFIX) or not value[2:].isdigit():
+        return None
+    notice = (
+        DeskNotice.objects.select_related("desk__agency", "procedure_version")
+        .filter(pk=int(value[2:]), dossier__isnull=True)
+        .first()
+    )
+    if notice is None:
+        return None
+    paper = IssuedPaper.objects.filter(desk_notice=notice).first()
+    return {
+        "form": notice.form,
+        "title": notice.get_kind_display(),
+        "number": paper.number if paper else "",
+        "issued_at": notice.created_at,
+        "procedure": notice.procedure_version.name,
+        "desk": notice.desk.name,
+        "agency": notice.desk.agency.name,
+        "items": list(notice.items) if notice.kind == DeskNotice.Kind.COMPLETE else [],
+        "reason": notice.reason,
+        "refused": notice.kind == DeskNotice.Kind.REFUSE,
+    }
 
 
 def lookup_url(dossier: Dossier) -> str:

@@ -70,7 +70,7 @@ STATE_FIELDS = (
 )
 #: Fields added since format 2, hashed only when they hold something: the state hash of
 #: every row written before them stays what it was.
-LATER_STATE_FIELDS = ("completion_requested_at", "completion_count")
+LATER_STATE_FIELDS = ("completion_requested_at", "completion_count", "extension_proposed_at")
 
 #: Which list of fields ``state_hash`` covers; a checkpoint records it, so one taken under an
 #: earlier format is still checked against the fields it covered then.

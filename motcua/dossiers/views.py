@@ -274,6 +274,12 @@ def _get_dossier(request, ref: str, *, what: str) -> Dossier:
 @login_required
 def detail(request, ref):
     dossier = _get_dossier(request, ref, what="page")
+    return render(request, "dossiers/detail.html", _detail_context(request, dossier))
+
+
+def _detail_context(request, dossier: Dossier, typed: dict | None = None) -> dict:
+    """The dossier's page; ``typed`` is what the officer typed into an action the service
+    refused (its inputs are shown again, with the refusal, in that action's form)."""
     actor = access.request_actor(request)
     allowed = access.allowed_actions(actor, dossier)
     if Action.EXTEND in allowed and Action.PROPOSE_EXTENSION in allowed:
@@ -301,11 +307,13 @@ def detail(request, ref):
         "action_labels": ACTION_LABELS,
         "steps": dossier.procedure_version.steps.all(),
         "papers": papers.papers_for(dossier),
+        "earlier_papers": papers.earlier_papers(dossier, events),
         "proposal": proposal,
         "assigns_others": Action.ASSIGN in allowed and access.assigns_others(actor, dossier),
         "step_officers": access.step_officers(dossier) if Action.ASSIGN in allowed else [],
+        "typed": typed,
     }
-    return render(request, "dossiers/detail.html", context)
+    return context
 
 
 @login_required
@@ -346,7 +354,20 @@ def act(request, ref):
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("Bạn không có quyền thực hiện thao tác này."))
     except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+        # Shown again with what was typed (a list of missing papers is long to type twice).
+        refusal = "; ".join(exc.messages)
+        messages.error(request, refusal)
+        typed = {
+            "action": data["action"],
+            "error": refusal,
+            "note": data["note"],
+            "missing_documents": data["missing_documents"],
+            "new_due_at": request.POST.get("new_due_at", ""),
+            "returned_to": data["returned_to"],
+            "postal_tracking": data["postal_tracking"],
+        }
+        context = _detail_context(request, dossier, typed)  # unchanged: the service refused
+        return render(request, "dossiers/detail.html", context, status=400)
     else:
         spec = SPECS[Action(data["action"])]
         done = spec.done or _("Đã thực hiện: %(action)s.") % {"action": spec.label}
@@ -383,8 +404,11 @@ def _paper_response(request, paper: papers.Paper, *, back: tuple[str, str]):
 @login_required
 def paper(request, ref, form):
     dossier = _get_dossier(request, ref, what=f"paper {form}"[:40])
+    seq = request.GET.get("su_kien", "")  # an earlier paper of the form, by its event
+    if seq and not (seq.isascii() and seq.isdigit() and len(seq) <= 9):
+        raise Http404
     try:
-        built = papers.dossier_paper(dossier, form)
+        built = papers.dossier_paper(dossier, form, int(seq) if seq else None)
     except papers.NoSuchPaper:
         raise Http404 from None
     back = (

@@ -19,6 +19,7 @@ from motcua.catalog.selectors import (
 from motcua.clientaddress import client_address, rate_limit_key
 from motcua.dossiers.indicators import agency_public_figures
 from motcua.dossiers.public_lookup import TooManyLookups, dossier_public_lookup
+from motcua.dossiers.selectors import notice_public_status
 from motcua.follow.views import follow_context
 from motcua.portal.context_processors import TEXT_SIZES
 from motcua.portal.places import place_of
@@ -143,6 +144,9 @@ def lookup(request):
     verify = request.GET.get("verify", "").strip()[:10]
     token = request.GET.get("t", "").strip()[:200]
     context = {"code": code, "verify": verify}
+    if token and (notice := notice_public_status(token=token)) is not None:
+        context["notice"] = notice  # a desk's form 02 or 03: nothing was received
+        return render(request, "portal/lookup.html", context)
     if code or token:
         address = rate_limit_key(client_address(request))
         dossier = dossier_public_lookup(address=address, code=code, verify=verify, token=token)

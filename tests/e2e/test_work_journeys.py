@@ -210,7 +210,13 @@ def test_extension_proposed_by_the_specialist_issued_by_the_leader(
     )  # fmt: skip
     shot(page, "30-specialist-proposes-extension")
 
-    open_dossier(page, base, "lanhdao.khesanh", dossier.code)
+    # The leader finds it in their inbox, marked, though its step is the specialist's.
+    log_in(page, base, "lanhdao.khesanh")
+    page.goto(f"{base}/can-bo/ho-so/")
+    row = page.locator("table.inbox tr", has_text=dossier.code)
+    expect(row.locator(".extension-pending")).to_have_text("Đề xuất gia hạn chờ duyệt")
+    shot(page, "30b-leader-inbox-proposal-waiting")
+    row.get_by_role("link", name=dossier.code).click()
     expect(page.locator(".proposal")).to_contain_text("16:00 17/11/2026")
     expect(page.locator(".proposal")).to_contain_text("Nguyễn Văn Nam")
     unfold(page)

@@ -37,3 +37,45 @@ def test_the_demo_calendar_swaps_a_working_day_for_a_day_that_was_worked(db):
     assert not any(STANDARD_CALENDAR.is_working_day(day) for day in worked), worked
     for override in overrides.filter(kind=CalendarOverride.Kind.WORKING_DAY):
         assert any(f"{day:%d/%m/%Y}" in override.reason for day in days_off), override.reason
+
+
+def test_the_demo_stamps_each_event_at_its_moment_of_the_story(db, clock):
+    """Loaded at one instant, the demo's events still carry the times its story gives them:
+    a dossier received days ago was passed on an hour (of work) after its receipt, not when
+    the demo was loaded."""
+    from motcua import clock as domain_clock
+    from motcua.dossiers.models import Dossier, DossierEvent
+    from motcua.dossiers.papers import control_rows
+    from motcua.workcalendar.calendar import VN_TZ, add_working_time
+    from motcua.workcalendar.selectors import calendar_get
+
+    call_command("load_demo")
+    loaded_at = domain_clock.now()
+    returned = Dossier.objects.get(status="returned")
+    times = list(returned.events.order_by("seq").values_list("action", "at"))
+    assert [action for action, _at in times] == [
+        "receive", "forward", "forward", "approve", "return_result",
+    ]  # fmt: skip
+    calendar = calendar_get(agency=returned.receiving_agency)
+    received = returned.received_at
+    expected = [received] + [add_working_time(received, hours=h, calendar=calendar)
+                             for h in (1, 8, 12, 14)]  # fmt: skip
+    assert [at for _action, at in times] == expected
+    assert all(at < loaded_at for _action, at in times)
+    rows = control_rows(returned)
+    assert rows[0].handed_at == expected[1] and rows[1].received_at == expected[1]
+    assert DossierEvent.objects.filter(at=loaded_at).exclude(seq=1).count() == 0
+    assert received.astimezone(VN_TZ).date() < loaded_at.astimezone(VN_TZ).date()
+
+
+def test_the_demo_construction_permit_is_examined_by_land_and_construction(db):
+    """1.009994 (Xây dựng) goes to the commune's Địa chính - Xây dựng unit, not Tư pháp."""
+    from motcua.dossiers.models import Dossier
+
+    call_command("load_demo")
+    version = Procedure.objects.get(code="1.009994").current_version
+    assert version.steps.get(role=Role.SPECIALIST).unit_function == "dia-chinh"
+    permit = Dossier.objects.get(procedure_version__procedure__code="1.009994")
+    assert permit.current_unit.code == "dia-chinh"
+    civil = Dossier.objects.filter(procedure_version__procedure__code="1.004873")
+    assert {d.current_unit.code for d in civil if d.current_unit_id} == {"tu-phap"}

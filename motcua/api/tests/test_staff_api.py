@@ -453,6 +453,7 @@ def test_the_inbox_is_the_pages_inbox_in_due_order(client, world, clock):
         "step_due_at": "2026-11-16T11:00:00+07:00",
         "assignee": None,
         "extended": False,
+        "extension_proposed": False,
     }
     overdue = get(client, "/inbox?box=overdue", world.token("alice")).json()
     assert [i["code"] for i in overdue["items"]] == [late.code]
@@ -512,9 +513,9 @@ def test_each_paper_the_dossier_has_is_a_pdf_from_the_pages_own_renderer(
     rendered = []
     real = papers.dossier_paper
 
-    def spy(d, form):
+    def spy(d, form, *earlier):
         rendered.append((d.pk, form))
-        return real(d, form)
+        return real(d, form, *earlier)
 
     monkeypatch.setattr(papers, "dossier_paper", spy)
     response = get(client, f"/dossiers/{dossier.code}/forms/01", world.token("alice"))

@@ -329,6 +329,7 @@ def _assign(dossier: Dossier, *, actor: Actor, assignee: str | None = None, **_o
         "assignee": user.username,
         "assignee_name": person_name(user),
         "previous_assignee": previous.username if previous else None,
+        "previous_assignee_name": person_name(previous) if previous else None,
         "claimed": me is not None and user.pk == me.pk,
     }
 
@@ -476,6 +477,7 @@ def _propose_extension(
     """The officer asks the leader for form 04; checked now by the same rules, so the leader
     is shown a proposal that can be issued."""
     _extension_check(dossier, now=now, new_due_at=new_due_at)
+    dossier.extension_proposed_at = now  # in the leader's inbox until they issue it
     return {"new_due_at": new_due_at.isoformat(), "due_at": dossier.due_at.isoformat()}
 
 
@@ -486,6 +488,7 @@ def _extend(
     _extension_check(dossier, now=now, new_due_at=new_due_at)
     previous, new_due_at = dossier.due_at, deadlines.extended_due_at(new_due_at)
     dossier.due_at, dossier.extended_at, dossier.extension_reason = new_due_at, now, note
+    dossier.extension_proposed_at = None  # the proposal, if any, is answered
     return {"previous_due_at": previous.isoformat(), "due_at": new_due_at.isoformat()}
 
 

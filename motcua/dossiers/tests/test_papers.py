@@ -208,6 +208,30 @@ def test_a_desk_notice_is_numbered_when_written_and_printed_the_same(
     assert "1. " in text and "2. " in text  # a numbered list
 
 
+@pytest.mark.parametrize("kind", ["complete", "refuse"])
+def test_the_qr_of_a_desk_notice_opens_its_public_status(
+    client, kind, version, desk, desk_officer, clock
+):
+    clock(vn(2026, 11, 23, 10))
+    notice = desk_notice_create(
+        kind=kind, desk=desk, procedure_version=version, applicant=applicant(),
+        items=["Bản sao Giấy chứng sinh"] if kind == "complete" else [],
+        reason="Thiếu giấy tờ" if kind == "complete" else "Không thuộc thẩm quyền",
+        actor=actor_for_user(desk_officer),
+    )  # fmt: skip
+    url = urlparse(qr_text(papers.notice_paper(notice).pdf()))
+    page = client.get(f"{url.path}?{url.query}")
+    assert page.status_code == 200
+    assert f"phiếu số {notice.paper.number}" in page.text and version.name in page.text
+    if kind == "complete":
+        assert "<li>Bản sao Giấy chứng sinh</li>" in page.text
+    else:
+        assert "không được tiếp nhận" in page.text and "Không thuộc thẩm quyền" in page.text
+    assert applicant().id_number not in page.text and applicant().name not in page.text
+    forged = parse_qs(url.query)["t"][0].replace("n.", "n.9", 1)
+    assert "notice-status" not in client.get("/tra-cuu/", {"t": forged}).text
+
+
 def test_a_refusal_without_an_address_prints_no_empty_address(version, desk, desk_officer, leader):
     notice = desk_notice_create(
         kind="refuse", desk=desk, procedure_version=version, applicant=applicant(address=""),
@@ -248,6 +272,43 @@ def test_form_01_keeps_the_appointment_it_gave_and_notes_the_new_one(extended, c
     assert "số 1/PXL, ngày 25 tháng 11 năm 2026" in note and "chờ công dân" in note
     query = parse_qs(urlparse(qr_text(before.pdf())).query)
     assert query["hen"] == ["202611270800"] and query["tg"] == ["20261123080000"]
+
+
+def test_form_01_reprinted_after_an_extension_stays_on_one_a4_page(
+    version, desk, desk_officer, leader, specialist, clock
+):
+    """A full receipt as the desk gives it — five documents, an authorised person, the
+    result by post — keeps to one page when reprinted with the note of the new appointment."""
+    from pypdf import PdfReader
+
+    clock(vn(2026, 11, 23, 8))
+    documents = [
+        (None, "Đơn đề nghị cấp giấy phép xây dựng nhà ở riêng lẻ (theo mẫu)", 1, 0),
+        (None, "Giấy tờ chứng minh quyền sử dụng đất", 0, 1),
+        (None, "Hai bộ bản vẽ thiết kế xây dựng", 2, 0),
+        (None, "Căn cước công dân hoặc giấy tờ tùy thân có ảnh (xuất trình)", 1, 0),
+        (None, "Văn bản ủy quyền (trường hợp nộp thay)", 1, 0),
+    ]
+    dossier = receive(
+        desk, version, actor=desk_officer, at=vn(2026, 11, 23, 8), documents=documents,
+        applicant=applicant(
+            authorised_name="Trần Thị Bình Minh", authorised_id_number="045185002345",
+            address="Thôn Phùng Lâm, xã Hướng Phùng, tỉnh Quảng Trị",
+        ),
+        result_delivery="post", delivery_address="Thôn Phùng Lâm, xã Hướng Phùng, tỉnh Quảng Trị",
+    )  # fmt: skip
+    act(dossier, "forward", desk_officer)
+    clock(vn(2026, 11, 23, 10))
+    act(dossier, "request_supplement", specialist, missing_documents=["Bản vẽ"])
+    clock(vn(2026, 11, 25, 10))
+    act(dossier, "supplement_received", desk_officer)
+    clock(vn(2026, 11, 25, 11))
+    act(dossier, "extend", leader, note="Xác minh", new_due_at=vn(2026, 12, 2, 16))
+    pdf = dossier_paper(fresh(dossier), "01").pdf()
+    save_pages(pdf, "form-01-extended")
+    text = re.sub(r"\s+", " ", pdf_text(pdf)[0])
+    assert "theo Phiếu xin lỗi và đề nghị gia hạn" in text and "không tính vào" in text
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1, pdf_text(pdf)[-1][-300:]
 
 
 def test_form_01_shows_no_note_while_the_appointment_holds(version, desk):

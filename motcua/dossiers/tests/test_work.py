@@ -109,6 +109,54 @@ def test_reassignment_leaves_a_trace(at_specialist, specialist, unit_head, binh)
     assert audit_verify() == []
 
 
+def test_the_trace_names_the_officers_by_their_full_names(
+    client, at_specialist, specialist, unit_head, binh
+):
+    for user, last in ((specialist, "Trần Văn"), (binh, "Lê Thị")):
+        user.last_name = last
+        user.save()
+    dossier = act(at_specialist, "assign", unit_head, assignee="bob")
+    dossier = act(dossier, "assign", unit_head, assignee="binh", note="Bob nghỉ phép")
+    assert dossier.events.order_by("-seq").first().data["previous_assignee_name"] == (
+        "Trần Văn Bob"
+    )
+    _legacy_assign(dossier, unit_head, to=specialist, before="binh")  # no names written
+    client.force_login(unit_head)
+    page = client.get(reverse("dossiers:detail", args=[dossier.code])).text
+    assert "Giao cho Lê Thị Binh" in page and "trước đó: Trần Văn Bob" in page
+    assert "trước đó: Lê Thị Binh" in page  # read from the account for the older event
+    assert "trước đó: bob" not in page and "trước đó: binh" not in page
+    notes = control_rows(Dossier.objects.get())[1].notes
+    assert notes[0].startswith("Giao lại cho Lê Thị Binh (trước đó Trần Văn Bob) (Hung, ")
+    assert notes[0].endswith(": Bob nghỉ phép")
+    assert notes[1].startswith("Giao lại cho Trần Văn Bob (trước đó Lê Thị Binh)")
+    from motcua.dossiers.papers import dossier_paper
+    from motcua.dossiers.tests.test_papers import pdf_text, save_pages
+
+    pdf = dossier_paper(Dossier.objects.get(), "06").pdf()
+    save_pages(pdf, "form-06-reassigned")
+    assert "Giao lại cho Lê Thị Binh" in re.sub(r"\s+", " ", pdf_text(pdf)[0])
+
+
+def _legacy_assign(dossier, head, *, to, before):
+    """An assignment as events recorded it before they named the one who had it before."""
+    from django.db import transaction
+
+    from motcua.agencies.selectors import person_name
+    from motcua.dossiers.trace import event_append
+
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        locked.current_assignee = to
+        event_append(
+            locked, action="assign", actor=as_actor(head), at=locked.step_started_at,
+            status_before=locked.status, step_before=locked.current_step.order,
+            data={"assignee": to.username, "assignee_name": person_name(to),
+                  "previous_assignee": before},
+        )  # fmt: skip
+        locked.save()
+
+
 def test_only_a_units_step_is_assigned(version, desk, desk_officer, unit_head):
     dossier = receive(desk, version)  # at the desk's step
     with pytest.raises(TransitionRefused, match="không có ai để phân công"):
@@ -324,13 +372,16 @@ def test_a_citizen_never_opens_the_staff_pages_of_their_own_dossier(
         assert client.get(url).status_code == 404
 
 
-def test_the_control_slip_has_no_row_for_work_inside_a_step(at_specialist, specialist, leader):
+def test_the_control_slip_has_no_row_for_work_inside_a_step_but_names_the_assignee(
+    at_specialist, specialist, leader
+):
     dossier = act(at_specialist, "assign", specialist, assignee="bob")
     dossier = act(dossier, "comment", specialist, note="Ý kiến")
     dossier = at_leader(dossier, specialist)
     rows = control_rows(dossier)
     assert [(r.kind, r.order) for r in rows] == [("step", 1), ("step", 2), ("step", 3)]
     assert rows[1].given_by == "Alice"  # the desk gave it, bob received it; then bob gave
+    assert rows[1].received_by == "Bob"  # assigned to him: the slip's "by whom" (SPEC §7)
     assert not any("Ý kiến" in note or "assign" in note for r in rows for note in r.notes)
 
 
@@ -450,6 +501,44 @@ def test_a_specialist_proposes_and_the_leader_confirms(client, at_specialist, sp
     assert "15 giờ 00 phút, ngày 16/11/2026" in paper and "Linh" in paper
     page = client.get(reverse("dossiers:detail", args=[dossier.code])).text
     assert 'class="proposal"' not in page  # issued: nothing left to confirm
+
+
+def unit_box(user) -> set[str]:
+    return set(inbox_queryset(actor=as_actor(user), box="unit").values_list("code", flat=True))
+
+
+def test_a_proposal_waits_in_the_leaders_inbox_until_issued(
+    client, at_specialist, specialist, leader
+):
+    assert unit_box(leader) == set()  # at the specialist's step: not the leader's
+    proposal = {"note": "Cần xác minh nơi cư trú cũ.", "new_due_at": vn(2026, 11, 16, 15)}
+    dossier = act(at_specialist, "propose_extension", specialist, **proposal)
+    assert dossier.extension_proposed_at == vn(2026, 11, 9, 10) and dossier.extension_pending
+    assert unit_box(leader) == {dossier.code}
+    client.force_login(leader)
+    page = client.get(reverse("dossiers:inbox")).text
+    assert dossier.code in page and "Đề xuất gia hạn chờ duyệt" in page
+    items = client.get(
+        "/api/v1/inbox?box=unit", HTTP_AUTHORIZATION=f"Bearer {_token(leader)}"
+    ).json()["items"]
+    assert [(i["code"], i["extension_proposed"]) for i in items] == [(dossier.code, True)]
+    assert audit_verify() == []  # the column is under the row's state hash
+    dossier = act(dossier, "extend", leader, **proposal)
+    assert dossier.extension_proposed_at is None and unit_box(leader) == set()
+    assert audit_verify() == []
+
+
+def test_the_state_hash_covers_a_pending_proposal(at_specialist, specialist):
+    act(at_specialist, "propose_extension", specialist, note="Xác minh",
+        new_due_at=vn(2026, 11, 16, 15))  # fmt: skip
+    Dossier.objects.update(extension_proposed_at=None)  # behind the services' back
+    assert audit_verify() == [at_specialist.code]
+
+
+def _token(user) -> str:
+    from motcua.api.services import user_token_create
+
+    return user_token_create(user=user, name="thử")[1]
 
 
 def test_a_proposal_is_held_to_the_same_rules(at_specialist, specialist):
@@ -622,6 +711,62 @@ def test_a_second_request_needs_a_reason_and_is_flagged(
     assert dossier.supplement_count == 2 and dossier.supplement_repeated
     assert dossier.events.order_by("-seq").first().data["repeated"] is True
     assert DeskNotice.objects.filter(dossier=dossier).count() == 2
+
+
+def test_the_first_form_02_stays_printable_as_issued_after_a_second_request(
+    client, at_specialist, specialist, desk_officer, clock
+):
+    dossier = act(at_specialist, "request_supplement", specialist, missing_documents=["CCCD"])
+    clock(vn(2026, 11, 10, 9))
+    dossier = act(dossier, "supplement_received", desk_officer)
+    clock(vn(2026, 11, 10, 10))
+    dossier = act(dossier, "request_supplement", specialist,
+                  missing_documents=["Giấy chứng sinh"],
+                  note="Giấy chứng sinh bị tẩy xóa.")  # fmt: skip
+    first = dossier.events.filter(action="request_supplement").order_by("seq").first()
+    client.force_login(specialist)
+    page = client.get(reverse("dossiers:detail", args=[dossier.code])).text
+    assert f"?su_kien={first.seq}" in page and "số 1/PBS, 09/11/2026" in page
+    url = reverse("dossiers:paper", args=[dossier.code, "02"])
+    earlier = client.get(f"{url}?su_kien={first.seq}").text
+    assert "Số: 1/PBS" in earlier and "<li>CCCD</li>" in earlier
+    assert "Giấy chứng sinh" not in earlier
+    latest = client.get(url).text
+    assert "Số: 2/PBS" in latest and "<li>Giấy chứng sinh</li>" in latest
+    assert client.get(f"{url}?su_kien=1").status_code == 404  # the receipt: not a form 02
+    assert client.get(f"{url}?su_kien=x").status_code == 404
+    answer = client.get(
+        f"/api/v1/dossiers/{dossier.code}", HTTP_AUTHORIZATION=f"Bearer {_token(specialist)}"
+    ).json()
+    assert [(p["form"], p["number"], p["event"]) for p in answer["earlier_papers"]] == [
+        ("02", "1/PBS", first.seq)
+    ]
+    pdf = client.get(
+        f"/api/v1/dossiers/{dossier.code}/forms/02?event={first.seq}",
+        HTTP_AUTHORIZATION=f"Bearer {_token(specialist)}",
+    )
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_a_refused_second_request_keeps_what_the_officer_typed(
+    client, at_specialist, specialist, desk_officer, clock
+):
+    dossier = act(at_specialist, "request_supplement", specialist, missing_documents=["CCCD"])
+    clock(vn(2026, 11, 10, 9))
+    dossier = act(dossier, "supplement_received", desk_officer)
+    client.force_login(specialist)
+    typed = "Giấy chứng sinh bản chính\nSổ hộ khẩu <cũ>"
+    answer = client.post(
+        reverse("dossiers:act", args=[dossier.code]),
+        {"action": "request_supplement", "version": dossier.version,
+         "missing_documents": typed, "note": ""},
+    )  # fmt: skip
+    assert answer.status_code == 400
+    page = answer.text
+    form = page.split('class="action action-request_supplement"')[1].split("</form>")[0]
+    assert "lần nữa phải ghi rõ lý do" in form
+    assert ">Giấy chứng sinh bản chính\nSổ hộ khẩu &lt;cũ&gt;</textarea>" in form
+    assert Dossier.objects.get().supplement_count == 1  # nothing done
 
 
 def test_the_supplement_email_lists_what_is_missing_numbered(at_specialist, specialist):

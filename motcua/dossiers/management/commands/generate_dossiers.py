@@ -33,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError("Thêm --i-know-this-is-not-production để xác nhận.")
         places = []
         for desk in Desk.objects.filter(agency__units__isnull=False).distinct():
-            unit = Unit.objects.filter(agency=desk.agency, function="chuyen-mon").first()
+            unit = Unit.objects.filter(agency=desk.agency).order_by("pk").first()
             places.append((desk.pk, desk.agency_id, unit.pk if unit else None))
         versions = []
         for version in ProcedureVersion.objects.filter(status="published"):
