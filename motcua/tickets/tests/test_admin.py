@@ -25,7 +25,7 @@ def test_the_superuser_lists_every_desk_service_and_counter(client, admin_user, 
 
 @pytest.mark.parametrize("model", ["agencies/desk", "tickets/service", "tickets/counter"])
 def test_a_commune_administrator_sees_only_their_own(client, commune_admin, floors, model):
-    mine, theirs = floors
+    _mine, theirs = floors
     client.force_login(commune_admin)
     page = client.get(f"/quan-tri/{model}/")
     assert page.status_code == 200
@@ -63,7 +63,8 @@ def test_a_commune_administrator_adds_a_counter_to_their_desk(client, commune_ad
 def test_a_counter_serves_only_services_of_its_own_desk(client, admin_user, floors):
     mine, theirs = floors
     client.force_login(admin_user)
-    refused = client.post("/quan-tri/tickets/counter/add/", _counter_form(mine.desk, 7, [theirs.land]))
+    data = _counter_form(mine.desk, 7, [theirs.land])
+    refused = client.post("/quan-tri/tickets/counter/add/", data)
     assert refused.status_code == 200 and "không thuộc bộ phận của quầy" in refused.text
     assert not Counter.objects.filter(number=7).exists()
 
