@@ -181,3 +181,53 @@ def test_a_ticket_of_another_desk_links_nothing(client, floor, desk_officer, oth
     client.force_login(desk_officer)
     pick = client.get(reverse("dossiers:receive") + f"?ve={ticket.pk}")
     assert "Tiếp nhận từ số thứ tự" not in pick.text
+
+
+def test_the_dossier_page_and_api_show_its_ticket_wait_and_service(
+    client, floor, alice, desk_officer, clock
+):
+    from datetime import datetime
+
+    from motcua.api.services import user_token_create
+    from motcua.dossiers.tests.factories import receive
+    from motcua.tickets.services import ticket_dossier_attach, ticket_finish
+    from motcua.workcalendar.calendar import VN_TZ
+
+    version = four_step_procedure()
+    clock(datetime(2026, 11, 23, 9, 0, tzinfo=VN_TZ))
+    ticket = ticket_take(desk=floor.desk, service_id=floor.civil.pk).ticket
+    clock(datetime(2026, 11, 23, 9, 6, tzinfo=VN_TZ))
+    ticket_call_next(counter_id=floor.civil_only.pk, actor=alice)
+    clock(datetime(2026, 11, 23, 9, 10, tzinfo=VN_TZ))
+    dossier = receive(floor.desk, version, actor=desk_officer)
+    ticket_dossier_attach(ticket=ticket, dossier=dossier, actor=alice)
+    without = receive(floor.desk, version, actor=desk_officer)
+    client.force_login(desk_officer)
+    token = user_token_create(user=desk_officer, name="Thử")[1]
+
+    def api(d):
+        auth = {"Authorization": f"Bearer {token}"}
+        answer = client.get(f"/api/v1/dossiers/{d.code}", headers=auth)
+        assert answer.status_code == 200
+        return answer.json()["queue_ticket"]
+
+    page = client.get(reverse("dossiers:detail", args=[dossier.code])).text
+    assert "Số 1001 (Hộ tịch), quầy 2, ngày 23/11/2026" in page
+    assert "chờ 6 phút · đang phục vụ" in page
+    assert api(dossier)["service_minutes"] is None
+    clock(datetime(2026, 11, 23, 9, 19, tzinfo=VN_TZ))
+    ticket_finish(counter_id=floor.civil_only.pk, actor=alice)
+    page = client.get(reverse("dossiers:detail", args=[dossier.code])).text
+    facts, trace = page.split('class="timeline"')
+    assert "chờ 6 phút · phục vụ 13 phút" in facts and "chờ 6 phút · phục vụ 13 phút" in trace
+    assert api(dossier) == {
+        "number": 1001, "day": "2026-11-23", "service": "Hộ tịch", "counter": 2,
+        "officer": "Alice",
+        "issued_at": "2026-11-23T09:00:00+07:00", "called_at": "2026-11-23T09:06:00+07:00",
+        "waiting_minutes": 6, "service_minutes": 13,
+    }  # fmt: skip
+    # Nothing for a dossier received without a ticket.
+    assert 'class="queue-ticket"' not in client.get(
+        reverse("dossiers:detail", args=[without.code])
+    ).text
+    assert api(without) is None
