@@ -1,9 +1,9 @@
 """Dossier endpoints of the public API (SPEC §12)."""
 
 import binascii
-from dataclasses import asdict
 import hashlib
 import uuid
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Annotated
 

@@ -326,14 +326,11 @@ def dossier_ticket(dossier) -> DossierTicket | None:
     from motcua.agencies.selectors import person_name
     from motcua.tickets.models import TicketDossier
 
-    link = (
-        TicketDossier.objects.filter(dossier_id=dossier.pk).select_related("ticket").first()
-    )
+    link = TicketDossier.objects.filter(dossier_id=dossier.pk).select_related("ticket").first()
     if link is None:
         return None
-    turns = list(
-        link.ticket.calls.select_related("counter", "officer", "service").order_by("called_at", "pk")
-    )
+    calls = link.ticket.calls.select_related("counter", "officer", "service")
+    turns = list(calls.order_by("called_at", "pk"))
     if not turns:
         return None
     upto = [t for t in turns if t.called_at <= link.at] or turns[:1]

@@ -227,7 +227,8 @@ def test_the_dossier_page_and_api_show_its_ticket_wait_and_service(
         "waiting_minutes": 6, "service_minutes": 13,
     }  # fmt: skip
     # Nothing for a dossier received without a ticket.
-    assert 'class="queue-ticket"' not in client.get(
-        reverse("dossiers:detail", args=[without.code])
-    ).text
+    assert (
+        'class="queue-ticket"'
+        not in client.get(reverse("dossiers:detail", args=[without.code])).text
+    )
     assert api(without) is None
