@@ -1,5 +1,6 @@
 from functools import cache
 
+from motcua.agencies.models import Role
 from motcua.dossiers.access import request_actor
 from motcua.dossiers.selectors import capped_count, inbox_queryset
 
@@ -19,4 +20,13 @@ def menu_counters(request):
     def overdue():
         return capped_count(inbox_queryset(actor=request_actor(request), box="overdue"))
 
-    return {"menu_waiting": waiting, "menu_overdue": overdue, "menu_staff": user.memberships.exists}
+    @cache
+    def counter():  # a desk officer's counters (/can-bo/quay/)
+        return user.memberships.filter(role=Role.DESK_OFFICER, desk__isnull=False).exists()
+
+    return {
+        "menu_waiting": waiting,
+        "menu_overdue": overdue,
+        "menu_staff": user.memberships.exists,
+        "menu_counter": counter,
+    }

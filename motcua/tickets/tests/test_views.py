@@ -232,3 +232,22 @@ def test_the_dossier_page_and_api_show_its_ticket_wait_and_service(
         not in client.get(reverse("dossiers:detail", args=[without.code])).text
     )
     assert api(without) is None
+
+
+def test_the_staff_menu_leads_desk_officers_to_their_counters(client, floor, desk_officer,
+                                                              specialist):  # fmt: skip
+    client.force_login(desk_officer)
+    page = client.get(reverse("dossiers:inbox")).text
+    assert f'href="{reverse("counters:list")}" id="menu-counter"' in page
+    assert 'id="menu-booking"' not in page  # staff book nothing
+    client.force_login(specialist)
+    assert 'id="menu-counter"' not in client.get(reverse("dossiers:inbox")).text
+
+
+def test_the_public_pages_lead_to_booking(client, floor):
+    booking = reverse("tickets:booking_index")
+    home = client.get(reverse("portal:home")).text
+    for where in ("menu-booking", "footer-booking", "home-booking"):
+        assert f'href="{booking}" id="{where}"' in home
+    lookup = client.get(reverse("portal:lookup")).text
+    assert f'href="{booking}" id="menu-booking"' in lookup
