@@ -221,3 +221,44 @@ def test_a_mailbox_the_server_refuses_is_given_up(db):
     )[0]
     with pytest.raises(Undeliverable):
         EmailChannel(connection=Refusing()).send(message)
+
+
+@pytest.mark.parametrize("status", [500, 400])
+def test_a_gateway_error_without_text_still_gives_a_reason(db, settings, status):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Silent(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Silent)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.SMS_CHANNEL = "http"
+        settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/send"
+        message = sms()
+        assert notifications_deliver(channel=channel_get()) == (0, 1)
+    finally:
+        server.shutdown()
+    message.refresh_from_db()
+    assert message.last_error.endswith(f"({status}): không rõ lý do") or message.last_error == (
+        f"Cổng SMS trả lời {status}: không rõ lý do"
+    )
+
+
+def test_an_error_without_words_is_recorded_with_its_kind(db):
+    class Mute:
+        def send(self, notification):
+            raise ConnectionResetError()
+
+    message = sms()
+    assert notifications_deliver(channel=Mute()) == (0, 1)
+    message.refresh_from_db()
+    assert message.last_error == "ConnectionResetError: không rõ lý do"
