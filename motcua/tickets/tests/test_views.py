@@ -79,10 +79,38 @@ def test_the_desk_officer_calls_at_the_counter(client, floor, desk_officer):
     response = client.post(counter_url(floor.civil_only, "goi-tiep"), follow=True)
     assert "Mời số 1001 đến quầy số 2" in response.text
     assert 'id="receive-link"' in response.text
-    client.post(counter_url(floor.civil_only, "goi-lai"))
+    ticket = Ticket.objects.get()
+    client.post(counter_url(floor.civil_only, "goi-lai"), {"confirm": "1", "ticket": ticket.pk})
     client.post(counter_url(floor.civil_only, "xong"))
     assert Ticket.objects.get().status == Ticket.Status.DONE
     assert list(Announcement.objects.values_list("kind", flat=True)) == ["call", "recall"]
+
+
+@pytest.mark.parametrize(("action", "question"), [
+    ("goi-lai", "Gọi lại số 1001 lên màn hình và loa?"),
+    ("vang-mat", "Ghi số 1001 vắng mặt?"),
+])  # fmt: skip
+def test_recall_and_no_show_ask_first_without_javascript(client, floor, alice, desk_officer,
+                                                        action, question):  # fmt: skip
+    ticket = ticket_take(desk=floor.desk, service_id=floor.civil.pk).ticket
+    ticket_call_next(counter_id=floor.civil_only.pk, actor=alice)
+    client.force_login(desk_officer)
+    page = client.get(counter_url(floor.civil_only)).text
+    assert '<details class="confirm"' in page and 'name="confirm" value="1"' in page
+    asked = client.post(counter_url(floor.civil_only, action))
+    assert asked.status_code == 200 and question in asked.text
+    assert f'name="ticket" value="{ticket.pk}"' in asked.text
+    assert list(Announcement.objects.values_list("kind", flat=True)) == ["call"]
+    assert Ticket.objects.get().status == Ticket.Status.CALLED
+    # Confirmed for another ticket than the one now served: nothing happens.
+    client.post(counter_url(floor.civil_only, action), {"confirm": "1", "ticket": ticket.pk + 1})
+    assert Announcement.objects.count() == 1
+    assert Ticket.objects.get().status == Ticket.Status.CALLED
+    client.post(counter_url(floor.civil_only, action), {"confirm": "1", "ticket": ticket.pk})
+    if action == "goi-lai":
+        assert list(Announcement.objects.values_list("kind", flat=True)) == ["call", "recall"]
+    else:
+        assert Ticket.objects.get().status == Ticket.Status.NO_SHOW
 
 
 @pytest.mark.parametrize("who", ["other_agency_officer", "admin_user", "specialist", "citizen"])
