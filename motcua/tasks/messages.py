@@ -19,7 +19,7 @@ from motcua.workcalendar.calendar import to_local
 
 STOP_EMAIL = (
     "\n\n--\nĐây là thư tự động của hệ thống một cửa, xin đừng trả lời.\n"
-    "Không muốn nhận thư này nữa: {opt_out_url}\n"
+    "Ngừng nhận mọi thư không bắt buộc qua địa chỉ này: {opt_out_url}\n"
 )
 #: Every task message's placeholders, and what each holds.
 COMMON = {"title": "Tên nhiệm vụ", "link": "Đường dẫn trang nhiệm vụ"}

@@ -169,7 +169,7 @@ def test_email_goes_through_djangos_backend_with_a_message_id_from_its_key(db, s
     assert "List-Unsubscribe" not in first.extra_headers  # the receipt cannot be stopped
     link = second.extra_headers["List-Unsubscribe"]
     assert link.startswith("<https://motcua.example.vn/tu-choi/")
-    assert f"Không muốn nhận loại thư này nữa: {link[1:-1]}\n" in second.body
+    assert f"Ngừng nhận mọi thư không bắt buộc qua địa chỉ này: {link[1:-1]}\n" in second.body
     assert second.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 

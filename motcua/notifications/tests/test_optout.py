@@ -87,3 +87,42 @@ def test_a_required_message_carries_no_opt_out_link(db, kind):
     sms, email = put(kind, Contact("sms", "0912345678"), Contact("email", "an@example.vn"))
     assert sms.required and email.required
     assert "/tu-choi/" not in sms.body and "/tu-choi/" not in email.body
+
+
+@pytest.mark.parametrize("medium", ["sms", "email"])
+def test_an_opt_out_stops_every_kind_that_may_be_stopped_on_its_channel(db, medium):
+    """Every app's kinds (dossiers, appointments, feedback, tasks, the digest…), not one: the
+    opt-out is per channel and address; only the kinds the person must receive still go."""
+    from motcua.notifications.kinds import kinds_all
+
+    class Sent:
+        def __init__(self):
+            self.kinds = []
+
+        def send(self, notification):
+            self.kinds.append((notification.kind, notification.medium))
+
+    address = {"sms": "0912345678", "email": "an@example.vn"}
+    other = "email" if medium == "sms" else "sms"
+    OptOut.objects.create(medium=medium, recipient=address[medium])
+    kinds = [k for k in kinds_all() if medium in k.media]
+    assert len(kinds) > 10
+    for kind in kinds:
+        contacts = [Contact(m, address[m].upper()) for m in kind.media]
+        outbox_put(about="x:1", kind=kind.name, data=kind.sample, contacts=contacts)
+    channel = Sent()
+    notifications_deliver(channel=channel, batch=1000)
+    stopped = {k.name for k in kinds if not k.required}
+    assert stopped and {n for n, m in channel.kinds if m == medium} == {
+        k.name for k in kinds if k.required
+    }
+    assert (
+        set(
+            Notification.objects.filter(medium=medium, state="skipped").values_list(
+                "kind", flat=True
+            )
+        )
+        == stopped
+    )
+    # The other channel is not stopped.
+    assert not Notification.objects.filter(medium=other, state="skipped").exists()
