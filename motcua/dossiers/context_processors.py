@@ -1,6 +1,5 @@
 from functools import cache
 
-from motcua.agencies.models import Role
 from motcua.dossiers.access import request_actor
 from motcua.dossiers.selectors import capped_count, inbox_queryset
 
@@ -21,12 +20,18 @@ def menu_counters(request):
         return capped_count(inbox_queryset(actor=request_actor(request), box="overdue"))
 
     @cache
-    def counter():  # a desk officer's counters (/can-bo/quay/)
-        return user.memberships.filter(role=Role.DESK_OFFICER, desk__isnull=False).exists()
+    def staff():
+        return user.memberships.exists()
+
+    @cache
+    def counter():  # a desk officer's counters (/can-bo/quay/), from the actor's memberships
+        from motcua.tickets.access import desks_of
+
+        return bool(desks_of(request_actor(request)))
 
     return {
         "menu_waiting": waiting,
         "menu_overdue": overdue,
-        "menu_staff": user.memberships.exists,
+        "menu_staff": staff,
         "menu_counter": counter,
     }
