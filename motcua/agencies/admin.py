@@ -92,6 +92,17 @@ class AgencyAdmin(AgencyScopedAdmin):
         return [] if request.user.is_superuser else ["code", "level", "parent"]
 
 
+@admin.register(Desk)
+class DeskAdmin(AgencyScopedAdmin):
+    """The one-stop desks, also edited inline on their agency; here to reach a desk's queue
+    services and counters (``tickets.admin``)."""
+
+    list_display = ["name", "code", "agency", "phone", "address"]
+    list_filter = ["agency__level"]
+    search_fields = ["name", "code", "agency__name", "agency__code"]
+    list_select_related = ["agency"]
+
+
 def _for_actor(form_class, actor):
     """The form class with the acting administrator attached (one class per request)."""
     return type(form_class.__name__, (form_class,), {"actor": actor})

@@ -3,7 +3,8 @@
 import binascii
 import hashlib
 import uuid
-from datetime import datetime
+from dataclasses import asdict
+from datetime import date, datetime
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
@@ -37,6 +38,7 @@ from motcua.dossiers.services import (
     dossier_submit,
 )
 from motcua.follow.selectors import dossier_follow
+from motcua.tickets.selectors import dossier_ticket
 from motcua.workcalendar.calendar import VN_TZ
 
 router = Router(tags=["dossiers"])
@@ -102,6 +104,24 @@ class EarlierPaperOut(Schema):
     event: int = Field(description="Thứ tự sự kiện trong lịch sử đã ban hành giấy này.")
 
 
+class QueueTicketOut(Schema):
+    number: int = Field(description="Số thứ tự.")
+    day: date
+    service: str = Field(description="Dịch vụ xếp hàng của lượt tiếp nhận hồ sơ.")
+    counter: int = Field(description="Số quầy tiếp nhận.")
+    officer: str = Field(description="Cán bộ gọi số và tiếp nhận.")
+    issued_at: datetime = Field(description="Lúc lấy số.")
+    called_at: datetime = Field(description="Lúc được gọi ở lượt tiếp nhận hồ sơ.")
+    waiting_minutes: int = Field(
+        description="Thời gian chờ (phút): từ lúc lấy số (hoặc được chuyển, hoặc giờ hẹn) đến "
+        "lúc được gọi, cộng các lượt đến lượt tiếp nhận hồ sơ."
+    )
+    service_minutes: int | None = Field(
+        description="Thời gian phục vụ (phút) của lượt tiếp nhận: từ lúc gọi đến khi kết thúc; "
+        "null khi quầy còn đang phục vụ."
+    )
+
+
 class DossierOut(Schema):
     code: str = Field(
         description="Mã hồ sơ; hồ sơ nộp trực tuyến chưa được tiếp nhận thì chưa có mã: khi "
@@ -131,6 +151,9 @@ class DossierOut(Schema):
         description="Giấy tờ có số đã ban hành trước giấy mới nhất cùng mẫu (ví dụ phiếu 02 "
         "lần đầu khi đã yêu cầu bổ sung lần hai): in lại đúng như đã ban hành bằng "
         "GET /dossiers/{code}/forms/{form}?event={event}.",
+    )
+    queue_ticket: QueueTicketOut | None = Field(
+        description="Số thứ tự hồ sơ được tiếp nhận từ đó; null khi hồ sơ không qua xếp hàng."
     )
     history: list[EventOut]
 
@@ -321,6 +344,17 @@ def _refuse(errors: dict[str, str], submission: SubmissionKey):
     _unprocessable(errors)
 
 
+def _queue_ticket(dossier: Dossier) -> dict | None:
+    found = dossier_ticket(dossier)
+    if found is None:
+        return None
+    return {
+        **asdict(found),
+        "issued_at": vn_time(found.issued_at),
+        "called_at": vn_time(found.called_at),
+    }
+
+
 def _accepted_since(actor, ref: str) -> Dossier | None:
     """A system that sent an online dossier (SPEC §12.3) knows it by the uid the 201 gave;
     once the desk accepts it, reading it by that uid still answers, with its code."""
@@ -380,6 +414,7 @@ def dossier_get(request: HttpRequest, code: Path[DossierCode]):
             {"form": p.form, "number": p.number, "issued_at": vn_time(p.issued_at), "event": p.seq}
             for p in papers.earlier_papers(dossier)
         ],
+        "queue_ticket": _queue_ticket(dossier),
         "history": [
             {
                 "at": e.at.astimezone(VN_TZ),

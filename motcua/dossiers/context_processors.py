@@ -19,4 +19,19 @@ def menu_counters(request):
     def overdue():
         return capped_count(inbox_queryset(actor=request_actor(request), box="overdue"))
 
-    return {"menu_waiting": waiting, "menu_overdue": overdue, "menu_staff": user.memberships.exists}
+    @cache
+    def staff():
+        return user.memberships.exists()
+
+    @cache
+    def counter():  # a desk officer's counters (/can-bo/quay/), from the actor's memberships
+        from motcua.tickets.access import desks_of
+
+        return bool(desks_of(request_actor(request)))
+
+    return {
+        "menu_waiting": waiting,
+        "menu_overdue": overdue,
+        "menu_staff": staff,
+        "menu_counter": counter,
+    }

@@ -39,7 +39,7 @@ TEXTS = {
 STOP_SMS = " Ngung nhan SMS: {opt_out_url}"
 STOP_EMAIL = (
     "\n\n--\nĐây là thư tự động, xin đừng trả lời.\n"
-    "Không muốn nhận loại thư này nữa: {opt_out_url}\n"
+    "Ngừng nhận mọi thư không bắt buộc qua địa chỉ này: {opt_out_url}\n"
 )
 SIGNATURE = "\n\n--\nĐây là thư tự động của Bộ phận một cửa, xin đừng trả lời.\n"
 

@@ -46,6 +46,7 @@ from motcua.dossiers.services import (
 )
 from motcua.dossiers.transitions import ACTION_LABELS, SPECS, Action, main_actions
 from motcua.spreadsheet import csv_safe
+from motcua.tickets.selectors import dossier_ticket
 from motcua.tickets.services import ticket_dossier_attach, ticket_for_receipt
 from motcua.workcalendar.calendar import VN_TZ
 
@@ -312,6 +313,7 @@ def _detail_context(request, dossier: Dossier, typed: dict | None = None) -> dic
         "assigns_others": Action.ASSIGN in allowed and access.assigns_others(actor, dossier),
         "step_officers": access.step_officers(dossier) if Action.ASSIGN in allowed else [],
         "typed": typed,
+        "queue_ticket": dossier_ticket(dossier),
     }
     return context
 

@@ -90,6 +90,15 @@ def _dig(document, path: str):
     return document
 
 
+#: What the delivery status says when the gateway gave no text with its error.
+NO_REASON = "không rõ lý do"
+
+
+def _said(raw: bytes) -> str:
+    """The gateway's own words about an error, or ``NO_REASON`` (never an empty reason)."""
+    return raw.decode("utf-8", "replace").strip() or NO_REASON
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """A gateway that answers with a redirect has not taken the message: following it would
     send the credentials elsewhere as a GET without the message (and count it as sent)."""
@@ -208,7 +217,7 @@ class HttpGatewayChannel(Channel):
             with _OPENER.open(request, timeout=self.timeout) as answer:
                 raw = answer.read(65536)
         except urllib.error.HTTPError as exc:
-            said = exc.read(300).decode("utf-8", "replace")
+            said = _said(exc.read(300))
             if exc.code in (400, 422):
                 raise Undeliverable(f"Cổng SMS từ chối tin ({exc.code}): {said}") from exc
             if 300 <= exc.code < 400:
@@ -227,7 +236,7 @@ class HttpGatewayChannel(Channel):
             except ValueError:
                 found = None
             if found is None or str(found) != expected:
-                said = raw[:300].decode("utf-8", "replace")
+                said = _said(raw[:300])
                 raise ConnectionError(f"Cổng SMS không xác nhận ({field}={found}): {said}")
 
 

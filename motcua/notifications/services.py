@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.notifications import texts
-from motcua.notifications.channels import Undeliverable
+from motcua.notifications.channels import NO_REASON, Undeliverable
 from motcua.notifications.kinds import kind_get, kinds_all
 from motcua.notifications.models import MessageTemplate, Notification, OptOut
 from motcua.notifications.optout import normalise
@@ -147,6 +147,13 @@ def opted_out(*, medium: str, recipient: str) -> bool:
     return OptOut.objects.filter(medium=medium, recipient=normalise(medium, recipient)).exists()
 
 
+def error_text(exc: BaseException) -> str:
+    """What the delivery status shows of a failure: the error's own words, or its kind and
+    "không rõ lý do" when it has none (an SMTP server that hung up says nothing)."""
+    said = str(exc).strip()
+    return (said or f"{type(exc).__name__}: {NO_REASON}")[:1000]
+
+
 def notifications_deliver(*, channel, batch: int = 100) -> tuple[int, int]:
     """Send up to ``batch`` messages that are due, one at a time: claimed and committed each
     on its own, sent with its ``key`` (a gateway that honours it never delivers one twice,
@@ -175,7 +182,7 @@ def notifications_deliver(*, channel, batch: int = 100) -> tuple[int, int]:
                 _settle(
                     message,
                     state=Notification.State.FAILED if given_up else Notification.State.PENDING,
-                    last_error=str(exc)[:1000],
+                    last_error=error_text(exc),
                     next_attempt_at=timezone.now() + timedelta(seconds=wait),
                 )
             else:

@@ -1,10 +1,15 @@
 """Small bar charts as SVG, drawn on the server (no JavaScript library): the statistics page
-shows each beside a table of the same numbers."""
+shows each beside a table of the same numbers. Numbers are written as the page's language
+writes them (Django's localisation, as the tables' ``floatformat``: "48,7" in Vietnamese,
+"48.7" in English)."""
 
 from __future__ import annotations
 
+from django.template.defaultfilters import floatformat
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH = 720
 # Colours with at least 3:1 contrast on white (WCAG 1.4.11, graphics).
@@ -41,7 +46,7 @@ def bar_chart(items: list[tuple[str, int]], *, title: str, unit: str = "") -> Sa
         if value:
             body.append(
                 f'<text x="{x + bar / 2:.1f}" y="{top + plot - h - 4:.1f}" text-anchor="middle" '
-                f"{TEXT}>{value}{escape(unit)}</text>"
+                f"{TEXT}>{number_format(value)}{escape(unit)}</text>"
             )
         if i % every == 0:
             body.append(
@@ -59,9 +64,9 @@ def pair_chart(items: list[tuple[str, float | None, float | None]], *, title: st
     span = WIDTH - label_width - 80
     body = [
         f'<rect x="{label_width}" y="4" width="12" height="12" fill="{WAIT_COLOUR}"/>',
-        f'<text x="{label_width + 18}" y="15" {TEXT}>Chờ (phút)</text>',
+        f'<text x="{label_width + 18}" y="15" {TEXT}>{escape(_("Chờ (phút)"))}</text>',
         f'<rect x="{label_width + 120}" y="4" width="12" height="12" fill="{SERVICE_COLOUR}"/>',
-        f'<text x="{label_width + 138}" y="15" {TEXT}>Phục vụ (phút)</text>',
+        f'<text x="{label_width + 138}" y="15" {TEXT}>{escape(_("Phục vụ (phút)"))}</text>',
     ]
     for i, (label, wait, service) in enumerate(items):
         y = top + i * row
@@ -72,6 +77,7 @@ def pair_chart(items: list[tuple[str, float | None, float | None]], *, title: st
             body.append(
                 f'<rect x="{label_width}" y="{yy}" width="{w:.1f}" height="14" fill="{colour}"/>'
             )
-            text = "—" if value is None else f"{value:.1f}"
+            # As the table beside it writes it: "48,7" in Vietnamese (Django's localisation).
+            text = "—" if value is None else floatformat(value, 1)
             body.append(f'<text x="{label_width + w + 6:.1f}" y="{yy + 12}" {TEXT}>{text}</text>')
     return _svg(height, title, body)

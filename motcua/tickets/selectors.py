@@ -297,3 +297,58 @@ def ticket_sources(desk, *, day: date) -> list[tuple[str, int, int]]:
         .order_by("-n", "source")
     )
     return [(r["source"], r["n"], r["priority"]) for r in rows[:20]]
+
+
+# --- the dossier a ticket brought -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DossierTicket:
+    """The queue ticket a dossier was received from (the dossier page and the staff API):
+    the wait is the ticket's, from taking it (or its transfer, or its slot) to the call of
+    the turn at which the dossier was received, summed over its turns; the service time is
+    that turn's, from the call to its end (None while the counter still serves it)."""
+
+    number: int
+    day: date
+    service: str
+    counter: int
+    officer: str
+    issued_at: datetime
+    called_at: datetime
+    waiting_minutes: int
+    service_minutes: int | None
+
+
+def dossier_ticket(dossier) -> DossierTicket | None:
+    """None when the dossier came without a ticket (online, by post, or at the desk without
+    one). Two queries."""
+    from motcua.agencies.selectors import person_name
+    from motcua.tickets.models import TicketDossier
+
+    link = TicketDossier.objects.filter(dossier_id=dossier.pk).select_related("ticket").first()
+    if link is None:
+        return None
+    calls = link.ticket.calls.select_related("counter", "officer", "service")
+    turns = list(calls.order_by("called_at", "pk"))
+    if not turns:
+        return None
+    upto = [t for t in turns if t.called_at <= link.at] or turns[:1]
+    turn = upto[-1]
+    waited = sum(((t.called_at - t.waiting_since) for t in upto), timedelta())
+    served = turn.ended_at - turn.called_at if turn.ended_at else None
+    return DossierTicket(
+        number=link.ticket.number,
+        day=link.ticket.day,
+        service=turn.service.name,
+        counter=turn.counter.number,
+        officer=person_name(turn.officer),
+        issued_at=link.ticket.issued_at,
+        called_at=turn.called_at,
+        waiting_minutes=_minutes(waited),
+        service_minutes=None if served is None else _minutes(served),
+    )
+
+
+def _minutes(span: timedelta) -> int:
+    return max(0, round(span.total_seconds() / 60))

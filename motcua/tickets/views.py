@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from motcua import clock
@@ -229,12 +230,41 @@ ACTIONS = {
 }
 
 
+#: Actions that change what the citizen hears or loses their turn: done only once confirmed
+#: (the page's second button, or the confirmation page that works without JavaScript).
+CONFIRMED = {
+    "goi-lai": (_lazy("Gọi lại"), _lazy("Gọi lại số %(number)s lên màn hình và loa?")),
+    "vang-mat": (
+        _lazy("Vắng mặt"),
+        _lazy("Ghi số %(number)s vắng mặt? Người này sẽ phải lấy số mới."),
+    ),
+}
+
+
 @login_required
 @require_POST
 def counter_act(request, counter_id: int, action: str):
     counter = _counter(request, counter_id)
     if action not in ACTIONS:
         raise Http404
+    if action in CONFIRMED:
+        turn = counter_current(counter)
+        if turn is None:
+            messages.error(request, _("Quầy chưa gọi số nào."))
+            return redirect("counters:counter", counter_id=counter.pk)
+        if request.POST.get("confirm") != "1":
+            label, question = CONFIRMED[action]
+            context = {
+                "counter": counter,
+                "action": action,
+                "label": label,
+                "question": question % {"number": turn.ticket.number},
+                "ticket": turn.ticket,
+            }
+            return render(request, "tickets/counter_confirm.html", context)
+        if request.POST.get("ticket") != str(turn.ticket_id):
+            messages.error(request, _("Số đang phục vụ đã đổi: hãy xem lại trước khi thao tác."))
+            return redirect("counters:counter", counter_id=counter.pk)
     try:
         result = ACTIONS[action](counter.pk, request_actor(request), request.POST)
     except ValidationError as exc:

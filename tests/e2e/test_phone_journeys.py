@@ -30,6 +30,45 @@ def no_sideways_scroll(page):
     assert width <= PHONE["width"], f"la trang rộng {width} px"
 
 
+#: What the page keeps between the screen's edge and any list on it (main's padding, 1rem).
+EDGE_PX = 12
+
+
+def lists_off_the_edges(page):
+    """Lists (their markers too: an ordered list's "12." hangs left of its items — measured
+    for a list as long as a dossier's trace gets, "99.") keep the page's padding from both
+    edges of the screen."""
+    touching = page.evaluate(
+        """(edge) => {
+          const out = [];
+          for (const list of document.querySelectorAll("main ul, main ol, main dl")) {
+            const box = list.getBoundingClientRect();
+            if (!box.width) continue;
+            let left = box.left;
+            if (list.tagName === "OL" && getComputedStyle(list).listStyleType !== "none") {
+              // A two-digit marker, right-aligned against the items' start.
+              const item = list.querySelector(":scope > li");
+              if (item) {
+                const probe = document.createElement("span");
+                probe.style.font = getComputedStyle(item).font;
+                probe.textContent = "99. ";
+                document.body.appendChild(probe);
+                left = item.getBoundingClientRect().left - probe.getBoundingClientRect().width;
+                probe.remove();
+              }
+            }
+            if (left < edge || box.right > window.innerWidth - edge) {
+              const where = `${Math.round(left)}–${Math.round(box.right)}`;
+              out.push(`${list.tagName}.${list.className} ${where}`);
+            }
+          }
+          return out;
+        }""",
+        EDGE_PX,
+    )
+    assert not touching, touching
+
+
 def thumb_sized(locator, min_px=44):
     """Every element of ``locator`` is at least ``min_px`` tall (WCAG 2.5.5's target size)."""
     for box in (element.bounding_box() for element in locator.all()):
@@ -78,11 +117,13 @@ def test_officer_finds_and_forwards_a_dossier_on_a_phone(live_server, demo, phon
     assert main_action.bounding_box()["y"] < facts["y"]
     thumb_sized(main_action)
     no_sideways_scroll(phone)
+    lists_off_the_edges(phone)
     shot(phone, "23-phone-dossier")
 
     main_action.tap()
     expect(phone.locator(".messages")).to_contain_text("Đã thực hiện: Chuyển bước tiếp theo")
     expect(phone.locator(".dossier-facts")).to_contain_text("Thẩm định")
+    lists_off_the_edges(phone)
     shot(phone, "24-phone-forwarded")
 
     # Forwarded to Tư pháp, it has left the desk's box: the search says so plainly.

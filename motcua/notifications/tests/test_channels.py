@@ -169,7 +169,7 @@ def test_email_goes_through_djangos_backend_with_a_message_id_from_its_key(db, s
     assert "List-Unsubscribe" not in first.extra_headers  # the receipt cannot be stopped
     link = second.extra_headers["List-Unsubscribe"]
     assert link.startswith("<https://motcua.example.vn/tu-choi/")
-    assert f"Không muốn nhận loại thư này nữa: {link[1:-1]}\n" in second.body
+    assert f"Ngừng nhận mọi thư không bắt buộc qua địa chỉ này: {link[1:-1]}\n" in second.body
     assert second.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
@@ -221,3 +221,44 @@ def test_a_mailbox_the_server_refuses_is_given_up(db):
     )[0]
     with pytest.raises(Undeliverable):
         EmailChannel(connection=Refusing()).send(message)
+
+
+@pytest.mark.parametrize("status", [500, 400])
+def test_a_gateway_error_without_text_still_gives_a_reason(db, settings, status):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Silent(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Silent)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.SMS_CHANNEL = "http"
+        settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_address[1]}/send"
+        message = sms()
+        assert notifications_deliver(channel=channel_get()) == (0, 1)
+    finally:
+        server.shutdown()
+    message.refresh_from_db()
+    assert message.last_error.endswith(f"({status}): không rõ lý do") or message.last_error == (
+        f"Cổng SMS trả lời {status}: không rõ lý do"
+    )
+
+
+def test_an_error_without_words_is_recorded_with_its_kind(db):
+    class Mute:
+        def send(self, notification):
+            raise ConnectionResetError()
+
+    message = sms()
+    assert notifications_deliver(channel=Mute()) == (0, 1)
+    message.refresh_from_db()
+    assert message.last_error == "ConnectionResetError: không rõ lý do"

@@ -109,7 +109,7 @@ def expected_texts(dossier, online):
             f"Ho so {code} da co ket qua. Moi ong/ba den nhan theo hinh thuc da dang ky. "
             "Ngung nhan SMS: http",
             f"Hồ sơ {code}: đã có kết quả",
-            "Không muốn nhận loại thư này nữa: http",
+            "Ngừng nhận mọi thư không bắt buộc qua địa chỉ này: http",
         ),
         (online.uid, "submitted"): (
             "Ho so Dang ky khai sinh da duoc gui, dang cho tiep nhan. Theo doi: http",

@@ -53,3 +53,12 @@ def test_masking_keeps_enough_to_recognise_an_address():
     assert recipient_masked("sms", "0912345678") == "091****678"
     assert recipient_masked("email", "an@example.vn") == "an***@example.vn"
     assert recipient_masked("sms", "113") == "***"
+
+
+def test_a_failure_without_a_recorded_reason_says_so(client, version, desk, desk_officer):
+    dossier = receive(desk, version, applicant=applicant(phone="0912345678", email=""))
+    Notification.objects.filter(medium="sms").update(state="failed", attempts=1, last_error="")
+    client.force_login(desk_officer)
+    page = client.get(reverse("dossiers:detail", args=[dossier.code])).text
+    section = page[page.index('id="delivery-status-title"') :]
+    assert "Lỗi gần nhất: không rõ lý do" in section

@@ -125,8 +125,8 @@ def test_the_loader_writes_every_default_once_and_keeps_edits(db):
     count = MessageTemplate.objects.count()
     # Nine dossier kinds × SMS and e-mail, the officers' digest, feedback's two kinds
     # (received, answered), three appointment kinds and the citizens' one-time code, each
-    # × SMS and e-mail.
-    assert count == 31
+    # × SMS and e-mail; the tasks' six kinds, by e-mail only.
+    assert count == 37
     for row in MessageTemplate.objects.all():
         row.full_clean()  # every default passes the checks an administrator's edit must
     MessageTemplate.objects.filter(kind="received", medium="sms").update(body="Sua {code}")

@@ -175,6 +175,28 @@ def test_mail_to_officers_is_vietnamese_whatever_the_senders_screen(people, tu_p
     assert "giao nhiệm vụ" in body and "(chủ trì)" in body
 
 
+def test_task_messages_are_templates_an_administrator_edits(people, tu_phap):
+    from motcua.notifications import texts
+    from motcua.notifications.models import MessageTemplate
+    from motcua.notifications.services import message_templates_load
+
+    message_templates_load()
+    seeded = set(MessageTemplate.objects.filter(kind__startswith="task_").values_list(
+        "kind", "medium"))  # fmt: skip
+    assert seeded == {(k, "email") for k in ("task_assigned", "task_completed",
+                      "task_extension_requested", "task_extension_decided", "task_due_soon",
+                      "task_overdue")}  # fmt: skip
+    MessageTemplate.objects.filter(kind="task_assigned").update(
+        subject="[Giao việc] {title}",
+        body="Kính gửi {unit}: {leader} giao “{title}”, hạn {due}. {link}\n{opt_out_url}",
+    )
+    texts.templates_changed()
+    task = assign(people["linh"], lead=tu_phap)
+    sent = Notification.objects.filter(kind="task_assigned").first()
+    assert sent.subject == f"[Giao việc] {task.title}"
+    assert sent.body.startswith("Kính gửi Tư pháp: ") and "/tu-choi/" in sent.body
+
+
 # --- reports and completion ------------------------------------------------------------------
 
 

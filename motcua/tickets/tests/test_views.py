@@ -79,10 +79,38 @@ def test_the_desk_officer_calls_at_the_counter(client, floor, desk_officer):
     response = client.post(counter_url(floor.civil_only, "goi-tiep"), follow=True)
     assert "Mời số 1001 đến quầy số 2" in response.text
     assert 'id="receive-link"' in response.text
-    client.post(counter_url(floor.civil_only, "goi-lai"))
+    ticket = Ticket.objects.get()
+    client.post(counter_url(floor.civil_only, "goi-lai"), {"confirm": "1", "ticket": ticket.pk})
     client.post(counter_url(floor.civil_only, "xong"))
     assert Ticket.objects.get().status == Ticket.Status.DONE
     assert list(Announcement.objects.values_list("kind", flat=True)) == ["call", "recall"]
+
+
+@pytest.mark.parametrize(("action", "question"), [
+    ("goi-lai", "Gọi lại số 1001 lên màn hình và loa?"),
+    ("vang-mat", "Ghi số 1001 vắng mặt?"),
+])  # fmt: skip
+def test_recall_and_no_show_ask_first_without_javascript(client, floor, alice, desk_officer,
+                                                        action, question):  # fmt: skip
+    ticket = ticket_take(desk=floor.desk, service_id=floor.civil.pk).ticket
+    ticket_call_next(counter_id=floor.civil_only.pk, actor=alice)
+    client.force_login(desk_officer)
+    page = client.get(counter_url(floor.civil_only)).text
+    assert '<details class="confirm"' in page and 'name="confirm" value="1"' in page
+    asked = client.post(counter_url(floor.civil_only, action))
+    assert asked.status_code == 200 and question in asked.text
+    assert f'name="ticket" value="{ticket.pk}"' in asked.text
+    assert list(Announcement.objects.values_list("kind", flat=True)) == ["call"]
+    assert Ticket.objects.get().status == Ticket.Status.CALLED
+    # Confirmed for another ticket than the one now served: nothing happens.
+    client.post(counter_url(floor.civil_only, action), {"confirm": "1", "ticket": ticket.pk + 1})
+    assert Announcement.objects.count() == 1
+    assert Ticket.objects.get().status == Ticket.Status.CALLED
+    client.post(counter_url(floor.civil_only, action), {"confirm": "1", "ticket": ticket.pk})
+    if action == "goi-lai":
+        assert list(Announcement.objects.values_list("kind", flat=True)) == ["call", "recall"]
+    else:
+        assert Ticket.objects.get().status == Ticket.Status.NO_SHOW
 
 
 @pytest.mark.parametrize("who", ["other_agency_officer", "admin_user", "specialist", "citizen"])
@@ -181,3 +209,73 @@ def test_a_ticket_of_another_desk_links_nothing(client, floor, desk_officer, oth
     client.force_login(desk_officer)
     pick = client.get(reverse("dossiers:receive") + f"?ve={ticket.pk}")
     assert "Tiếp nhận từ số thứ tự" not in pick.text
+
+
+def test_the_dossier_page_and_api_show_its_ticket_wait_and_service(
+    client, floor, alice, desk_officer, clock
+):
+    from datetime import datetime
+
+    from motcua.api.services import user_token_create
+    from motcua.dossiers.tests.factories import receive
+    from motcua.tickets.services import ticket_dossier_attach, ticket_finish
+    from motcua.workcalendar.calendar import VN_TZ
+
+    version = four_step_procedure()
+    clock(datetime(2026, 11, 23, 9, 0, tzinfo=VN_TZ))
+    ticket = ticket_take(desk=floor.desk, service_id=floor.civil.pk).ticket
+    clock(datetime(2026, 11, 23, 9, 6, tzinfo=VN_TZ))
+    ticket_call_next(counter_id=floor.civil_only.pk, actor=alice)
+    clock(datetime(2026, 11, 23, 9, 10, tzinfo=VN_TZ))
+    dossier = receive(floor.desk, version, actor=desk_officer)
+    ticket_dossier_attach(ticket=ticket, dossier=dossier, actor=alice)
+    without = receive(floor.desk, version, actor=desk_officer)
+    client.force_login(desk_officer)
+    token = user_token_create(user=desk_officer, name="Thử")[1]
+
+    def api(d):
+        auth = {"Authorization": f"Bearer {token}"}
+        answer = client.get(f"/api/v1/dossiers/{d.code}", headers=auth)
+        assert answer.status_code == 200
+        return answer.json()["queue_ticket"]
+
+    page = client.get(reverse("dossiers:detail", args=[dossier.code])).text
+    assert "Số 1001 (Hộ tịch), quầy 2, ngày 23/11/2026" in page
+    assert "chờ 6 phút · đang phục vụ" in page
+    assert api(dossier)["service_minutes"] is None
+    clock(datetime(2026, 11, 23, 9, 19, tzinfo=VN_TZ))
+    ticket_finish(counter_id=floor.civil_only.pk, actor=alice)
+    page = client.get(reverse("dossiers:detail", args=[dossier.code])).text
+    facts, trace = page.split('class="timeline"')
+    assert "chờ 6 phút · phục vụ 13 phút" in facts and "chờ 6 phút · phục vụ 13 phút" in trace
+    assert api(dossier) == {
+        "number": 1001, "day": "2026-11-23", "service": "Hộ tịch", "counter": 2,
+        "officer": "Alice",
+        "issued_at": "2026-11-23T09:00:00+07:00", "called_at": "2026-11-23T09:06:00+07:00",
+        "waiting_minutes": 6, "service_minutes": 13,
+    }  # fmt: skip
+    # Nothing for a dossier received without a ticket.
+    assert (
+        'class="queue-ticket"'
+        not in client.get(reverse("dossiers:detail", args=[without.code])).text
+    )
+    assert api(without) is None
+
+
+def test_the_staff_menu_leads_desk_officers_to_their_counters(client, floor, desk_officer,
+                                                              specialist):  # fmt: skip
+    client.force_login(desk_officer)
+    page = client.get(reverse("dossiers:inbox")).text
+    assert f'href="{reverse("counters:list")}" id="menu-counter"' in page
+    assert 'id="menu-booking"' not in page  # staff book nothing
+    client.force_login(specialist)
+    assert 'id="menu-counter"' not in client.get(reverse("dossiers:inbox")).text
+
+
+def test_the_public_pages_lead_to_booking(client, floor):
+    booking = reverse("tickets:booking_index")
+    home = client.get(reverse("portal:home")).text
+    for where in ("menu-booking", "footer-booking", "home-booking"):
+        assert f'href="{booking}" id="{where}"' in home
+    lookup = client.get(reverse("portal:lookup")).text
+    assert f'href="{booking}" id="menu-booking"' in lookup
