@@ -266,6 +266,7 @@ def test_a_new_citizen_submits_pays_follows_downloads_and_rates(
     expect(phone.locator(".demo-banner")).to_contain_text("không phải tiền thật")
     phone.get_by_role("button", name="Thanh toán thành công").tap()
     expect(phone.locator(".payment-result .outcome")).to_have_text("Thanh toán thành công.")
+    expect(phone.locator(".facts .no-code")).to_contain_text("Chưa có mã hồ sơ")
     shot(phone, "55-journey-paid")
 
     desk_accepts(browser, base)
