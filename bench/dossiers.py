@@ -15,8 +15,16 @@ Each figure stands beside the ceiling measured in the same run:
 The server is gunicorn (gthread) on 127.0.0.1; HTTP load comes from wrk, the service and
 raw INSERT load and the actions (each on its own dossier) from threads of this script.
 
+- the citizens' side at 1,000,000 dossiers (issue 10): submissions per second through the
+  online form's endpoint (``POST /nop-truc-tuyen/{draft}/xem-lai/``, a logged-in citizen's
+  session and CSRF, each on its own filled draft with two files) and the public status page
+  (``GET /tra-cuu/?code=…&verify=…``, rendered, behind the proxy like the API's look-up), each
+  beside hello-world in the same run.
+
 ``bench/dossiers.py --actions-only`` measures the actions alone, without the 1,000,000
-dossiers (``BENCH_ACTIONS`` per path, default 400), to check this part quickly.
+dossiers (``BENCH_ACTIONS`` per path, default 400), to check this part quickly;
+``--citizens-only`` measures the citizens' two rows alone, over ``BENCH_DOSSIERS`` generated
+dossiers (``BENCH_SUBMISSIONS`` online submissions, default 400).
 """
 
 import base64
@@ -42,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 if not os.environ.get("MOTCUA_DATABASE_URL", "").startswith("postgres"):
     sys.exit("Chạy qua scripts/with_postgres.py (cần PostgreSQL).")
 ACTIONS_ONLY = "--actions-only" in sys.argv[1:]
+CITIZENS_ONLY = "--citizens-only" in sys.argv[1:]
 if not ACTIONS_ONLY and not os.path.exists("/usr/bin/wrk"):
     sys.exit("Cần wrk (gói Debian wrk): make bench tự cài khi chạy với quyền root.")
 SERVER_ENV = {
@@ -73,6 +82,7 @@ CLIENTS = 8
 AGENCY = "000.01.31.H50"
 DOSSIERS = int(os.environ.get("BENCH_DOSSIERS", "1000000"))
 ACTIONS = int(os.environ.get("BENCH_ACTIONS", "400"))
+SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", "400"))
 WARM_UP = 32  # untimed actions first, so every server process has loaded both paths
 PDF = pdf_bytes()  # a real one-page PDF: receipts parse every PDF they store
 
@@ -361,6 +371,140 @@ def actions_only():
         server.wait(10)
 
 
+# --- the citizens' side: the online form's endpoint and the public status page -------------
+
+
+def online_submission_rate(port: int, total: int, clients: int = 2) -> tuple[float, float, float]:
+    """The demo citizen submits ``total`` drafts of 1.004873 to Khe Sanh (each filled through
+    the services beforehand: applicant, two files, online result) by the review page's form
+    ``POST /nop-truc-tuyen/{draft}/xem-lai/`` (session, CSRF), ``clients`` at a time.
+    Returns (submissions/s, p50 ms, p95 ms); every post must have made its dossier."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from motcua.agencies.models import Agency
+    from motcua.catalog.models import Procedure
+    from motcua.citizens.models import CitizenProfile
+    from motcua.dossiers.files import IncomingFile
+    from motcua.dossiers.services import Applicant
+    from motcua.submissions.models import Draft
+    from motcua.submissions.services import (
+        draft_applicant_save,
+        draft_delivery_save,
+        draft_files_put,
+        draft_start,
+    )
+
+    user = CitizenProfile.objects.get(phone="0912345678").user
+    version = Procedure.objects.get(code="1.004873").current_version
+    agency = Agency.objects.get(code=AGENCY)
+    applicant = Applicant(name="Nộp trực tuyến", id_number="045090001234", phone="0912345678")
+    documents = [d.pk for d in version.documents.order_by("order", "pk")][:2]
+
+    def filled(n):
+        uids = []
+        for _ in range(n):
+            draft = draft_start(user=user, version=version, agency=agency)
+            draft_applicant_save(draft=draft, applicant=applicant)
+            uploads = {pk: IncomingFile(f"giay-to-{i}.pdf", PDF) for i, pk in enumerate(documents)}
+            draft_files_put(draft=draft, uploads=uploads)
+            draft_delivery_save(draft=draft, result_delivery="online", delivery_address="")
+            uids.append(draft.uid)
+        return uids
+
+    client = Client()
+    client.force_login(user)
+    csrf = secrets.token_hex(16)
+    headers = {
+        "Cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken={csrf}",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    body = f"csrfmiddlewaretoken={csrf}".encode()
+
+    def send(uids, timings):
+        def work(i):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            for uid in uids[i::clients]:
+                started = time.perf_counter()
+                conn.request(
+                    "POST", reverse("portal:draft_review", args=[uid]), body=body, headers=headers
+                )
+                response = conn.getresponse()
+                response.read()
+                timings.append(time.perf_counter() - started)
+                assert response.status == 302, ("nộp trực tuyến", response.status)
+            conn.close()
+
+        return run_threads(clients, work)
+
+    send(filled(WARM_UP), [])  # every server process has served the form before timing
+    uids = filled(total)
+    timings = []
+    elapsed = send(uids, timings)
+    made = Draft.objects.filter(uid__in=uids, dossier__isnull=False).count()
+    assert made == len(uids), f"{len(uids) - made} hồ sơ nháp không thành hồ sơ"
+    connections.close_all()
+    cuts = statistics.quantiles(timings, n=20)
+    return len(uids) / elapsed, statistics.median(timings) * 1000, cuts[18] * 1000
+
+
+def citizen_rows(port: int, samples: list[tuple[str, str]], submissions: int) -> list[tuple]:
+    """The two rows of the citizens' side, each beside hello-world measured just before it."""
+    rows = []
+    hello, _, hello_p95, _ = wrk_load(port, 5, "get", "/healthz\n")
+    rate, p50, p95 = online_submission_rate(port, submissions)
+    rows.append((
+        "Nộp trực tuyến qua biểu mẫu POST /nop-truc-tuyen/{nháp}/xem-lai/ (2 tệp), 2 khách "
+        "(hồ sơ/s)",
+        f"{rate:,.0f}; p50 {p50:.0f} ms, p95 {p95:.0f} ms",
+        f"hello-world /healthz: {hello:,.0f}/s (p95 {hello_p95:.1f} ms)",
+        f"{rate / hello:.0%} của hello-world",
+    ))  # fmt: skip
+    # The page as the public opens it, one client address per line behind the proxy.
+    lines = [(samples[i % len(samples)], i) for i in range(max(5000, len(samples)))]
+    paths = "".join(
+        f"/tra-cuu/?{urlencode({'code': c, 'verify': v})}\t198.19.{i // 250}.{i % 250 + 1}\n"
+        for (c, v), i in lines
+    )
+    hello, _, hello_p95, _ = wrk_load(port, 5, "get", "/healthz\n")
+    page, page_p50, page_p95, errors = wrk_load(port, 8, "get", paths)
+    assert not errors, f"{errors} lỗi ở trang tra cứu (429: quá giới hạn mỗi địa chỉ?)"
+    rows.append((
+        "Trang tra cứu công khai /tra-cuu/?code=…&verify=… qua proxy, có giới hạn (req/s)",
+        f"{page:,.0f}; p50 {page_p50:.1f} ms, p95 {page_p95:.1f} ms",
+        f"hello-world /healthz: {hello:,.0f}/s (p95 {hello_p95:.1f} ms)",
+        f"{page / hello:.0%} của hello-world",
+    ))  # fmt: skip
+    return rows
+
+
+def lookup_samples(n: int = 5000) -> list[tuple[str, str]]:
+    """Codes of generated dossiers and their verification values, in random order."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT code, right(applicant_phone, 4) FROM dossiers_dossier "
+            "WHERE code LIKE 'G%%' ORDER BY random() LIMIT %s",
+            [n],
+        )
+        return cursor.fetchall()
+
+
+def citizens_only():
+    """The citizens' two rows alone, over ``BENCH_DOSSIERS`` generated dossiers (a quick
+    check of this part at a small size)."""
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("generate_dossiers", count=DOSSIERS, i_know_this_is_not_production=True,
+                 stdout=io.StringIO())  # fmt: skip
+    port = free_port()
+    server = start_server(port)
+    try:
+        write_results(citizen_rows(port, lookup_samples(), SUBMISSIONS))
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 def search_paths(user, samples: int = 300) -> str:
     """Searches in ``user``'s unit box as officers type them: a name without diacritics,
     the last 4 digits of an ID number, a piece of a code, and one common word in four."""
@@ -494,6 +638,8 @@ def main():
 
         # With the 1,000,000 dossiers in place: each action finds its dossier among them.
         results += action_rows(action_latencies(port, ACTIONS))
+        # The citizens' side with the 1,000,000 dossiers in place.
+        results += citizen_rows(port, samples, SUBMISSIONS)
     finally:
         server.terminate()
         server.wait(10)
@@ -501,4 +647,9 @@ def main():
 
 
 if __name__ == "__main__":
-    actions_only() if ACTIONS_ONLY else main()
+    if ACTIONS_ONLY:
+        actions_only()
+    elif CITIZENS_ONLY:
+        citizens_only()
+    else:
+        main()

@@ -130,6 +130,17 @@ USERS = [
         True,
         "Công chức Trung tâm Phục vụ hành chính công",
     ),
+    # The province answers feedback about the catalog's procedures (FEEDBACK_CATALOG_AGENCY's
+    # default): its leader assigns and closes it.
+    (
+        "lanhdao.tinh",
+        "Hoàng Văn Thắng",
+        "000.00.00.H50",
+        Role.AGENCY_LEADER,
+        None,
+        False,
+        "Phó Chủ tịch UBND tỉnh",
+    ),
     (
         "chuyenvien.stp",
         "Trần Văn Bình",

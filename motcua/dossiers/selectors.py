@@ -473,7 +473,7 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
     status = Status(status)
     due, finished = moment(due), moment(finished)
     return {
-        "code": code,
+        "code": code or "",  # an online dossier has none until the desk accepts it
         "procedure": name,
         "status": status.value,
         "status_label": status.label,

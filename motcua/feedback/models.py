@@ -72,6 +72,10 @@ class Feedback(models.Model):
         blank=True,
         related_name="+",
     )
+    #: The dossier's code as the person typed it. A code no dossier has is kept too: the
+    #: form answers alike for a real and a made-up code (it must not tell which codes
+    #: exist, as the look-up does not), and the agency sorts it out.
+    dossier_code = models.CharField(_("mã hồ sơ"), max_length=60, blank=True)
     #: The agency that must answer.
     agency = models.ForeignKey(
         Agency, verbose_name=_("cơ quan trả lời"), on_delete=models.PROTECT, related_name="+"
@@ -116,8 +120,8 @@ class Feedback(models.Model):
             models.CheckConstraint(
                 condition=(Q(about="procedure") & Q(procedure__isnull=False))
                 | (Q(about="agency") & Q(about_agency__isnull=False))
-                | (Q(about="dossier") & Q(dossier__isnull=False)),
-                name="feedback_about_has_its_subject",
+                | (Q(about="dossier") & ~Q(dossier_code="")),
+                name="feedback_about_names_its_subject",
             ),
             models.CheckConstraint(
                 condition=~Q(phone="") | ~Q(email=""), name="feedback_has_a_contact"

@@ -40,9 +40,7 @@ def feedback_list_for_officer(*, actor: Actor, box: str, limit: int) -> list[Fee
     now = clock.now()
     rows = list(
         _box(feedback_visible(actor), box, now)
-        .select_related(
-            "agency", "assignee", "procedure__current_version", "about_agency", "dossier"
-        )
+        .select_related("agency", "assignee", "procedure__current_version", "about_agency")
         .only(
             "code",
             "about",
@@ -57,7 +55,7 @@ def feedback_list_for_officer(*, actor: Actor, box: str, limit: int) -> list[Fee
             "procedure__code",
             "procedure__current_version__name",
             "about_agency__name",
-            "dossier__code",
+            "dossier_code",
         )
         .order_by("due_at", "pk")[:limit]
     )
@@ -82,7 +80,7 @@ def subject_label(feedback: Feedback) -> str:
     if feedback.about == Feedback.About.AGENCY:
         return feedback.about_agency.name
     if feedback.about == Feedback.About.DOSSIER:
-        return feedback.dossier.code
+        return feedback.dossier_code  # as typed: the public page tells nothing more
     version = feedback.procedure.current_version
     return version.name if version else feedback.procedure.code
 

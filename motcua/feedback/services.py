@@ -57,6 +57,7 @@ class Subject:
     procedure: Procedure | None = None
     about_agency: Agency | None = None
     dossier: Dossier | None = None
+    dossier_code: str = ""
 
 
 def catalog_agency() -> Agency | None:
@@ -93,19 +94,36 @@ def subject_find(*, about: str, code: str) -> Subject:
         if agency is None:
             raise ValidationError({field: _("Không có cơ quan với mã này.")})
         return Subject(about, agency, about_agency=agency)
+    if len(code) > Feedback._meta.get_field("dossier_code").max_length:
+        raise ValidationError({field: _("Mã hồ sơ dài quá 60 ký tự.")})
+    # The same answer whether a dossier has this code or not (the look-up's rule: a guesser
+    # learns nothing): routed by the code's own text to the agency it names, the receiving
+    # agency of "{agency}-{YYMMDD}-{serial}" (SPEC §5), else the catalog's agency; the
+    # dossier is linked when there is one, for the officers.
     dossier = (
         Dossier.objects.filter(code=code)
-        .select_related("deciding_agency", "procedure_version__procedure")
+        .select_related("procedure_version__procedure")
+        .only("pk", "code", "procedure_version__procedure")
         .first()
     )
-    if dossier is None:
-        raise ValidationError({field: _("Không có hồ sơ với mã này.")})
+    agency = dossier_code_agency(code)
+    if agency is None:
+        raise ValidationError({field: _("Chưa có cơ quan nhận phản ánh, kiến nghị.")})
     return Subject(
         about,
-        dossier.deciding_agency,
-        procedure=dossier.procedure_version.procedure,
+        agency,
+        procedure=dossier.procedure_version.procedure if dossier else None,
         dossier=dossier,
+        dossier_code=code,
     )
+
+
+def dossier_code_agency(code: str) -> Agency | None:
+    """The agency a dossier's code names (its receiving agency, SPEC §5), or the catalog's
+    agency when the code names none."""
+    parts = code.rsplit("-", 2)
+    named = Agency.objects.filter(code=parts[0]).first() if len(parts) == 3 else None
+    return named or catalog_agency()
 
 
 def _contact_errors(*, name: str, phone: str, email: str, content: str) -> dict:
@@ -209,6 +227,7 @@ def feedback_submit(
                     procedure=subject.procedure,
                     about_agency=subject.about_agency,
                     dossier=subject.dossier,
+                    dossier_code=subject.dossier_code,
                     agency=subject.agency,
                     name=name,
                     phone=phone,

@@ -36,6 +36,19 @@ PROCESSING_HEADLINES = {
 }
 
 
+#: What stands in place of the code of a dossier that has none: sent online and not (yet)
+#: accepted by the desk (a code is given on acceptance, SPEC §4).
+NO_CODE_WAITING = _("Chưa có mã hồ sơ: mã được cấp khi bộ phận một cửa tiếp nhận hồ sơ")
+NO_CODE_CLOSED = _("Hồ sơ không có mã (không được tiếp nhận)")
+
+
+def code_note(status: dict) -> str:
+    """Empty for a dossier with a code; else what the applicant reads in its place."""
+    if status["code"]:
+        return ""
+    return str(NO_CODE_WAITING if status["status"] == Status.SUBMITTED else NO_CODE_CLOSED)
+
+
 def headline(status: dict) -> str:
     if status["status"] in (Status.RECEIVED, Status.PROCESSING):
         role = status["current_role"]
@@ -45,10 +58,12 @@ def headline(status: dict) -> str:
 
 
 def dossier_follow(status: dict) -> dict:
-    """The look-up's answer for the page, the kiosk and the API: ``headline``, ``payment``
+    """The look-up's answer for the page, the kiosk and the API: ``code_note`` (what stands
+    in place of a code not given yet), ``headline``, ``payment``
     (a ``FeeShown`` or None), ``may_rate`` / ``rated``, and ``form_token`` for the forms
     the page shows after verification (the rating)."""
     follow = dict(status)
+    follow["code_note"] = code_note(status)
     follow["headline"] = headline(status)
     follow["payment"] = fee_shown(status)
     returned = status["status"] == Status.RETURNED

@@ -37,7 +37,9 @@ def follow_context(status: dict) -> dict:
     ``dossier_follow``) and, while it may be rated, the rating form."""
     dossier = dossier_follow(status)
     form = RatingForm(initial={"token": dossier["form_token"]}) if dossier["may_rate"] else None
-    feedback = reverse("feedback:submit") + "?" + urlencode({"ho-so": dossier["code"]})
+    feedback = reverse("feedback:submit")
+    if dossier["code"]:  # a dossier without one is named by the person in their words
+        feedback += "?" + urlencode({"ho-so": dossier["code"]})
     return {"dossier": dossier, "rating_form": form, "feedback_url": feedback}
 
 

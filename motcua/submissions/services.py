@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, fields
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -42,6 +43,8 @@ from motcua.submissions.selectors import (
 #: The steps of the form, in order, by the names of their pages.
 STEPS = ("applicant", "documents", "delivery", "review")
 FOLDER = "drafts"
+#: Drafts nobody touched for this many days are abandoned (``drafts_delete_abandoned``).
+DRAFT_KEEP_DAYS = 30
 APPLICANT_FIELDS = tuple(f.name for f in fields(Applicant))
 
 
@@ -290,6 +293,40 @@ def draft_submit(*, user, uid) -> Dossier:
         )
         transaction.on_commit(lambda: _delete_files(names))
     return dossier
+
+
+def drafts_delete_abandoned(*, days: int = DRAFT_KEEP_DAYS, batch: int = 500) -> tuple[int, int]:
+    """Delete the drafts not submitted and untouched (``updated_at``: every save and upload
+    moves it) for ``days`` days, with their uploaded files; returns (drafts, files) deleted.
+    A submitted draft is kept (it is how a form sent again finds its dossier) and has no
+    files left: they went into the dossier, whose files live elsewhere (``dossiers/``) and are
+    never touched here. Batch by batch, each row locked and judged again under its lock (a
+    citizen saving at that moment keeps their draft); files go after the commit."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    cutoff = clock.now() - timedelta(days=days)
+    drafts = files = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Draft.objects.select_for_update(skip_locked=True)
+                .filter(dossier__isnull=True, submitted_at__isnull=True, updated_at__lt=cutoff)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                return drafts, files
+            names = [
+                name
+                for name in DraftFile.objects.filter(draft_id__in=ids).values_list(
+                    "file", flat=True
+                )
+                if name.startswith(f"{FOLDER}/")
+            ]
+            DraftFile.objects.filter(draft_id__in=ids).delete()
+            Draft.objects.filter(pk__in=ids).delete()
+            transaction.on_commit(lambda names=names: _delete_files(names))
+        drafts, files = drafts + len(ids), files + len(names)
 
 
 def _delete_files(names: list[str]) -> None:

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from . import a11y
+from .citizen import fill_profile, my_dossiers, sign_up
 from .test_dossier_journeys import log_in
 
 PHONE = {"width": 375, "height": 812}
@@ -68,16 +69,10 @@ def citizen_logs_in(page, url):
     form.get_by_role("button", name="Đăng nhập").click()
 
 
-def test_a_citizen_submits_online_completes_it_and_downloads_the_result(
-    live_server, browser, citizen, phone, shot, tmp_path
-):
-    from motcua.catalog.models import Procedure
-
-    base = live_server.url
-    paths = files(tmp_path)
-    version = Procedure.objects.get(code="1.004873").current_version
-    citizen_logs_in(phone, f"{base}/nop-truc-tuyen/thu-tuc/{version.pk}/")
-
+def fill_and_submit(phone, paths, shot, *, disguised=False, prefix="4", mobile="0912345678"):
+    """From the online form's first page to the acknowledgement: Khe Sanh, the applicant,
+    two files (a disguised one refused first when ``disguised``), the result online, the
+    review, submit."""
     expect(phone.get_by_role("heading", name="Nộp hồ sơ trực tuyến")).to_be_visible()
     phone.get_by_label("Nộp hồ sơ tới").select_option(label="Ủy ban nhân dân xã Khe Sanh")
     phone.get_by_role("button", name="Bắt đầu").tap()
@@ -85,21 +80,22 @@ def test_a_citizen_submits_online_completes_it_and_downloads_the_result(
     expect(phone.get_by_role("heading", name="Người nộp hồ sơ")).to_be_visible()
     phone.get_by_label("Họ tên / tên tổ chức").fill("Nguyễn Văn Dân")
     phone.get_by_label("Số định danh cá nhân (12 số) hoặc mã số thuế").fill("045090001234")
-    phone.get_by_label("Điện thoại").fill("0912345678")
+    phone.get_by_label("Điện thoại").fill(mobile)
     phone.get_by_label("Địa chỉ").fill("Khóm 3, xã Khe Sanh")
     no_sideways_scroll(phone)
-    shot(phone, "40-online-applicant")
+    shot(phone, f"{prefix}0-online-applicant")
     phone.get_by_role("button", name="Lưu và tiếp tục").tap()
 
     expect(phone.get_by_role("heading", name="Giấy tờ")).to_be_visible()
     inputs = phone.locator("input[type=file]")
     expect(inputs).to_have_count(2)
-    inputs.nth(0).set_input_files(paths["to-khai.pdf"])
-    inputs.nth(1).set_input_files(paths["anh-chup.jpg"])  # disguised
-    phone.get_by_role("button", name="Lưu và tiếp tục").tap()
-    expect(phone.locator(".errors")).to_contain_text("Chưa lưu tệp nào")
-    expect(phone.locator("li.has-error")).to_contain_text("không phải PDF, JPEG, PNG")
-    shot(phone, "41-online-disguised-file")
+    if disguised:
+        inputs.nth(0).set_input_files(paths["to-khai.pdf"])
+        inputs.nth(1).set_input_files(paths["anh-chup.jpg"])  # disguised
+        phone.get_by_role("button", name="Lưu và tiếp tục").tap()
+        expect(phone.locator(".errors")).to_contain_text("Chưa lưu tệp nào")
+        expect(phone.locator("li.has-error")).to_contain_text("không phải PDF, JPEG, PNG")
+        shot(phone, f"{prefix}1-online-disguised-file")
     inputs.nth(0).set_input_files(paths["to-khai.pdf"])
     inputs.nth(1).set_input_files(paths["can-cuoc.jpg"])
     phone.get_by_role("button", name="Lưu và tiếp tục").tap()
@@ -111,10 +107,23 @@ def test_a_citizen_submits_online_completes_it_and_downloads_the_result(
     expect(phone.get_by_role("heading", name="Xem lại và nộp")).to_be_visible()
     expect(phone.locator(".review-documents")).to_contain_text("can-cuoc.jpg")
     no_sideways_scroll(phone)
-    shot(phone, "42-online-review")
+    shot(phone, f"{prefix}2-online-review")
     phone.get_by_role("button", name="Nộp hồ sơ").tap()
     expect(phone.locator(".ack")).to_contain_text("đang chờ kiểm tra, tiếp nhận")
-    shot(phone, "43-online-submitted")
+    shot(phone, f"{prefix}3-online-submitted")
+
+
+def test_a_citizen_submits_online_completes_it_and_downloads_the_result(
+    live_server, browser, citizen, phone, shot, tmp_path
+):
+    from motcua.catalog.models import Procedure
+
+    base = live_server.url
+    paths = files(tmp_path)
+    version = Procedure.objects.get(code="1.004873").current_version
+    citizen_logs_in(phone, f"{base}/nop-truc-tuyen/thu-tuc/{version.pk}/")
+
+    fill_and_submit(phone, paths, shot, disguised=True)
     dossier_url = phone.url
 
     # The desk finds it in its inbox and asks to complete it, online.
@@ -197,3 +206,106 @@ def signed_link() -> str:
 
     body = Notification.objects.get(kind="result_online", medium="sms").body  # no e-mail given
     return re.search(r"https?://\S+/ket-qua/\S+/", body).group(0)
+
+
+def desk_accepts(browser, base):
+    """Khe Sanh's desk officer, on another device, accepts the online dossier waiting."""
+    officer = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    desk = officer.new_page()
+    log_in(desk, base, "motcua.khesanh")
+    desk.goto(base + "/can-bo/ho-so/")
+    desk.get_by_role("link", name="(chưa có mã)").first.click()
+    desk.get_by_role("button", name="Tiếp nhận hồ sơ trực tuyến").click()
+    expect(desk.locator("h1 .code")).to_have_text(re.compile(r"-\d{6}-\d{4,}$"))
+    officer.close()
+
+
+def message_link(kind: str, recipient: str, base: str) -> str:
+    """The look-up link of the last ``kind`` message SMS'd to ``recipient``, on this server."""
+    from django.conf import settings
+
+    from motcua.notifications.models import Notification
+
+    sms = Notification.objects.filter(kind=kind, medium="sms", recipient=recipient).latest("pk")
+    link = re.search(r"https?://\S+", sms.body).group(0)
+    return link.replace(settings.PUBLIC_BASE_URL.rstrip("/"), base)
+
+
+def test_a_new_citizen_submits_pays_follows_downloads_and_rates(
+    live_server, browser, demo, phone, shot, tmp_path
+):
+    """The whole of issue 10 in one journey: sign up, find the procedure, submit it online
+    with two files, follow it (no code yet), pay through the demo gateway, the desk accepts,
+    follow it by the link of the acceptance message (the receipt's QR), the result returned
+    electronically, downloaded from "my dossiers" with its SHA-256, and rated."""
+    from motcua.dossiers.models import Dossier
+    from motcua.ratings.models import Rating
+
+    base, paths, mobile = live_server.url, files(tmp_path), "0987000222"
+    sign_up(phone, base, name="Lê Thị Hoa", phone=mobile)
+    fill_profile(phone, id_number="045190001122", address="Khối 1, xã Khe Sanh")
+    no_sideways_scroll(phone)
+    shot(phone, "50-journey-signed-up")
+
+    # The procedure's page, as found in the catalog, has the button to submit online.
+    phone.goto(base + "/thu-tuc/1.004873/")
+    phone.get_by_role("link", name="Nộp trực tuyến").first.tap()
+    fill_and_submit(phone, paths, shot, prefix="5", mobile=mobile)
+
+    # The acknowledgement's link: no code yet, and it says so (never "None"); the fee is due.
+    phone.goto(message_link("submitted", mobile, base))
+    expect(phone.locator(".dossier-code")).to_contain_text("Chưa có mã hồ sơ")
+    expect(phone.locator("main")).not_to_contain_text("None")
+    expect(phone.locator("dd.payment")).to_contain_text("3.000")
+    no_sideways_scroll(phone)
+    shot(phone, "54-journey-follow-before-acceptance")
+
+    # Pay through the demo gateway.
+    phone.get_by_role("link", name="Nộp trực tuyến").tap()
+    phone.get_by_role("button", name=re.compile("Thanh toán 3.000")).tap()
+    expect(phone.locator(".demo-banner")).to_contain_text("không phải tiền thật")
+    phone.get_by_role("button", name="Thanh toán thành công").tap()
+    expect(phone.locator(".payment-result .outcome")).to_have_text("Thanh toán thành công.")
+    expect(phone.locator(".facts .no-code")).to_contain_text("Chưa có mã hồ sơ")
+    shot(phone, "55-journey-paid")
+
+    desk_accepts(browser, base)
+    dossier = Dossier.objects.get(channel=2)
+    assert dossier.code and dossier.received_at is not None
+
+    # The acceptance message's link, the receipt's QR code: the code, the appointment, paid.
+    phone.goto(message_link("received", mobile, base))
+    expect(phone.locator(".dossier-code")).to_have_text(dossier.code)
+    expect(phone.locator(".headline")).to_contain_text("Đã tiếp nhận")
+    expect(phone.locator("dd.payment")).to_contain_text("Đã nộp")
+    expect(phone.locator(".due")).to_be_visible()
+    no_sideways_scroll(phone)
+    shot(phone, "56-journey-follow-received")
+
+    result = electronic_result_returned()
+
+    # "My dossiers": the dossier, its papers and the electronic result with its SHA-256.
+    assert my_dossiers(phone, base) == ["Cấp Giấy xác nhận tình trạng hôn nhân"]
+    phone.locator(".my-dossiers .result-title").first.tap()
+    expect(phone.locator(".facts")).to_contain_text(dossier.code)
+    shot(phone, "57-journey-my-dossier")
+    phone.locator("#papers-link").tap()
+    expect(phone.locator(".sha256")).to_have_text(hashlib.sha256(result).hexdigest())
+    no_sideways_scroll(phone)
+    shot(phone, "58-journey-result")
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name="Tải kết quả về").tap()
+    saved = tmp_path / "ket-qua-hoa.pdf"
+    download.value.save_as(saved)
+    assert hashlib.sha256(saved.read_bytes()).hexdigest() == hashlib.sha256(result).hexdigest()
+
+    # Rated from the look-up page (the QR link), once.
+    phone.goto(message_link("received", mobile, base))
+    expect(phone.locator(".headline")).to_contain_text("Đã trả kết quả")
+    form = phone.locator("form.rating-form")
+    form.locator("label.score-3").first.tap()
+    shot(phone, "59-journey-rating")
+    form.get_by_role("button", name="Gửi đánh giá").tap()
+    expect(phone.locator(".notice.thanks")).to_contain_text("Cảm ơn")
+    assert Rating.objects.get(dossier_id=dossier.pk).overall == 3
+    shot(phone, "59b-journey-rated")

@@ -79,3 +79,23 @@ def test_the_demo_construction_permit_is_examined_by_land_and_construction(db):
     assert permit.current_unit.code == "dia-chinh"
     civil = Dossier.objects.filter(procedure_version__procedure__code="1.004873")
     assert {d.current_unit.code for d in civil if d.current_unit_id} == {"tu-phap"}
+
+
+def test_feedback_about_a_demo_procedure_reaches_a_leader_who_assigns_it(db, capsys):
+    """The demo's province answers feedback about the catalog: it has a leader, printed
+    with the other log-ins, who may assign it to one of its officers."""
+    from django.contrib.auth import get_user_model
+
+    from motcua.dossiers.access import SYSTEM, actor_for_user
+    from motcua.feedback import access, services
+
+    call_command("load_demo")
+    assert "lanhdao.tinh" in capsys.readouterr().out
+    procedure = Procedure.objects.filter(current_version__isnull=False).order_by("code").first()
+    feedback = services.feedback_submit(
+        about="procedure", code=procedure.code, name="Nguyễn Văn An", phone="0912345678",
+        content="Hỏi về lệ phí.", address="203.0.113.5", actor=SYSTEM,
+    )  # fmt: skip
+    leader = actor_for_user(get_user_model().objects.get(username="lanhdao.tinh"))
+    assert access.Action.ASSIGN in access.allowed_actions(leader, feedback)
+    assert access.assignable_officers(feedback).exists()

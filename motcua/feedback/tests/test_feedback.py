@@ -55,10 +55,34 @@ def test_about_an_agency_it_goes_to_that_agency(commune):
     assert feedback.agency == commune and feedback.about_agency == commune
 
 
-def test_about_a_dossier_it_goes_to_the_deciding_agency(received, commune):
+def test_about_a_dossier_it_goes_to_the_agency_its_code_names(received, commune):
     feedback = send(about="dossier", code=received.code)
     assert feedback.agency == commune and feedback.dossier == received
+    assert feedback.dossier_code == received.code
     assert feedback.procedure == received.procedure_version.procedure
+
+
+def test_a_made_up_dossier_code_is_answered_like_a_real_one(client, received, commune, province):
+    """The form must not tell a guesser which codes exist (the look-up's rule, SPEC §12):
+    the same answer, the same agency and due time; the agency sorts it out."""
+    made_up = received.code[:-4] + "9999"
+    body = {**PERSON, "content": "Hồ sơ của tôi bị chậm."}
+    real = api(client, {"about": {"dossier": received.code}, **body})
+    fake = api(client, {"about": {"dossier": made_up}, **body}, address="198.51.100.7")
+    assert real.status_code == fake.status_code == 201, fake.content
+    assert real.json().keys() == fake.json().keys()
+    assert real.json()["due_at"] == fake.json()["due_at"]
+    guessed = Feedback.objects.get(code=fake.json()["code"])
+    assert guessed.agency == commune and guessed.dossier is None
+    assert guessed.dossier_code == made_up and guessed.procedure is None
+    # The public form says the same too.
+    form = {"about": "dossier", "dossier": made_up, **body}
+    shown = client.post(reverse("feedback:submit"), form, REMOTE_ADDR="198.51.100.8")
+    assert shown.status_code == 302
+    # The person's page names what they typed, nothing of the dossier behind it.
+    assert received.procedure_version.name not in client.get(shown["Location"]).text
+    # A code that names no agency goes to the catalog's agency.
+    assert send(about="dossier", code="KHONG-CO").agency == province
 
 
 def test_due_in_15_working_days_on_the_agencys_calendar(commune, clock):
@@ -85,7 +109,8 @@ def test_due_in_15_working_days_on_the_agencys_calendar(commune, clock):
         ({"content": "x" * 5001}, "content"),
         ({"content": "a\x00b"}, "content"),
         ({"about": "procedure", "code": "9.999999"}, "about.procedure"),
-        ({"about": "dossier", "code": "KHONG-CO"}, "about.dossier"),
+        ({"about": "dossier", "code": ""}, "about.dossier"),
+        ({"about": "dossier", "code": "H" * 61}, "about.dossier"),
         ({"about": "agency", "code": ""}, "about.agency"),
         ({"about": "person", "code": "x"}, "about"),
     ],
@@ -134,7 +159,7 @@ def test_the_api_wants_exactly_one_subject(client, version, commune, about):
 
 
 def test_the_api_names_the_wrong_field(client, version):
-    answer = api(client, {"about": {"dossier": "KHONG-CO"}, "name": "An", "content": "x"})
+    answer = api(client, {"about": {"procedure": "9.999999"}, "name": "An", "content": "x"})
     assert answer.status_code == 422
     assert not Feedback.objects.exists()
 

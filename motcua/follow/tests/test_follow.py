@@ -225,3 +225,44 @@ def test_the_kiosk_goes_back_to_its_start_when_left_alone(client):
     shown = client.get(reverse("follow:kiosk"))
     assert 'data-idle-seconds="60"' in shown.text and "kiosk.js" in shown.text
     assert 'id="idle-warning"' in shown.text
+
+
+# --- an online dossier the desk has not accepted: no code yet ------------------------------
+
+
+@pytest.fixture
+def sent_online(version, desk, citizen):
+    from motcua.dossiers.services import Receipt, dossier_submit
+    from motcua.dossiers.tests.factories import applicant
+
+    return dossier_submit(
+        desk=desk, procedure_version=version, actor=as_actor(citizen),
+        receipt=Receipt(applicant=applicant(), channel=2),
+    )  # fmt: skip
+
+
+def test_a_dossier_without_a_code_says_so_never_none(client, sent_online, desk_officer):
+    assert sent_online.code is None
+    url = urlsplit(lookup_url(sent_online))
+    shown = client.get(f"{url.path}?{url.query}")
+    assert shown.status_code == 200 and "None" not in shown.text
+    assert "Chưa có mã hồ sơ" in shown.text
+    # The feedback link is not fixed to a code it does not have.
+    assert "ho-so=" not in shown.text
+    at_kiosk = kiosk(client, stage="code", code=lookup_url(sent_online), go="verify")
+    assert at_kiosk.status_code == 200 and "None" not in at_kiosk.text
+    assert "Chưa có mã hồ sơ" in at_kiosk.text
+    status = dossier_public_status(token=lookup_token(sent_online))
+    assert status["code"] == ""
+    act(sent_online, "refuse", desk_officer, note="Không thuộc thẩm quyền")
+    shown = client.get(f"{url.path}?{url.query}")
+    assert "None" not in shown.text and "không được tiếp nhận" in shown.text
+
+
+def test_messages_before_acceptance_never_write_none(sent_online, desk_officer):
+    from motcua.dossiers.messages import message_rows
+
+    act(sent_online, "request_completion", desk_officer, missing_documents=["Tờ khai"])
+    for kind in ("submitted", "completion_requested", "received"):
+        for row in message_rows(Dossier.objects.get(pk=sent_online.pk), kind):
+            assert "None" not in row.subject + row.body, (kind, row.medium)

@@ -266,6 +266,7 @@ def test_ratings_and_feedback_are_read_from_their_apps(tree, clock):
         agency=commune,
         about="dossier",
         dossier=returned[1],
+        dossier_code=returned[1].ref,  # the code as typed
         name="Dân",
         content="x",
         phone="0912345678",

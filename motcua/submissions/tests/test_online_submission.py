@@ -450,3 +450,47 @@ def test_a_document_id_that_is_not_one_changes_nothing(as_citizen, version, comm
         answer = as_citizen.post(url, {f"doc_{odd}": upload("x.pdf", PDF), "go": "upload"})
         assert answer.status_code < 500
     assert list(DraftFile.objects.values_list("original_name", flat=True)) == ["cu.pdf"]
+
+
+# --- abandoned drafts ----------------------------------------------------------------------
+
+
+def test_abandoned_drafts_are_deleted_with_their_files_never_a_dossiers(
+    as_citizen, citizen, version, commune, desk, clock, capsys, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from motcua.dossiers.files import IncomingFile
+    from motcua.submissions.services import draft_files_put, draft_start
+
+    clock(vn(2026, 10, 1, 9))
+    dossier = submitted(as_citizen, version, commune)  # its draft is kept, its files moved
+    kept_by_dossier = {a.file.name for a in dossier.attachments.all()}
+    assert kept_by_dossier
+
+    def left_with_a_file() -> Draft:
+        draft = draft_start(user=citizen, version=version, agency=commune)
+        draft_files_put(draft=draft, uploads={documents(version)[0].pk: IncomingFile("a.pdf", PDF)})
+        return draft
+
+    abandoned = left_with_a_file()
+    clock(vn(2026, 10, 20, 9))
+    recent = left_with_a_file()
+    files_of = {d.pk: {f.file.name for f in d.files.all()} for d in (abandoned, recent)}
+    clock(vn(2026, 11, 1, 9))  # 31 days after the first, 12 after the second
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("delete_abandoned_drafts")
+    assert "Đã xóa 1 hồ sơ nháp" in capsys.readouterr().out
+    assert set(Draft.objects.values_list("pk", flat=True)) == {
+        Draft.objects.get(dossier=dossier).pk,
+        recent.pk,
+    }
+    on_disk = {str(p.relative_to(settings.MEDIA_ROOT)) for p in stored_files()}
+    assert not files_of[abandoned.pk] & on_disk
+    assert files_of[recent.pk] <= on_disk and kept_by_dossier <= on_disk
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("delete_abandoned_drafts", days=10)
+    assert set(Draft.objects.values_list("pk", flat=True)) == {
+        Draft.objects.get(dossier=dossier).pk
+    }
+    assert kept_by_dossier <= {str(p.relative_to(settings.MEDIA_ROOT)) for p in stored_files()}
