@@ -51,6 +51,7 @@ from motcua.dossiers.models import (
     OPEN_STATUSES,
     Attachment,
     Channel,
+    DayTally,
     Dossier,
     DossierEvent,
     ResultKind,
@@ -225,11 +226,10 @@ def _finished(period: Period, now: datetime) -> Q:
     return c["finished_early"] | c["finished_on_time"] | c["finished_late"]
 
 
-def _aggregates(period: Period, now: datetime, *, carried: bool) -> dict:
+def _aggregates(period: Period, now: datetime, *, names: Collection[str]) -> dict:
     conditions = count_conditions(period, now)
-    names = [n for n in COUNTS if n.startswith("open_")] if carried else COUNTS
     out = {name: Count("pk", filter=conditions[name]) for name in names}
-    if not carried:
+    if "received" in names:
         out["processing"] = Sum(
             ExpressionWrapper(F("finished_at") - F("received_at"), output_field=DurationField()),
             filter=_finished(period, now),
@@ -237,28 +237,88 @@ def _aggregates(period: Period, now: datetime, *, carried: bool) -> dict:
     return out
 
 
-def _rows(scope: Scope, period: Period, now: datetime, group: tuple[str, ...]):
-    """The counts per ``group`` (column names) in two aggregate queries: dossiers active
-    since the start (the activity index), and older ones still open (the inbox index)."""
+OPEN_COUNTS = tuple(n for n in COUNTS if n.startswith("open_"))
+DAY_COUNTS = tuple(n for n in COUNTS if not n.startswith("open_"))
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=VN_TZ)
+
+
+def _whole_days(start: datetime, end: datetime) -> tuple[date, date]:
+    """The days wholly inside ``[start, end)``: (first, stop), ``stop`` excluded."""
+    first = start.astimezone(VN_TZ).date()
+    if _midnight(first) < start:
+        first += timedelta(days=1)
+    return first, max(first, end.astimezone(VN_TZ).date())
+
+
+def _live(scope: Scope, period: Period, now: datetime, group, *, names, open_counts: bool):
+    """Counted from the dossiers (``names`` over the period; with ``open_counts`` the open
+    ones at its as-of moment too), in two aggregate queries: dossiers active since the start
+    (the activity index), and older ones still open (the inbox index)."""
     recent = (
         _day_annotations(scope.dossiers())
         .annotate(activity=Coalesce("finished_at", "received_at"))
         .filter(activity__gte=period.start)
     )
-    older = _day_annotations(
-        scope.dossiers().filter(
+    parts = [(recent, (*names, *(OPEN_COUNTS if open_counts else ())))]
+    if open_counts:
+        older = scope.dossiers().filter(
             INBOX_CONDITION,
             status__in=OPEN_STATUSES,
             finished_at__isnull=True,
             received_at__lt=period.start,
         )
-    )
-    for carried, qs in ((False, recent), (True, older)):
-        qs = qs.values(*group) if group else qs
+        parts.append((_day_annotations(older), OPEN_COUNTS))
+    for qs, counted in parts:
+        aggregates = _aggregates(period, now, names=counted)
         if group:
-            yield from qs.annotate(**_aggregates(period, now, carried=carried)).order_by()
+            yield from qs.values(*group).annotate(**aggregates).order_by()
         else:
-            yield qs.aggregate(**_aggregates(period, now, carried=carried))
+            yield qs.aggregate(**aggregates)
+
+
+def _tallied(scope: Scope, first: date, stop: date, group, *, open_at: date | None):
+    """Read from the day tallies (ADR 0023): the counts of the days ``first`` … ``stop``
+    (excluded), and with ``open_at`` the open dossiers at that day's first moment (the
+    changes summed up to it); one query."""
+    qs = DayTally.objects.filter(
+        deciding_agency_id__in=scope.agency_ids,
+        day__lt=stop if open_at is None else max(stop, open_at + timedelta(days=1)),
+    )
+    if open_at is None:
+        qs = qs.filter(day__gte=first)
+    if scope.procedure_id is not None or scope.field_id is not None:
+        qs = qs.filter(procedure_version_id__in=scope.versions().values("pk"))
+    days = Q(day__gte=first, day__lt=stop)
+    sums = {name: Sum(name, filter=days, default=0) for name in DAY_COUNTS}
+    sums["processing_us"] = Sum("processing_us", filter=days, default=0)
+    if open_at is not None:
+        until = Q(day__lte=open_at)
+        sums["open_on_time"] = Sum("open_on_time_change", filter=until, default=0)
+        sums["open_overdue"] = Sum("open_overdue_change", filter=until, default=0)
+    rows = qs.values(*group).annotate(**sums).order_by() if group else [qs.aggregate(**sums)]
+    for row in rows:
+        row["processing"] = timedelta(microseconds=row.pop("processing_us") or 0)
+        yield row
+
+
+def _rows(scope: Scope, period: Period, now: datetime, group: tuple[str, ...]):
+    """The counts per ``group`` (column names): whole days from the day tallies; a period's
+    first day begun after midnight and its as-of day begun but not ended (today) from the
+    dossiers; the open ones at the as-of moment from the tallies when it is a day's first
+    moment (a past period's end), else from the dossiers (still open, or finished since)."""
+    as_of = period.as_of(now)
+    first, stop = _whole_days(period.start, as_of)
+    at_midnight = _midnight(as_of.astimezone(VN_TZ).date()) == as_of
+    yield from _tallied(scope, first, stop, group, open_at=stop if at_midnight else None)
+    if period.start < _midnight(first):  # a first day begun after midnight
+        head = Period(period.start, min(_midnight(first), as_of))
+        yield from _live(scope, head, now, group, names=DAY_COUNTS, open_counts=False)
+    if not at_midnight:  # today, and the dossiers open now
+        tail = Period(max(period.start, min(_midnight(stop), as_of)), period.end)
+        yield from _live(scope, tail, now, group, names=DAY_COUNTS, open_counts=True)
 
 
 def _tally(row: dict) -> Tally:
