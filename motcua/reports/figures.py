@@ -279,25 +279,26 @@ def _live(scope: Scope, period: Period, now: datetime, group, *, names, open_cou
             yield qs.aggregate(**aggregates)
 
 
-def _tallied(scope: Scope, first: date, stop: date, group, *, open_at: date | None):
-    """Read from the day tallies (ADR 0023): the counts of the days ``first`` … ``stop``
-    (excluded), and with ``open_at`` the open dossiers at that day's first moment (the
-    changes summed up to it); one query."""
-    qs = DayTally.objects.filter(
-        deciding_agency_id__in=scope.agency_ids,
-        day__lt=stop if open_at is None else max(stop, open_at + timedelta(days=1)),
-    )
-    if open_at is None:
-        qs = qs.filter(day__gte=first)
+def _tally_rows(scope: Scope):
+    qs = DayTally.objects.filter(deciding_agency_id__in=scope.agency_ids)
     if scope.procedure_id is not None or scope.field_id is not None:
         qs = qs.filter(procedure_version_id__in=scope.versions().values("pk"))
+    return qs
+
+
+def _tallied(scope: Scope, first: date, stop: date, group, *, open_at: date | None, today: date):
+    """Read from the day tallies (ADR 0023), one query: the counts of the days ``first`` …
+    ``stop`` (excluded); with ``open_at``, the open dossiers at that day's first moment less
+    those at today's (the changes of the days after ``open_at`` up to today, taken away):
+    so only the days since the period are read, however old the tallies."""
+    after = Q(day__gt=open_at, day__lte=today) if open_at is not None else Q(pk__in=[])
+    qs = _tally_rows(scope).filter(Q(day__gte=first, day__lt=stop) | after)
     days = Q(day__gte=first, day__lt=stop)
     sums = {name: Sum(name, filter=days, default=0) for name in DAY_COUNTS}
     sums["processing_us"] = Sum("processing_us", filter=days, default=0)
     if open_at is not None:
-        until = Q(day__lte=open_at)
-        sums["open_on_time"] = Sum("open_on_time_change", filter=until, default=0)
-        sums["open_overdue"] = Sum("open_overdue_change", filter=until, default=0)
+        sums["open_on_time"] = -Sum("open_on_time_change", filter=after, default=0)
+        sums["open_overdue"] = -Sum("open_overdue_change", filter=after, default=0)
     rows = qs.values(*group).annotate(**sums).order_by() if group else [qs.aggregate(**sums)]
     for row in rows:
         row["processing"] = timedelta(microseconds=row.pop("processing_us") or 0)
@@ -307,16 +308,22 @@ def _tallied(scope: Scope, first: date, stop: date, group, *, open_at: date | No
 def _rows(scope: Scope, period: Period, now: datetime, group: tuple[str, ...]):
     """The counts per ``group`` (column names): whole days from the day tallies; a period's
     first day begun after midnight and its as-of day begun but not ended (today) from the
-    dossiers; the open ones at the as-of moment from the tallies when it is a day's first
-    moment (a past period's end), else from the dossiers (still open, or finished since)."""
+    dossiers. The open ones at the as-of moment from the dossiers (still open, or finished
+    since: the inbox and activity indexes) — at a past day's first moment, those at today's
+    first moment less the tallies' changes since."""
     as_of = period.as_of(now)
+    today = now.astimezone(VN_TZ).date()
     first, stop = _whole_days(period.start, as_of)
     at_midnight = _midnight(as_of.astimezone(VN_TZ).date()) == as_of
-    yield from _tallied(scope, first, stop, group, open_at=stop if at_midnight else None)
+    open_at = as_of.astimezone(VN_TZ).date() if at_midnight else None
+    yield from _tallied(scope, first, stop, group, open_at=open_at, today=today)
     if period.start < _midnight(first):  # a first day begun after midnight
         head = Period(period.start, min(_midnight(first), as_of))
         yield from _live(scope, head, now, group, names=DAY_COUNTS, open_counts=False)
-    if not at_midnight:  # today, and the dossiers open now
+    if at_midnight:  # the dossiers open at today's first moment
+        midnight = _midnight(today)
+        yield from _live(scope, Period(midnight, midnight), now, group, names=(), open_counts=True)
+    else:  # today, and the dossiers open now
         tail = Period(max(period.start, min(_midnight(stop), as_of)), period.end)
         yield from _live(scope, tail, now, group, names=DAY_COUNTS, open_counts=True)
 
@@ -458,8 +465,45 @@ def officers(scope: Scope, period: Period, now: datetime) -> list[OfficerRow]:
 
 
 def trend(scope: Scope, period: Period, now: datetime) -> list[tuple[Period, Tally]]:
-    """The scope's totals month by month (two queries a month; at most 36 months)."""
-    return [(month, total(scope, month, now)) for month in months_of(period)[-36:]]
+    """The scope's totals month by month (at most 36 months): the months judged at a day's
+    first moment from one query of the tallies by day and the dossiers open at today's first
+    moment (``_rows``' rule, summed in Python); the others (this month) as ``total``."""
+    months = months_of(period)[-36:]
+    if not months:
+        return []
+    today = now.astimezone(VN_TZ).date()
+    sums = {name: Sum(name) for name in (*DAY_COUNTS, "processing_us")}
+    sums |= {name: Sum(f"{name}_change") for name in OPEN_COUNTS}
+    first = months[0].start.astimezone(VN_TZ).date()
+    by_day = list(
+        _tally_rows(scope).filter(day__gte=first, day__lte=today).values("day")
+        .annotate(**sums).order_by()
+    )  # fmt: skip
+    midnight = _midnight(today)
+    now_open = Tally()
+    for row in _live(scope, Period(midnight, midnight), now, (), names=(), open_counts=True):
+        now_open.add(_tally(row))
+    found = []
+    for month in months:
+        as_of = month.as_of(now)
+        start_day, end_day = (m.astimezone(VN_TZ).date() for m in (month.start, as_of))
+        if _midnight(start_day) != month.start or _midnight(end_day) != as_of:
+            found.append((month, total(scope, month, now)))
+            continue
+        tally = Tally(open_on_time=now_open.open_on_time, open_overdue=now_open.open_overdue)
+        for row in by_day:
+            if start_day <= row["day"] < end_day:
+                tally.add(
+                    Tally(
+                        **{n: row[n] or 0 for n in DAY_COUNTS},
+                        processing=timedelta(microseconds=row["processing_us"] or 0),
+                    )
+                )
+            if end_day < row["day"] <= today:
+                tally.open_on_time -= row["open_on_time"] or 0
+                tally.open_overdue -= row["open_overdue"] or 0
+        found.append((month, tally))
+    return found
 
 
 # --- figures beyond the dossiers --------------------------------------------------------------

@@ -196,10 +196,12 @@ def test_officers_ranked_by_steps_passed_on_by_their_due_time(tree, specialist):
 
 @pytest.mark.django_db
 def test_month_by_month_line_adds_up_to_the_period(tree):
-    generate(tree, seed=5)
+    dossiers = generate(tree, seed=5)
     scope = Scope(frozenset(agency_subtree_ids(tree["province"].pk)))
     line = figures.trend(scope, PERIODS[1], NOW)
     assert len(line) == 12
+    for month, tally in line:  # open ones judged at each month's end, this month now
+        assert_same(tally, recount(dossiers, month), month)
     assert sum(t.received for _m, t in line) == figures.total(scope, PERIODS[1], NOW).received
     finished = figures.total(scope, PERIODS[1], NOW).finished
     assert sum(t.finished for _m, t in line) == finished
