@@ -8,9 +8,14 @@ from motcua.agencies.selectors import agency_get_for_user, memberships_of
 
 @login_required
 def staff_home(request):
-    return render(
-        request, "agencies/staff_home.html", {"memberships": memberships_of(user=request.user)}
-    )
+    from motcua.dossiers.access import request_actor
+    from motcua.reports.access import may_view
+
+    context = {
+        "memberships": memberships_of(user=request.user),
+        "leads": may_view(request_actor(request)),  # the leaders' dashboard
+    }
+    return render(request, "agencies/staff_home.html", context)
 
 
 @login_required
