@@ -20,9 +20,11 @@ more than once counts as late. Besides those:
 - **officer**: the steps an officer passed on in the period (forward, result ready,
   approval), on time when by the step's due time — the control slip's outcome (form 06).
 
-Two aggregate queries read the dossiers (grouped by deciding agency and procedure version,
-the rest is rolled up in Python): the activity index from the period's start, and the
-inbox index for older open dossiers — as ``dossier_figures`` does.
+The counts are grouped by deciding agency and procedure version (the rest is rolled up in
+Python) and read (``_rows``, ADR 0023) from the day tallies for whole days, and from the
+dossiers for the day in progress and the dossiers open now — the activity index from today's
+start and the inbox index for older open ones, as ``dossier_figures`` does: three queries for
+a period that ends now, two for a past one.
 """
 
 from __future__ import annotations
@@ -336,7 +338,7 @@ def _tally(row: dict) -> Tally:
 
 
 def total(scope: Scope, period: Period, now: datetime) -> Tally:
-    """The counts of the whole scope over the period (two queries)."""
+    """The counts of the whole scope over the period (``_rows``: two or three queries)."""
     found = Tally()
     for row in _rows(scope, period, now, ()):
         found.add(_tally(row))
@@ -409,7 +411,7 @@ def unit_of(function: str | None, units: list[Unit]) -> Unit | None:
 
 
 def breakdown(scope: Scope, period: Period, now: datetime) -> Breakdown:
-    """Counts in total and by agency, field, procedure and unit (two aggregate queries, and
+    """Counts in total and by agency, field, procedure and unit (``_rows``, and
     one each for the versions, fields, steps, agencies and units they name)."""
     rows = list(_rows(scope, period, now, ("deciding_agency_id", "procedure_version_id")))
     versions = _version_facts({r["procedure_version_id"] for r in rows})
