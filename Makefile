@@ -66,6 +66,7 @@ bench: install
 	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/dossiers.py
 	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/board.py
 	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/messages.py
+	MOTCUA_REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py $(PY) bench/indicators.py
 
 # Mutation testing of the rule modules (pyproject's [tool.mutmut]); long, not part of CI.
 mutation: install

@@ -18,14 +18,15 @@ from motcua.agencies.services import membership_request_confirm, membership_requ
 
 @login_required
 def staff_home(request):
-    return render(
-        request,
-        "agencies/staff_home.html",
-        {
-            "memberships": memberships_of(user=request.user),
-            "pending_roles": membership_requests_to_decide(user=request.user).count(),
-        },
-    )
+    from motcua.dossiers.access import request_actor
+    from motcua.reports.access import may_view
+
+    context = {
+        "memberships": memberships_of(user=request.user),
+        "pending_roles": membership_requests_to_decide(user=request.user).count(),
+        "leads": may_view(request_actor(request)),  # the leaders' dashboard
+    }
+    return render(request, "agencies/staff_home.html", context)
 
 
 @login_required

@@ -657,3 +657,44 @@ class TraceCheckpoint(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Điểm chốt nhật ký không được xóa.")
+
+
+class DayTally(models.Model):
+    """The leaders' figures kept as they happen (ADR 0023): for one deciding agency, one
+    procedure version and one day (Vietnam time), the dossiers received and finished that day
+    by ``tallies.contribution``'s rules, and the change that day in the dossiers open at the
+    day's first moment (summed up to a day, they give the open ones then). Written only by
+    ``tallies.tally_change``, in the transaction that changes the dossier."""
+
+    # Indexed by the two below, not by lone FK indexes.
+    deciding_agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    procedure_version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField()
+    received = models.IntegerField(default=0)
+    received_online = models.IntegerField(default=0)
+    received_post = models.IntegerField(default=0)
+    finished_early = models.IntegerField(default=0)
+    finished_on_time = models.IntegerField(default=0)
+    finished_late = models.IntegerField(default=0)
+    finished_electronic = models.IntegerField(default=0)
+    finished_digitised = models.IntegerField(default=0)
+    #: Summed time from receipt to result of the dossiers finished that day, microseconds.
+    processing_us = models.BigIntegerField(default=0)
+    open_on_time_change = models.IntegerField(default=0)
+    open_overdue_change = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deciding_agency", "procedure_version", "day"],
+                name="one_tally_per_agency_version_day",
+            )
+        ]
+        indexes = [models.Index(fields=["deciding_agency", "day"], name="tally_agency_day_idx")]
+
+    def __str__(self):
+        return f"{self.deciding_agency_id} {self.procedure_version_id} {self.day}"

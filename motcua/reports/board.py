@@ -111,8 +111,11 @@ class Indicators:
         return qd766_points(self)
 
 
-def indicators_for(scope: Scope, period: Period, now: datetime) -> Indicators:
-    tally = figures.total(scope, period, now)
+def indicators_for(
+    scope: Scope, period: Period, now: datetime, *, tally: Tally | None = None
+) -> Indicators:
+    """``tally``: the scope's counts over the period when the caller has them already."""
+    tally = tally if tally is not None else figures.total(scope, period, now)
     return Indicators(
         scope=scope,
         period=period,

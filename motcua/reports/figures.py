@@ -20,9 +20,11 @@ more than once counts as late. Besides those:
 - **officer**: the steps an officer passed on in the period (forward, result ready,
   approval), on time when by the step's due time — the control slip's outcome (form 06).
 
-Two aggregate queries read the dossiers (grouped by deciding agency and procedure version,
-the rest is rolled up in Python): the activity index from the period's start, and the
-inbox index for older open dossiers — as ``dossier_figures`` does.
+The counts are grouped by deciding agency and procedure version (the rest is rolled up in
+Python) and read (``_rows``, ADR 0023) from the day tallies for whole days, and from the
+dossiers for the day in progress and the dossiers open now — the activity index from today's
+start and the inbox index for older open ones, as ``dossier_figures`` does: three queries for
+a period that ends now, two for a past one.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from motcua.dossiers.models import (
     OPEN_STATUSES,
     Attachment,
     Channel,
+    DayTally,
     Dossier,
     DossierEvent,
     ResultKind,
@@ -225,11 +228,10 @@ def _finished(period: Period, now: datetime) -> Q:
     return c["finished_early"] | c["finished_on_time"] | c["finished_late"]
 
 
-def _aggregates(period: Period, now: datetime, *, carried: bool) -> dict:
+def _aggregates(period: Period, now: datetime, *, names: Collection[str]) -> dict:
     conditions = count_conditions(period, now)
-    names = [n for n in COUNTS if n.startswith("open_")] if carried else COUNTS
     out = {name: Count("pk", filter=conditions[name]) for name in names}
-    if not carried:
+    if "received" in names:
         out["processing"] = Sum(
             ExpressionWrapper(F("finished_at") - F("received_at"), output_field=DurationField()),
             filter=_finished(period, now),
@@ -237,28 +239,95 @@ def _aggregates(period: Period, now: datetime, *, carried: bool) -> dict:
     return out
 
 
-def _rows(scope: Scope, period: Period, now: datetime, group: tuple[str, ...]):
-    """The counts per ``group`` (column names) in two aggregate queries: dossiers active
-    since the start (the activity index), and older ones still open (the inbox index)."""
+OPEN_COUNTS = tuple(n for n in COUNTS if n.startswith("open_"))
+DAY_COUNTS = tuple(n for n in COUNTS if not n.startswith("open_"))
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=VN_TZ)
+
+
+def _whole_days(start: datetime, end: datetime) -> tuple[date, date]:
+    """The days wholly inside ``[start, end)``: (first, stop), ``stop`` excluded."""
+    first = start.astimezone(VN_TZ).date()
+    if _midnight(first) < start:
+        first += timedelta(days=1)
+    return first, max(first, end.astimezone(VN_TZ).date())
+
+
+def _live(scope: Scope, period: Period, now: datetime, group, *, names, open_counts: bool):
+    """Counted from the dossiers (``names`` over the period; with ``open_counts`` the open
+    ones at its as-of moment too), in two aggregate queries: dossiers active since the start
+    (the activity index), and older ones still open (the inbox index)."""
     recent = (
         _day_annotations(scope.dossiers())
         .annotate(activity=Coalesce("finished_at", "received_at"))
         .filter(activity__gte=period.start)
     )
-    older = _day_annotations(
-        scope.dossiers().filter(
+    parts = [(recent, (*names, *(OPEN_COUNTS if open_counts else ())))]
+    if open_counts:
+        older = scope.dossiers().filter(
             INBOX_CONDITION,
             status__in=OPEN_STATUSES,
             finished_at__isnull=True,
             received_at__lt=period.start,
         )
-    )
-    for carried, qs in ((False, recent), (True, older)):
-        qs = qs.values(*group) if group else qs
+        parts.append((_day_annotations(older), OPEN_COUNTS))
+    for qs, counted in parts:
+        aggregates = _aggregates(period, now, names=counted)
         if group:
-            yield from qs.annotate(**_aggregates(period, now, carried=carried)).order_by()
+            yield from qs.values(*group).annotate(**aggregates).order_by()
         else:
-            yield qs.aggregate(**_aggregates(period, now, carried=carried))
+            yield qs.aggregate(**aggregates)
+
+
+def _tally_rows(scope: Scope):
+    qs = DayTally.objects.filter(deciding_agency_id__in=scope.agency_ids)
+    if scope.procedure_id is not None or scope.field_id is not None:
+        qs = qs.filter(procedure_version_id__in=scope.versions().values("pk"))
+    return qs
+
+
+def _tallied(scope: Scope, first: date, stop: date, group, *, open_at: date | None, today: date):
+    """Read from the day tallies (ADR 0023), one query: the counts of the days ``first`` …
+    ``stop`` (excluded); with ``open_at``, the open dossiers at that day's first moment less
+    those at today's (the changes of the days after ``open_at`` up to today, taken away):
+    so only the days since the period are read, however old the tallies."""
+    after = Q(day__gt=open_at, day__lte=today) if open_at is not None else Q(pk__in=[])
+    qs = _tally_rows(scope).filter(Q(day__gte=first, day__lt=stop) | after)
+    days = Q(day__gte=first, day__lt=stop)
+    sums = {name: Sum(name, filter=days, default=0) for name in DAY_COUNTS}
+    sums["processing_us"] = Sum("processing_us", filter=days, default=0)
+    if open_at is not None:
+        sums["open_on_time"] = -Sum("open_on_time_change", filter=after, default=0)
+        sums["open_overdue"] = -Sum("open_overdue_change", filter=after, default=0)
+    rows = qs.values(*group).annotate(**sums).order_by() if group else [qs.aggregate(**sums)]
+    for row in rows:
+        row["processing"] = timedelta(microseconds=row.pop("processing_us") or 0)
+        yield row
+
+
+def _rows(scope: Scope, period: Period, now: datetime, group: tuple[str, ...]):
+    """The counts per ``group`` (column names): whole days from the day tallies; a period's
+    first day begun after midnight and its as-of day begun but not ended (today) from the
+    dossiers. The open ones at the as-of moment from the dossiers (still open, or finished
+    since: the inbox and activity indexes) — at a past day's first moment, those at today's
+    first moment less the tallies' changes since."""
+    as_of = period.as_of(now)
+    today = now.astimezone(VN_TZ).date()
+    first, stop = _whole_days(period.start, as_of)
+    at_midnight = _midnight(as_of.astimezone(VN_TZ).date()) == as_of
+    open_at = as_of.astimezone(VN_TZ).date() if at_midnight else None
+    yield from _tallied(scope, first, stop, group, open_at=open_at, today=today)
+    if period.start < _midnight(first):  # a first day begun after midnight
+        head = Period(period.start, min(_midnight(first), as_of))
+        yield from _live(scope, head, now, group, names=DAY_COUNTS, open_counts=False)
+    if at_midnight:  # the dossiers open at today's first moment
+        midnight = _midnight(today)
+        yield from _live(scope, Period(midnight, midnight), now, group, names=(), open_counts=True)
+    else:  # today, and the dossiers open now
+        tail = Period(max(period.start, min(_midnight(stop), as_of)), period.end)
+        yield from _live(scope, tail, now, group, names=DAY_COUNTS, open_counts=True)
 
 
 def _tally(row: dict) -> Tally:
@@ -269,7 +338,7 @@ def _tally(row: dict) -> Tally:
 
 
 def total(scope: Scope, period: Period, now: datetime) -> Tally:
-    """The counts of the whole scope over the period (two queries)."""
+    """The counts of the whole scope over the period (``_rows``: two or three queries)."""
     found = Tally()
     for row in _rows(scope, period, now, ()):
         found.add(_tally(row))
@@ -342,7 +411,7 @@ def unit_of(function: str | None, units: list[Unit]) -> Unit | None:
 
 
 def breakdown(scope: Scope, period: Period, now: datetime) -> Breakdown:
-    """Counts in total and by agency, field, procedure and unit (two aggregate queries, and
+    """Counts in total and by agency, field, procedure and unit (``_rows``, and
     one each for the versions, fields, steps, agencies and units they name)."""
     rows = list(_rows(scope, period, now, ("deciding_agency_id", "procedure_version_id")))
     versions = _version_facts({r["procedure_version_id"] for r in rows})
@@ -398,8 +467,45 @@ def officers(scope: Scope, period: Period, now: datetime) -> list[OfficerRow]:
 
 
 def trend(scope: Scope, period: Period, now: datetime) -> list[tuple[Period, Tally]]:
-    """The scope's totals month by month (two queries a month; at most 36 months)."""
-    return [(month, total(scope, month, now)) for month in months_of(period)[-36:]]
+    """The scope's totals month by month (at most 36 months): the months judged at a day's
+    first moment from one query of the tallies by day and the dossiers open at today's first
+    moment (``_rows``' rule, summed in Python); the others (this month) as ``total``."""
+    months = months_of(period)[-36:]
+    if not months:
+        return []
+    today = now.astimezone(VN_TZ).date()
+    sums = {name: Sum(name) for name in (*DAY_COUNTS, "processing_us")}
+    sums |= {name: Sum(f"{name}_change") for name in OPEN_COUNTS}
+    first = months[0].start.astimezone(VN_TZ).date()
+    by_day = list(
+        _tally_rows(scope).filter(day__gte=first, day__lte=today).values("day")
+        .annotate(**sums).order_by()
+    )  # fmt: skip
+    midnight = _midnight(today)
+    now_open = Tally()
+    for row in _live(scope, Period(midnight, midnight), now, (), names=(), open_counts=True):
+        now_open.add(_tally(row))
+    found = []
+    for month in months:
+        as_of = month.as_of(now)
+        start_day, end_day = (m.astimezone(VN_TZ).date() for m in (month.start, as_of))
+        if _midnight(start_day) != month.start or _midnight(end_day) != as_of:
+            found.append((month, total(scope, month, now)))
+            continue
+        tally = Tally(open_on_time=now_open.open_on_time, open_overdue=now_open.open_overdue)
+        for row in by_day:
+            if start_day <= row["day"] < end_day:
+                tally.add(
+                    Tally(
+                        **{n: row[n] or 0 for n in DAY_COUNTS},
+                        processing=timedelta(microseconds=row["processing_us"] or 0),
+                    )
+                )
+            if end_day < row["day"] <= today:
+                tally.open_on_time -= row["open_on_time"] or 0
+                tally.open_overdue -= row["open_overdue"] or 0
+        found.append((month, tally))
+    return found
 
 
 # --- figures beyond the dossiers --------------------------------------------------------------

@@ -81,8 +81,8 @@ def dashboard(request):
     f = _filters(request)
     now = clock.now()
     actor = request_actor(request)
-    found = indicators_for(f.scope, f.period, now)
     split = figures.breakdown(f.scope, f.period, now)
+    found = indicators_for(f.scope, f.period, now, tally=split.total)
     line = figures.trend(f.scope, f.period, now)
     t = found.tally
     context = {

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua import clock
 from motcua.agencies.selectors import person_name
-from motcua.dossiers import access, deadlines, process
+from motcua.dossiers import access, deadlines, process, tallies
 from motcua.dossiers.access import Actor, may
 from motcua.dossiers.files import IncomingFile, file_errors
 from motcua.dossiers.messages import message_put
@@ -107,6 +107,7 @@ def dossier_apply(
             step_before = dossier.current_step.order if dossier.current_step_id else None
             unit_name = dossier.current_unit.name if dossier.current_unit_id else ""
             step_due_before = dossier.step_due_at
+            counted_before = tallies.facts_of(dossier)
             now = clock.now()
             rule = TABLE[(action, status_before)]
             data = (
@@ -151,6 +152,7 @@ def dossier_apply(
             )
             dossier.save()
             _store(dossier, event, stored, actor, saved)
+            tallies.tally_change(counted_before, tallies.facts_of(dossier))  # ADR 0023
             papers_issue(dossier, event)  # form 04 numbered and dated by its extension, …
             online = dossier.result_delivery == ResultDelivery.ONLINE
             if kind := (spec.online_message if online else None) or spec.message:

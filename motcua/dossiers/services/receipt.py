@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua import clock
 from motcua.agencies.models import Agency, Desk
 from motcua.catalog.models import ProcedureVersion
-from motcua.dossiers import codes, deadlines, process
+from motcua.dossiers import codes, deadlines, process, tallies
 from motcua.dossiers.access import (
     Actor,
     Citizen,
@@ -45,6 +45,7 @@ from motcua.dossiers.files import IncomingFile
 from motcua.dossiers.messages import message_rows
 from motcua.dossiers.models import (
     Attachment,
+    DayTally,
     Dossier,
     DossierCodeCounter,
     DossierDocument,
@@ -461,6 +462,7 @@ def _write_orm(rows: ReceiptRows, submission: SubmissionKey | None) -> None:
                 message.body = _with_code(message.body, placeholder, dossier.code)
         dossier.save(force_insert=True)
         _insert_children(rows)
+        tallies.tally_change(None, tallies.facts_of(dossier))  # ADR 0023
 
 
 def code_for(dossier: Dossier) -> str:
@@ -485,6 +487,7 @@ def _write_pg(rows: ReceiptRows, submission: SubmissionKey | None) -> None:
         "files": rows_json(rows.attachments),
         "event": rows_json([rows.event]),
         "messages": rows_json(rows.messages),
+        "tallies": rows_json(tallies.tally_rows(tallies.contribution(tallies.facts_of(dossier)))),
         "with_key": rows.key is not None,
         "version": dossier.procedure_version_id,
         "agency": agency.pk,
@@ -548,5 +551,7 @@ def _receipt_statement(code_format: str) -> str:
             after=["dossier d"],
             exprs={"subject": with_code.format("subject"), "body": with_code.format("body")},
         ),
+        # The leaders' tallies (ADR 0023), added to in the same statement.
+        insert_sql("tallies", DayTally, after=["dossier d"], suffix=tallies.conflict_clause()),
     ]
     return f"WITH {', '.join(parts)} SELECT id, code FROM dossier"

@@ -1,6 +1,7 @@
 """Random sequences of actions by random actors at random times (hypothesis): whatever
 happens, the trace verifies, a refused action changes nothing, a done one lands where the
-table says, the appointment never moves earlier, and the DVCQG code follows the status."""
+table says, the appointment never moves earlier, the DVCQG code follows the status, and the leaders'
+tallies equal a recount."""
 
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from motcua.dossiers.access import SYSTEM, actor_for_user
 from motcua.dossiers.models import DVCQG_STATUS, Dossier, DossierEvent
 from motcua.dossiers.selectors import dossier_public_status, lookup_token
 from motcua.dossiers.services import Receipt, dossier_apply, dossier_submit
+from motcua.dossiers.tallies import tallies_recount
 from motcua.dossiers.tests.factories import applicant, completion_files, receive, vn
 from motcua.dossiers.trace import audit_verify
 from motcua.dossiers.transitions import TABLE, Action
@@ -89,6 +91,10 @@ def test_random_lives_of_dossiers(
         @invariant()
         def trace_holds(self):
             assert audit_verify() == []
+
+        @invariant()
+        def tallies_equal_a_recount(self):  # ADR 0023: kept in the same transaction
+            assert tallies_recount().differences == []
 
         @invariant()
         def dvcqg_follows_the_status(self):

@@ -11,6 +11,7 @@ from motcua.agencies.models import Agency, Desk, Membership, Role, Unit
 from motcua.catalog.models import Procedure
 from motcua.catalog.tests.factories import procedure_record, publish
 from motcua.dossiers.models import Attachment, Channel, Dossier, DossierEvent, ResultKind, Status
+from motcua.dossiers.tallies import tallies_recount
 from motcua.dossiers.tests.factories import vn
 from motcua.workcalendar.calendar import VN_TZ
 
@@ -137,6 +138,9 @@ def generate(tree, *, n=500, seed=12, officer=None) -> list[Dossier]:
                              prev_hash="0", hash="0")
             )  # fmt: skip
         DossierEvent.objects.bulk_create(events)
+    # Written in bulk behind the services' back: counted into the tallies as
+    # ``recount_indicators --repair`` counts them (the services' own writes are tested apart).
+    tallies_recount(repair=True)
     scanned_ids = {d.pk for d in scanned}
     for d in dossiers:
         d.scanned = d.pk in scanned_ids

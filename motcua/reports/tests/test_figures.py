@@ -146,6 +146,21 @@ def test_every_count_of_a_subtree_equals_the_recount(tree):
 
 
 @pytest.mark.django_db
+def test_a_period_begun_and_ended_inside_a_day_counts_those_parts_from_the_dossiers(tree):
+    dossiers = generate(tree, seed=7)
+    scope = Scope(frozenset(agency_subtree_ids(tree["province"].pk)))
+    # begun a minute before a dossier finished, in the afternoon: the tallies hold only
+    # the whole days between; the parts of the first and last days are read live
+    finished = sorted(d.finished_at for d in dossiers
+                      if d.finished_at and d.finished_at.astimezone(VN_TZ).hour >= 12
+                      and d.finished_at < vn(2026, 9, 1))  # fmt: skip
+    period = Period(finished[-1] - timedelta(minutes=1), vn(2026, 11, 10, 16, 45))
+    expected = recount(dossiers, period)
+    assert expected["finished_early"] + expected["finished_on_time"] + expected["finished_late"]
+    assert_same(figures.total(scope, period, NOW), expected, period)
+
+
+@pytest.mark.django_db
 def test_field_and_procedure_filters_count_only_their_dossiers(tree):
     dossiers = generate(tree, seed=3)
     subtree = frozenset(agency_subtree_ids(tree["province"].pk))
@@ -181,10 +196,12 @@ def test_officers_ranked_by_steps_passed_on_by_their_due_time(tree, specialist):
 
 @pytest.mark.django_db
 def test_month_by_month_line_adds_up_to_the_period(tree):
-    generate(tree, seed=5)
+    dossiers = generate(tree, seed=5)
     scope = Scope(frozenset(agency_subtree_ids(tree["province"].pk)))
     line = figures.trend(scope, PERIODS[1], NOW)
     assert len(line) == 12
+    for month, tally in line:  # open ones judged at each month's end, this month now
+        assert_same(tally, recount(dossiers, month), month)
     assert sum(t.received for _m, t in line) == figures.total(scope, PERIODS[1], NOW).received
     finished = figures.total(scope, PERIODS[1], NOW).finished
     assert sum(t.finished for _m, t in line) == finished

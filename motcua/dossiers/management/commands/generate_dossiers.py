@@ -3,7 +3,8 @@
 On PostgreSQL one INSERT … SELECT generate_series writes them in seconds; elsewhere they are
 bulk-created in batches. They belong to the demo province's desks and procedures, mostly
 returned, some open at each step, spread over two years. Their trace has one event each,
-with no valid hash chain: never run this on a real database.
+with no valid hash chain: never run this on a real database. The leaders' day tallies are
+then counted from the dossiers (``recount_indicators --repair``'s work, ADR 0023).
 """
 
 import random
@@ -17,6 +18,7 @@ from django.utils import timezone
 from motcua.agencies.models import Desk, Unit
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.tallies import tallies_recount
 
 STATUSES = ["returned"] * 16 + ["processing", "processing", "waiting_applicant", "result_ready"]
 
@@ -49,6 +51,11 @@ class Command(BaseCommand):
             self._bulk(count, places, versions)
         seconds = time.perf_counter() - started
         self.stdout.write(f"Đã sinh {count:,} hồ sơ trong {seconds:.1f} s.")
+        started = time.perf_counter()
+        with transaction.atomic():  # written behind the services: counted into the tallies
+            tallies_recount(repair=True)
+        seconds = time.perf_counter() - started
+        self.stdout.write(f"Đã đếm vào bảng tổng hợp chỉ số trong {seconds:.1f} s.")
 
     def _postgres(self, count, places, versions):
         desks = ",".join(str(p[0]) for p in places)
