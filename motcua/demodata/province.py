@@ -432,6 +432,7 @@ APPLICANTS = [
     ("Võ Thị Phương", "045198006789", "0977777888"),
     ("Đặng Văn Giang", "045080007890", "0968999000"),
     ("Bùi Thị Hạnh", "045201008901", "0945123123"),
+    ("Trương Văn Khoa", "045088009012", "0916246810"),
 ]
 
 # procedure, applicant, working days ago received, then the actions, each at its time in the
@@ -498,7 +499,7 @@ DOSSIERS = [
     ),
     ("1.004884", 0, 12, [(1, "motcua.khesanh", "forward", {})]),  # overdue by now
     # A construction permit: examined by Địa chính - Xây dựng (catalog.FIELD_UNITS).
-    ("1.009994", 2, 2, [(1, "motcua.khesanh", "forward", {})]),
+    ("1.009994", 8, 2, [(1, "motcua.khesanh", "forward", {})]),
 ]
 
 
