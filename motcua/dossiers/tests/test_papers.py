@@ -536,7 +536,7 @@ def test_the_register_is_a4_landscape_with_every_column_on_the_page(
 
 
 def test_a_long_desk_name_is_set_on_two_balanced_lines(desk, version, clock):
-    """"BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" is wider than the issuer's column: it is set on two
+    """ "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" is wider than the issuer's column: it is set on two
     lines of about the same length, never with "QUẢ" alone on the second."""
     from motcua.dossiers.templatetags.papers import heading_lines
 
