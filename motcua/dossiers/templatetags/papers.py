@@ -33,3 +33,23 @@ def code_breaks(code) -> str:
     """A dossier code that may break after its hyphens in a narrow column, and only there
     (``000.01.31.H50-`` / ``261123-`` / ``0001``), never inside its date or serial."""
     return mark_safe(escape(code or "").replace("-", "-<wbr>"))
+
+
+#: Beyond this many characters a heading line of the issuer block is set on two lines.
+HEADING_LINE = 28
+
+
+@register.filter
+def heading_lines(name: str) -> str:
+    """A unit's name in capitals for the issuer block, on two lines of about the same length
+    when it is long ("BỘ PHẬN TIẾP NHẬN / VÀ TRẢ KẾT QUẢ"), never with one word left alone
+    on a second line."""
+    words = str(name or "").upper().split()
+    text = " ".join(words)
+    if len(text) <= HEADING_LINE or len(words) < 2:
+        return escape(text)
+    cut = min(
+        range(1, len(words)),
+        key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))),
+    )
+    return mark_safe(f"{escape(' '.join(words[:cut]))}<br>{escape(' '.join(words[cut:]))}")

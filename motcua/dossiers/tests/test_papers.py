@@ -533,3 +533,23 @@ def test_the_register_is_a4_landscape_with_every_column_on_the_page(
         assert header in flat
     code = Dossier.objects.order_by("pk").first().code
     assert code in flat and "NhậntạiBộphậnmộtcửa" in flat
+
+
+def test_a_long_desk_name_is_set_on_two_balanced_lines(desk, version, clock):
+    """ "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" is wider than the issuer's column: it is set on two
+    lines of about the same length, never with "QUẢ" alone on the second."""
+    from motcua.dossiers.templatetags.papers import heading_lines
+
+    assert heading_lines("Bộ phận tiếp nhận và trả kết quả") == (
+        "BỘ PHẬN TIẾP NHẬN<br>VÀ TRẢ KẾT QUẢ"
+    )
+    assert heading_lines("Bộ phận một cửa") == "BỘ PHẬN MỘT CỬA"
+    assert heading_lines("<b>Bộ phận</b> tiếp nhận & trả kết quả") == (
+        "&lt;B&gt;BỘ PHẬN&lt;/B&gt; TIẾP<br>NHẬN &amp; TRẢ KẾT QUẢ"
+    )
+    Desk.objects.filter(pk=desk.pk).update(name="Bộ phận tiếp nhận và trả kết quả")
+    desk.refresh_from_db()
+    clock(vn(2026, 11, 23, 9))
+    pdf = dossier_paper(receive(desk, version), "01").pdf()
+    lines = [line.strip() for line in pdf_text(pdf)[0].splitlines()]
+    assert "QUẢ" not in lines and not any(line.startswith("QUẢ ") for line in lines), lines[:8]
