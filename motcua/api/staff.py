@@ -25,6 +25,8 @@ from motcua.dossiers.files import IncomingFile
 from motcua.dossiers.models import Attachment, Dossier
 from motcua.dossiers.selectors import COUNT_CAP, INBOXES, capped_number, inbox_page, inbox_queryset
 from motcua.dossiers.services import StaleDossier, dossier_apply
+from motcua.dossiers.services.actions import NOTE_MAX_LENGTH
+from motcua.dossiers.services.notices import MAX_ITEM_LENGTH, MAX_ITEMS
 from motcua.dossiers.transitions import SYSTEM_ACTIONS, TABLE, Relation
 
 router = Router(tags=["staff"], auth=StaffAuth())
@@ -147,13 +149,15 @@ class FileIn(Schema):
 class ActionIn(Schema):
     action: ActionName
     version: int = Field(description="Phiên bản hồ sơ đã đọc (GET /dossiers/{code}).")
-    note: text(4000) = Field("", description="Ghi chú, lý do (bắt buộc với một số thao tác).")
+    note: text(NOTE_MAX_LENGTH) = Field(
+        "", description="Ghi chú, lý do (bắt buộc với một số thao tác)."
+    )
     new_due_at: CalendarMoment | None = Field(None, description="Hẹn trả mới (gia hạn).")
     assignee: column(User, "username", min_length=1) | None = Field(
         None, description="Tên đăng nhập của cán bộ được giao (phân công)."
     )
-    missing_documents: list[text(500)] | None = Field(
-        None, max_length=50, description="Giấy tờ cần bổ sung (yêu cầu bổ sung)."
+    missing_documents: list[text(MAX_ITEM_LENGTH)] | None = Field(
+        None, max_length=MAX_ITEMS, description="Giấy tờ cần bổ sung (yêu cầu bổ sung)."
     )
     returned_to: column(Dossier, "returned_to") = Field(
         "", description="Người nhận kết quả (trả kết quả tại bộ phận một cửa)."

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import ApplicantType, Channel, Dossier, ResultDelivery
 from motcua.dossiers.services import Applicant
+from motcua.dossiers.services.actions import NOTE_MAX_LENGTH
 from motcua.periods import PeriodDateField
 
 
@@ -115,8 +116,12 @@ class ActionForm(forms.Form):
 
     action = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
+    #: Its length is judged by the service (``NOTE_MAX_LENGTH``), as the API's is; the
+    #: textarea only stops a typist there.
     note = forms.CharField(
-        label=_("Ghi chú / lý do"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Ghi chú / lý do"),
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX_LENGTH}),
+        required=False,
     )
     new_due_at = forms.DateTimeField(
         label=_("Ngày giờ hẹn trả mới"),

@@ -164,6 +164,9 @@ def dossier_apply(
 
 
 NUL = _("Không được chứa ký tự NUL.")
+#: The longest note or reason an action takes (page and API alike): it goes into the trace,
+#: which keeps it for ever, and onto the papers, which must print in bounded time.
+NOTE_MAX_LENGTH = 4000
 
 
 def _check_text(**inputs) -> None:
@@ -174,6 +177,8 @@ def _check_text(**inputs) -> None:
         values = value if isinstance(value, list) else [value]
         if any("\x00" in str(v) for v in values):
             errors[name] = NUL
+    if "note" not in errors and len(inputs["note"]) > NOTE_MAX_LENGTH:
+        errors["note"] = _("Ghi chú, lý do tối đa %(n)s ký tự.") % {"n": NOTE_MAX_LENGTH}
     for name in ("returned_to", "postal_tracking"):
         limit = Dossier._meta.get_field(name).max_length
         if name not in errors and len(inputs[name].strip()) > limit:

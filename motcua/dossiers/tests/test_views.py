@@ -393,3 +393,23 @@ def test_the_register_csv_never_carries_a_formula(client, desk_officer, version,
     cells = [cell for row in csvlib.reader(io.StringIO(text)) for cell in row]
     assert "'" + name in cells
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+def test_a_note_longer_than_the_apis_is_refused_on_the_page_too(client, dossier, desk_officer):
+    """The trace keeps a note for ever and form 06 prints it: the page takes what the API
+    takes (NOTE_MAX_LENGTH), no more — a 3 MB note once stalled form 06 for minutes."""
+    from motcua.dossiers.services.actions import NOTE_MAX_LENGTH
+
+    client.force_login(desk_officer)
+    url = reverse("dossiers:act", args=[dossier.code])
+    events = dossier.events.count()
+    answer = client.post(
+        url, {"action": "forward", "version": 1, "note": "x" * (NOTE_MAX_LENGTH + 1)}
+    )
+    assert answer.status_code == 400
+    assert "tối đa 4000 ký tự" in answer.text
+    dossier.refresh_from_db()
+    assert (dossier.version, dossier.events.count()) == (1, events)
+    client.post(url, {"action": "forward", "version": 1, "note": "x" * NOTE_MAX_LENGTH})
+    dossier.refresh_from_db()
+    assert dossier.version == 2
