@@ -111,42 +111,68 @@ def run_threads(n_threads, work):
 # --- receiving ---------------------------------------------------------------------------
 
 
+def model_row(instance) -> tuple[str, list[str], list]:
+    """The table, columns and database values of ``instance`` as Django would insert it
+    (every concrete column but the primary key and generated ones): built from the model, so
+    the raw INSERT follows the schema instead of a hand-kept list of columns."""
+    meta = type(instance)._meta
+    columns, values = [], []
+    for field in meta.concrete_fields:
+        if field.primary_key or getattr(field, "generated", False):
+            continue
+        value = field.pre_save(instance, add=True)
+        columns.append(field.column)
+        values.append(field.get_db_prep_save(value, connection))
+    return meta.db_table, columns, values
+
+
+def insert_sql(table: str, columns: list[str], returning: bool = False) -> str:
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    params = ", ".join(["%s"] * len(columns))
+    tail = " RETURNING id" if returning else ""
+    return f"INSERT INTO {table} ({quoted}) VALUES ({params}){tail}"
+
+
 def raw_insert_rate(total: int) -> float:
     """The same two rows a receipt writes (dossier, event), in one bare transaction each."""
     import psycopg
+    from django.utils import timezone
 
-    url = os.environ["MOTCUA_DATABASE_URL"]
     from motcua.agencies.models import Desk
     from motcua.catalog.models import Procedure
+    from motcua.dossiers.models import Channel, Dossier, DossierEvent, Status
 
-    desk = Desk.objects.get(agency__code=AGENCY)
-    version = Procedure.objects.get(code="1.004873").current_version_id
+    url = os.environ["MOTCUA_DATABASE_URL"]
+    desk = Desk.objects.select_related("agency").get(agency__code=AGENCY)
+    now = timezone.now()
+    dossier = Dossier(
+        code="RAW", procedure_version_id=Procedure.objects.get(code="1.004873").current_version_id,
+        receiving_desk=desk, receiving_agency=desk.agency, deciding_agency=desk.agency,
+        channel=Channel.DESK, status=Status.RECEIVED, current_role="desk_officer",
+        applicant_name="Raw", applicant_id_number="079123456789", applicant_phone="0912345678",
+        received_at=now, due_at=now, original_due_at=now, state_hash="0" * 64,
+    )  # fmt: skip
+    event = DossierEvent(
+        dossier_id=0, seq=1, action="receive", actor_name="Raw", at=now,
+        status_after="received", prev_hash="0" * 64, hash="1" * 64,
+    )  # fmt: skip
+    d_table, d_columns, d_values = model_row(dossier)
+    e_table, e_columns, e_values = model_row(event)
+    d_sql = insert_sql(d_table, d_columns, returning=True)
+    e_sql = insert_sql(e_table, e_columns)
+    d_code, d_uid = d_columns.index("code"), d_columns.index("uid")
+    e_dossier, e_uid = e_columns.index("dossier_id"), e_columns.index("uid")
     per = total // CLIENTS
 
     def work(i):
         with psycopg.connect(url) as conn:
             for n in range(per):
+                d_row, e_row = list(d_values), list(e_values)
+                d_row[d_code], d_row[d_uid] = f"RAW-{i}-{n}", uuid.uuid4()
                 with conn.transaction():
-                    row = conn.execute(
-                        "INSERT INTO dossiers_dossier (code, procedure_version_id, "
-                        "receiving_desk_id, receiving_agency_id, deciding_agency_id, channel, "
-                        "status, applicant_type, applicant_name, applicant_id_number, "
-                        "applicant_phone, applicant_email, applicant_address, authorised_name, "
-                        "authorised_id_number, result_delivery, delivery_address, sets_received, "
-                        "fee_amount, received_at, due_at, original_due_at, supplement_count, "
-                        '"current_role", extension_reason, returned_to, postal_tracking, '
-                        "closing_note, version) VALUES (%s, %s, %s, %s, %s, 1, 'received', 1, "
-                        "'Raw', '079123456789', '0912345678', '', '', '', '', 'desk', '', 1, 0, "
-                        "now(), now(), now(), 0, 'desk_officer', '', '', '', '', 1) RETURNING id",
-                        (f"RAW-{i}-{n}", version, desk.pk, desk.agency_id, desk.agency_id),
-                    ).fetchone()
-                    conn.execute(
-                        "INSERT INTO dossiers_dossierevent (dossier_id, seq, action, actor_name, "
-                        "at, status_before, status_after, unit_name, note, data, prev_hash, hash)"
-                        " VALUES (%s, 1, 'receive', 'Raw', now(), '', 'received', '', '', '{}', "
-                        "%s, %s)",
-                        (row[0], "0" * 64, "1" * 64),
-                    )
+                    (e_row[e_dossier],) = conn.execute(d_sql, d_row).fetchone()
+                    e_row[e_uid] = uuid.uuid4()
+                    conn.execute(e_sql, e_row)
 
     return per * CLIENTS / run_threads(CLIENTS, work)
 

@@ -406,7 +406,7 @@ def _public_sql() -> str:
         "(SELECT n.items FROM dossiers_desknotice n WHERE n.dossier_id = d.id "
         "ORDER BY n.id DESC LIMIT 1) END, "
         "d.id, d.uid, d.original_due_at, d.finished_at, d.extension_reason, "
-        "d.current_role, "
+        "d.current_role, d.fee_amount, "
         "e.at, e.action, e.status_after, e.unit_name, s.role "
         "FROM dossiers_dossier d "
         "JOIN catalog_procedureversion v ON v.id = d.procedure_version_id "
@@ -419,7 +419,7 @@ def _public_sql() -> str:
 
 
 #: Columns of the dossier in ``_public_sql``'s rows, before the event's.
-_DOSSIER_COLUMNS = 16
+_DOSSIER_COLUMNS = 17
 
 #: A code as typed, or in capitals: people type "h50" for the "H50" printed on the receipt.
 _BY_CODE = "d.code IN (%s, %s)"
@@ -432,8 +432,8 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
     The busiest read of the system (SPEC §12), so one plain SQL statement by the unique code
     (or uid) and the (dossier, seq) index, no ORM compilation; no personal data leaves this
     function. Events are named in the applicant's words (``transitions.public_label``).
-    ``_id`` and ``_uid`` identify the dossier to the caller (a rating, the fee) and are
-    never shown.
+    ``_id`` and ``_uid`` identify the dossier to the caller (a rating, the fee) and ``_fee``
+    is its fee in đồng (whether to look for payments); none of the three is shown.
     """
     from motcua.dossiers.transitions import public_label
 
@@ -461,7 +461,7 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
     code, status, received, due, extended, returned, phone, id_number, name, missing = rows[0][:10]
     if not token and not _verify_matches(phone, id_number, verify):
         return None
-    pk, uid, original_due, finished, extension_reason, role = rows[0][10:16]
+    pk, uid, original_due, finished, extension_reason, role, fee = rows[0][10:17]
     events = [row[_DOSSIER_COLUMNS:] for row in rows if row[_DOSSIER_COLUMNS + 1] is not None]
     convert = connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
 
@@ -494,6 +494,7 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
         "current_role": role if status in OPEN_STATUSES else "",
         "_id": pk,
         "_uid": uid if isinstance(uid, uuid.UUID) else uuid.UUID(hex=uid),
+        "_fee": fee,
         "steps": [
             {
                 "at": moment(at),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from motcua.dossiers.models import Dossier
 from motcua.payments import selectors as payments
 
 
@@ -20,14 +19,18 @@ class FeeShown:
 
 
 def fee_shown(status: dict) -> FeeShown | None:
-    """The fee of the dossier the look-up found (its ``_id``); None when it has none."""
-    dossier = Dossier.objects.filter(pk=status["_id"]).first()
-    due = payments.payment_due(dossier) if dossier is not None else None
+    """The fee of the dossier the look-up found; None when it has none. From the look-up's
+    own reading of the dossier (``_id``, ``_uid``, ``_fee``, ``status``): no query for a
+    dossier without a fee, one (its payments) for one with a fee."""
+    due = payments.fee_due(
+        dossier_id=status["_id"], fee_amount=status["_fee"], status=status["status"]
+    )
     if due is None:
         return None
+    ref = status["code"] or status["_uid"].hex
     return FeeShown(
         amount=due.amount,
         state=str(due.state),
         label=str(due.state.label),
-        pay_url=payments.pay_link(dossier) if due.payable else "",
+        pay_url=payments.pay_url(ref=ref, uid=status["_uid"]) if due.payable else "",
     )

@@ -40,8 +40,9 @@ class PayLinkHolder:
 Payer = Actor | PayLinkHolder
 
 
-def pay_token(dossier: Dossier) -> str:
-    return signing.TimestampSigner(salt=PAY_SALT).sign(dossier.uid.hex)
+def pay_token(dossier_uid: uuid.UUID) -> str:
+    """A pay link's token for the dossier of ``dossier_uid``, valid for a day."""
+    return signing.TimestampSigner(salt=PAY_SALT).sign(dossier_uid.hex)
 
 
 def pay_link_holder(token: str) -> PayLinkHolder | None:

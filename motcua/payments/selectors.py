@@ -4,6 +4,7 @@ it can be paid now."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
@@ -53,7 +54,11 @@ def fee_state(dossier: Dossier, payments: list[Payment] | None = None) -> Paymen
     payment is paid; else pending while one waits; else refunded if one was; else unpaid."""
     if dossier.fee_amount <= 0:
         return None
-    states = {p.state for p in (payments if payments is not None else payments_of(dossier))}
+    return _state_of(payments if payments is not None else payments_of(dossier))
+
+
+def _state_of(payments: list[Payment]) -> PaymentState:
+    states = {p.state for p in payments}
     for state in (PaymentState.PAID, PaymentState.PENDING, PaymentState.REFUNDED):
         if state in states:
             return state
@@ -80,18 +85,22 @@ class PaymentDue:
 
 
 def payment_due(dossier: Dossier) -> PaymentDue | None:
-    """The dossier's fee for the look-up, follow and kiosk pages; None when the procedure has
-    no fee. Two queries at most."""
-    if dossier.fee_amount <= 0:
+    """The dossier's fee for the follow and kiosk pages; None when the procedure has no fee."""
+    return fee_due(dossier_id=dossier.pk, fee_amount=dossier.fee_amount, status=dossier.status)
+
+
+def fee_due(*, dossier_id: int, fee_amount: int, status: str) -> PaymentDue | None:
+    """``payment_due`` from the three facts it needs, which the public look-up's one statement
+    already read (so the busiest page loads no dossier): no query without a fee, else one."""
+    if fee_amount <= 0:
         return None
-    payments = payments_of(dossier)
-    state = fee_state(dossier, payments)
+    payments = list(Payment.objects.filter(dossier_id=dossier_id).order_by("created_at", "pk"))
     paid = next((p for p in payments if p.state == PaymentState.PAID), None)
     return PaymentDue(
-        amount=dossier.fee_amount,
-        state=state,
+        amount=fee_amount,
+        state=_state_of(payments),
         paid_at=paid.paid_at if paid else None,
-        payable=paid is None and dossier.status in PAYABLE_STATUSES,
+        payable=paid is None and status in PAYABLE_STATUSES,
     )
 
 
@@ -99,8 +108,13 @@ def pay_link(dossier: Dossier) -> str:
     """The dossier's pay page with a pay link valid for a day (``access.pay_token``): for a
     page that already showed the dossier to whoever opens it (the look-up after its check,
     the signed QR, the staff page)."""
-    token = access.pay_token(dossier)
-    return f"{reverse('payments:pay', args=[dossier.ref])}?{urlencode({'t': token})}"
+    return pay_url(ref=dossier.ref, uid=dossier.uid)
+
+
+def pay_url(*, ref: str, uid: uuid.UUID) -> str:
+    """``pay_link`` for the dossier named ``ref`` (its code, or its uid's hex before it has
+    one) whose uid is ``uid``."""
+    return f"{reverse('payments:pay', args=[ref])}?{urlencode({'t': access.pay_token(uid)})}"
 
 
 def payment_get(reference: str) -> Payment | None:

@@ -13,6 +13,7 @@ from motcua.dossiers.selectors import dossier_public_status, lookup_token, looku
 from motcua.dossiers.tests.factories import act, as_actor, vn
 from motcua.dossiers.transitions import INTERNAL_ACTIONS, SPECS, Action, public_label
 from motcua.follow import kiosk as keypad
+from motcua.follow.selectors import dossier_follow
 from motcua.follow.tests.fixtures import RIGHT
 from motcua.payments.services import payment_record_at_desk
 
@@ -134,6 +135,21 @@ def test_no_fee_no_line(client, at_specialist):
     Dossier.objects.filter(pk=at_specialist.pk).update(fee_amount=0)
     assert api(client, at_specialist).json()["fee"] is None
     assert "Phí, lệ phí" not in page(client, at_specialist).text
+
+
+def test_following_reads_the_dossier_once_and_its_payments_only_when_it_has_a_fee(
+    at_specialist, django_assert_num_queries
+):
+    """The look-up is the busiest read (SPEC §12): its one statement gives the fee too, so a
+    dossier without a fee costs no other query, and one with a fee one more (its payments)."""
+    status = dossier_public_status(code=at_specialist.code, verify=RIGHT)
+    with django_assert_num_queries(1):
+        follow = dossier_follow(status)
+    assert follow["payment"].amount == 8000 and "/thanh-toan/" in follow["payment"].pay_url
+    Dossier.objects.filter(pk=at_specialist.pk).update(fee_amount=0)
+    status = dossier_public_status(code=at_specialist.code, verify=RIGHT)
+    with django_assert_num_queries(0):
+        assert dossier_follow(status)["payment"] is None
 
 
 def test_the_fee_due_is_shown_with_its_pay_link_and_goes_when_paid(

@@ -128,7 +128,7 @@ def test_the_look_up_pay_link_lets_its_holder_pay_that_dossier_only(client, doss
     from motcua.dossiers.tests.factories import receive
 
     other = receive(desk, version)
-    token = pay_token(dossier)
+    token = pay_token(dossier.uid)
     assert client.get(pay_page(dossier, token)).status_code == 200
     assert client.get(pay_page(other, token)).status_code == 404  # another dossier's link
     assert client.get(pay_page(dossier, token + "x")).status_code == 404
@@ -142,7 +142,7 @@ def test_the_look_up_pay_link_lets_its_holder_pay_that_dossier_only(client, doss
 def test_a_pay_link_lasts_a_day(client, dossier, monkeypatch):
     import time
 
-    token = pay_token(dossier)
+    token = pay_token(dossier.uid)
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 24 * 3600 + 5)
     assert client.get(pay_page(dossier, token)).status_code == 404
