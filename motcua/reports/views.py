@@ -13,11 +13,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from motcua import clock
+from motcua import charts, clock
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import membership_requests_to_decide
 from motcua.dossiers.access import request_actor
-from motcua.reports import access, charts, figures, lists, periodic
+from motcua.reports import access, figures, lists, periodic
 from motcua.reports.board import indicators_for
 from motcua.reports.figures import Scope
 from motcua.reports.forms import DashboardFilterForm

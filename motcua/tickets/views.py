@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from motcua import clock
+from motcua import charts, clock
 from motcua.agencies.models import Desk
 from motcua.dossiers.access import request_actor
-from motcua.tickets import access, charts
+from motcua.tickets import access
 from motcua.tickets.appointments import CheckInRefused, appointment_check_in_limited
 from motcua.tickets.kiosk import (
     KIOSK_COOKIE,
@@ -311,7 +311,7 @@ def statistics(request):
         "start": start,
         "end": end,
         "stats": stats,
-        "per_day_chart": charts.bar_chart(
+        "per_day_chart": charts.columns(
             [(f"{d:%d/%m}", n) for d, n in stats["days"]],
             title=_("Số thứ tự mỗi ngày"),
             unit="",
@@ -320,8 +320,9 @@ def statistics(request):
             (
                 label,
                 stats[group],
-                charts.pair_chart(
-                    [(f.label, f.average_wait, f.average_service) for f in stats[group]],
+                charts.grouped_bars(
+                    [(f.label, [f.average_wait, f.average_service]) for f in stats[group]],
+                    series=[(_("Chờ (phút)"), charts.BLUE), (_("Phục vụ (phút)"), charts.RED)],
                     title=label,
                 ),
             )
