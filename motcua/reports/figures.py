@@ -21,10 +21,11 @@ more than once counts as late. Besides those:
   approval), on time when by the step's due time — the control slip's outcome (form 06).
 
 The counts are grouped by deciding agency and procedure version (the rest is rolled up in
-Python) and read (``_rows``, ADR 0023) from the day tallies for whole days, and from the
-dossiers for the day in progress and the dossiers open now — the activity index from today's
-start and the inbox index for older open ones, as ``dossier_figures`` does: three queries for
-a period that ends now, two for a past one.
+Python) and read (``_rows``, ADR 0023) from the day tallies for whole days and for the
+dossiers open at a day's first moment; from the dossiers only for the day in progress: what
+was received and finished today (the activity index) and the older open ones falling due
+today (the inbox index). Four small queries for a period that ends now, one for a past one,
+however many dossiers there are.
 """
 
 from __future__ import annotations
@@ -288,46 +289,72 @@ def _tally_rows(scope: Scope):
     return qs
 
 
-def _tallied(scope: Scope, first: date, stop: date, group, *, open_at: date | None, today: date):
+def _tallied(scope: Scope, first: date, stop: date, group, *, open_at: date):
     """Read from the day tallies (ADR 0023), one query: the counts of the days ``first`` …
-    ``stop`` (excluded); with ``open_at``, the open dossiers at that day's first moment less
-    those at today's (the changes of the days after ``open_at`` up to today, taken away):
-    so only the days since the period are read, however old the tallies."""
-    after = Q(day__gt=open_at, day__lte=today) if open_at is not None else Q(pk__in=[])
-    qs = _tally_rows(scope).filter(Q(day__gte=first, day__lt=stop) | after)
+    ``stop`` (excluded), and the dossiers open at ``open_at``'s first moment: every day's
+    change in them up to that day (a dossier adds one the day it is first open and takes it
+    back the day it is not, ``tallies.contribution``), so no dossier row is read."""
     days = Q(day__gte=first, day__lt=stop)
+    until = Q(day__lte=open_at)
+    qs = _tally_rows(scope).filter(days | until)
     sums = {name: Sum(name, filter=days, default=0) for name in DAY_COUNTS}
     sums["processing_us"] = Sum("processing_us", filter=days, default=0)
-    if open_at is not None:
-        sums["open_on_time"] = -Sum("open_on_time_change", filter=after, default=0)
-        sums["open_overdue"] = -Sum("open_overdue_change", filter=after, default=0)
+    sums |= {name: Sum(f"{name}_change", filter=until, default=0) for name in OPEN_COUNTS}
     rows = qs.values(*group).annotate(**sums).order_by() if group else [qs.aggregate(**sums)]
     for row in rows:
         row["processing"] = timedelta(microseconds=row.pop("processing_us") or 0)
         yield row
 
 
+def _open_change(scope: Scope, as_of: datetime, now: datetime, group):
+    """How the open ones changed from the first moment of ``as_of``'s day to ``as_of`` (rows
+    of ``open_*`` counts, which may be negative). A dossier is judged open on time or overdue
+    at a moment by its received, finished and due times against it (``_conditions``), so
+    only those received or finished since that first moment (the activity index) and older
+    open ones falling due since (the inbox index) can differ: two small queries."""
+    midnight = _midnight(as_of.astimezone(VN_TZ).date())
+    before = _conditions(Period(midnight, midnight), now)
+    after = _conditions(Period(midnight, as_of), now)
+    changes = {
+        name: Count("pk", filter=after[name]) - Count("pk", filter=before[name])
+        for name in OPEN_COUNTS
+    }
+    recent = (
+        scope.dossiers()
+        .annotate(activity=Coalesce("finished_at", "received_at"))
+        .filter(activity__gte=midnight)
+    )
+    falling_due = scope.dossiers().filter(
+        INBOX_CONDITION,
+        status__in=OPEN_STATUSES,
+        finished_at__isnull=True,
+        received_at__lt=midnight,
+        due_at__gte=midnight,
+        due_at__lt=as_of,
+    )
+    for qs in (recent, falling_due):
+        if group:
+            yield from qs.values(*group).annotate(**changes).order_by()
+        else:
+            yield qs.aggregate(**changes)
+
+
 def _rows(scope: Scope, period: Period, now: datetime, group: tuple[str, ...]):
-    """The counts per ``group`` (column names): whole days from the day tallies; a period's
-    first day begun after midnight and its as-of day begun but not ended (today) from the
-    dossiers. The open ones at the as-of moment from the dossiers (still open, or finished
-    since: the inbox and activity indexes) — at a past day's first moment, those at today's
-    first moment less the tallies' changes since."""
+    """The counts per ``group`` (column names), as rows to be summed: whole days and the
+    dossiers open at the as-of day's first moment from the day tallies; a period's first day
+    begun after midnight, the as-of day begun but not ended (today) and how the open ones
+    changed since its first moment, from the dossiers (``_open_change``)."""
     as_of = period.as_of(now)
-    today = now.astimezone(VN_TZ).date()
     first, stop = _whole_days(period.start, as_of)
-    at_midnight = _midnight(as_of.astimezone(VN_TZ).date()) == as_of
-    open_at = as_of.astimezone(VN_TZ).date() if at_midnight else None
-    yield from _tallied(scope, first, stop, group, open_at=open_at, today=today)
+    as_of_day = as_of.astimezone(VN_TZ).date()
+    yield from _tallied(scope, first, stop, group, open_at=as_of_day)
     if period.start < _midnight(first):  # a first day begun after midnight
         head = Period(period.start, min(_midnight(first), as_of))
         yield from _live(scope, head, now, group, names=DAY_COUNTS, open_counts=False)
-    if at_midnight:  # the dossiers open at today's first moment
-        midnight = _midnight(today)
-        yield from _live(scope, Period(midnight, midnight), now, group, names=(), open_counts=True)
-    else:  # today, and the dossiers open now
+    if _midnight(as_of_day) != as_of:  # today: its counts, and the open ones since midnight
         tail = Period(max(period.start, min(_midnight(stop), as_of)), period.end)
-        yield from _live(scope, tail, now, group, names=DAY_COUNTS, open_counts=True)
+        yield from _live(scope, tail, now, group, names=DAY_COUNTS, open_counts=False)
+        yield from _open_change(scope, as_of, now, group)
 
 
 def _tally(row: dict) -> Tally:
@@ -468,8 +495,9 @@ def officers(scope: Scope, period: Period, now: datetime) -> list[OfficerRow]:
 
 def trend(scope: Scope, period: Period, now: datetime) -> list[tuple[Period, Tally]]:
     """The scope's totals month by month (at most 36 months): the months judged at a day's
-    first moment from one query of the tallies by day and the dossiers open at today's first
-    moment (``_rows``' rule, summed in Python); the others (this month) as ``total``."""
+    first moment from two queries of the tallies (by day since the first month, and the
+    open ones' changes before it, summed in Python: ``_tallied``'s rule); the others (this
+    month) as ``total``."""
     months = months_of(period)[-36:]
     if not months:
         return []
@@ -481,10 +509,11 @@ def trend(scope: Scope, period: Period, now: datetime) -> list[tuple[Period, Tal
         _tally_rows(scope).filter(day__gte=first, day__lte=today).values("day")
         .annotate(**sums).order_by()
     )  # fmt: skip
-    midnight = _midnight(today)
-    now_open = Tally()
-    for row in _live(scope, Period(midnight, midnight), now, (), names=(), open_counts=True):
-        now_open.add(_tally(row))
+    open_before = (
+        _tally_rows(scope)
+        .filter(day__lt=first)
+        .aggregate(**{name: Sum(f"{name}_change", default=0) for name in OPEN_COUNTS})
+    )
     found = []
     for month in months:
         as_of = month.as_of(now)
@@ -492,7 +521,7 @@ def trend(scope: Scope, period: Period, now: datetime) -> list[tuple[Period, Tal
         if _midnight(start_day) != month.start or _midnight(end_day) != as_of:
             found.append((month, total(scope, month, now)))
             continue
-        tally = Tally(open_on_time=now_open.open_on_time, open_overdue=now_open.open_overdue)
+        tally = Tally(**open_before)
         for row in by_day:
             if start_day <= row["day"] < end_day:
                 tally.add(
@@ -501,9 +530,9 @@ def trend(scope: Scope, period: Period, now: datetime) -> list[tuple[Period, Tal
                         processing=timedelta(microseconds=row["processing_us"] or 0),
                     )
                 )
-            if end_day < row["day"] <= today:
-                tally.open_on_time -= row["open_on_time"] or 0
-                tally.open_overdue -= row["open_overdue"] or 0
+            if row["day"] <= end_day:
+                tally.open_on_time += row["open_on_time"] or 0
+                tally.open_overdue += row["open_overdue"] or 0
         found.append((month, tally))
     return found
 

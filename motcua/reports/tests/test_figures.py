@@ -161,6 +161,72 @@ def test_a_period_begun_and_ended_inside_a_day_counts_those_parts_from_the_dossi
 
 
 @pytest.mark.django_db
+def test_the_open_ones_now_are_those_of_midnight_and_what_changed_since(tree):
+    """Read from the tallies at today's first moment, then the day's changes from the
+    dossiers: each case that makes an older open dossier differ between midnight and now."""
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.tallies import tallies_recount
+
+    dossiers = generate(tree, n=60, seed=5)
+    agency, version = tree["commune"], tree["versions"][0]
+    midnight = vn(2026, 11, 23)
+    cases = [
+        # received before today, still open, due between midnight and now: overdue since
+        dict(received_at=midnight - timedelta(days=3), due_at=midnight + timedelta(hours=7)),
+        # the same, waiting for the applicant since before its due time: its clock stopped
+        dict(
+            received_at=midnight - timedelta(days=3),
+            due_at=midnight + timedelta(hours=8),
+            status=Status.WAITING_APPLICANT,
+            paused_at=midnight - timedelta(days=1),
+        ),
+        # the same, paused after its due time: overdue
+        dict(
+            received_at=midnight - timedelta(days=3),
+            due_at=midnight + timedelta(hours=1),
+            status=Status.WAITING_APPLICANT,
+            paused_at=midnight + timedelta(hours=2),
+        ),
+        # due later today: still on time now
+        dict(received_at=midnight - timedelta(days=2), due_at=midnight + timedelta(hours=15)),
+        # received today; finished today (open at midnight, not now)
+        dict(
+            received_at=midnight + timedelta(hours=7, minutes=30),
+            due_at=midnight + timedelta(days=2),
+        ),
+        dict(
+            received_at=midnight - timedelta(days=1),
+            due_at=midnight + timedelta(days=1),
+            status=Status.RESULT_READY,
+            finished_at=midnight + timedelta(hours=8),
+        ),
+        # overdue since yesterday, finished today
+        dict(
+            received_at=midnight - timedelta(days=4),
+            due_at=midnight - timedelta(hours=5),
+            status=Status.RETURNED,
+            finished_at=midnight + timedelta(hours=8, minutes=30),
+        ),
+    ]
+    extra = Dossier.objects.bulk_create(
+        Dossier(procedure_version=version, receiving_desk=agency.desks.first(),
+                receiving_agency=agency, deciding_agency=agency, applicant_name="Trần Thị Bình",
+                applicant_id_number="045090001235", channel=Channel.DESK,
+                **{"status": Status.PROCESSING, **case})
+        for case in cases
+    )  # fmt: skip
+    tallies_recount(repair=True)
+    for d in extra:
+        d.scanned = False
+    everyone = dossiers + extra
+    scope = Scope(frozenset(agency_subtree_ids(tree["province"].pk)))
+    for period in (PERIODS[0], PERIODS[1], Period(midnight, vn(2026, 11, 24))):
+        assert_same(figures.total(scope, period, NOW), recount(everyone, period), period)
+    mine = recount(extra, PERIODS[0])
+    assert (mine["open_on_time"], mine["open_overdue"]) == (3, 2)  # the cases are as meant
+
+
+@pytest.mark.django_db
 def test_field_and_procedure_filters_count_only_their_dossiers(tree):
     dossiers = generate(tree, seed=3)
     subtree = frozenset(agency_subtree_ids(tree["province"].pk))
