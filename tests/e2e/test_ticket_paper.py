@@ -19,7 +19,7 @@ from .conftest import SCREENSHOTS
 
 MM = 25.4 / 96  # CSS pixels to millimetres
 #: Page height (mm) and margin of each roll, as in ticket.css / ticket-58.css.
-ROLLS = {"80": (150, 3), "58": (170, 2)}
+ROLLS = {"80": (160, 3), "58": (190, 2)}
 #: Blank paper allowed below the tallest ticket.
 SLACK_MM = 25
 #: A service name as long as the admin's longest ones (three lines on 58 mm paper).
@@ -28,9 +28,7 @@ LONG_SERVICE = "Đất đai, xây dựng, tài nguyên và môi trường, giao 
 
 @pytest.fixture
 def tallest_ticket(demo, monkeypatch):
-    monkeypatch.setattr(
-        domain_clock, "now", lambda: datetime(2026, 11, 23, 9, 0, tzinfo=VN_TZ)
-    )
+    monkeypatch.setattr(domain_clock, "now", lambda: datetime(2026, 11, 23, 9, 0, tzinfo=VN_TZ))
     desk = max(
         Desk.objects.select_related("agency").filter(services__isnull=False).distinct(),
         key=lambda d: len(d.agency.name) + len(d.name),
@@ -60,7 +58,8 @@ def test_the_tallest_ticket_prints_on_one_page_of_its_roll(live_server, tallest_
     ticket_mm = page.locator(".ticket").bounding_box()["height"] * MM
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     pages = PdfReader(BytesIO(pdf)).pages
-    (SCREENSHOTS / f"ticket-{roll}mm.txt").parent.mkdir(parents=True, exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / f"ticket-{roll}mm.pdf").write_bytes(pdf)
     (SCREENSHOTS / f"ticket-{roll}mm.txt").write_text(
         f"tallest ticket {ticket_mm:.1f} mm on a {height_mm} mm page ({len(pages)} page(s))\n"
     )
