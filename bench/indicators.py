@@ -175,7 +175,8 @@ class Naive:
         self.kept = figures._rows, figures.trend
         figures._rows = naive_rows
         figures.trend = lambda scope, period, now: [
-            (month, figures.total(scope, month, now)) for month in figures.months_of(period)[-36:]
+            (month, figures.total(scope, month, now))
+            for month in [m for m in figures.months_of(period) if m.start <= now][-36:]
         ]
 
     def __exit__(self, *exc):

@@ -21,11 +21,11 @@ more than once counts as late. Besides those:
   approval), on time when by the step's due time — the control slip's outcome (form 06).
 
 The counts are grouped by deciding agency and procedure version (the rest is rolled up in
-Python) and read (``_rows``, ADR 0023) from the day tallies for whole days and for the
-dossiers open at a day's first moment; from the dossiers only for the day in progress: what
-was received and finished today (the activity index) and the older open ones falling due
-today (the inbox index). Four small queries for a period that ends now, one for a past one,
-however many dossiers there are.
+Python) and read (``_rows``, ADR 0023) from the day tallies for whole days, today so far and
+the dossiers open at a day's first moment; from the dossiers only how the open ones changed
+since today's first moment: those received or finished today (the activity index) and the
+older open ones falling due today (the inbox index). Three queries for a period that ends
+now, one for a past one, however many dossiers there are.
 """
 
 from __future__ import annotations
@@ -341,19 +341,25 @@ def _open_change(scope: Scope, as_of: datetime, now: datetime, group):
 
 def _rows(scope: Scope, period: Period, now: datetime, group: tuple[str, ...]):
     """The counts per ``group`` (column names), as rows to be summed: whole days and the
-    dossiers open at the as-of day's first moment from the day tallies; a period's first day
-    begun after midnight, the as-of day begun but not ended (today) and how the open ones
-    changed since its first moment, from the dossiers (``_open_change``)."""
+    dossiers open at the as-of day's first moment from the day tallies, and today's tally
+    too when the period runs to now (nothing is received or finished after now, so today's
+    row holds today so far); from the dossiers, a period's first day begun after midnight,
+    a past day ended mid-day, and how the open ones changed since today's first moment
+    (``_open_change``)."""
     as_of = period.as_of(now)
     first, stop = _whole_days(period.start, as_of)
     as_of_day = as_of.astimezone(VN_TZ).date()
-    yield from _tallied(scope, first, stop, group, open_at=as_of_day)
+    begun = _midnight(as_of_day) != as_of
+    today_tallied = begun and as_of == now and period.start <= _midnight(as_of_day)
+    counted_to = as_of_day + timedelta(days=1) if today_tallied else stop
+    yield from _tallied(scope, first, counted_to, group, open_at=as_of_day)
     if period.start < _midnight(first):  # a first day begun after midnight
         head = Period(period.start, min(_midnight(first), as_of))
         yield from _live(scope, head, now, group, names=DAY_COUNTS, open_counts=False)
-    if _midnight(as_of_day) != as_of:  # today: its counts, and the open ones since midnight
-        tail = Period(max(period.start, min(_midnight(stop), as_of)), period.end)
-        yield from _live(scope, tail, now, group, names=DAY_COUNTS, open_counts=False)
+    if begun:  # the open ones since the day's first moment, and its counts if not tallied
+        if not today_tallied:
+            tail = Period(max(period.start, min(_midnight(stop), as_of)), period.end)
+            yield from _live(scope, tail, now, group, names=DAY_COUNTS, open_counts=False)
         yield from _open_change(scope, as_of, now, group)
 
 
@@ -494,11 +500,11 @@ def officers(scope: Scope, period: Period, now: datetime) -> list[OfficerRow]:
 
 
 def trend(scope: Scope, period: Period, now: datetime) -> list[tuple[Period, Tally]]:
-    """The scope's totals month by month (at most 36 months): the months judged at a day's
-    first moment from two queries of the tallies (by day since the first month, and the
-    open ones' changes before it, summed in Python: ``_tallied``'s rule); the others (this
-    month) as ``total``."""
-    months = months_of(period)[-36:]
+    """The scope's totals month by month (at most 36, none yet to come), from two queries of
+    the tallies (by day since the first month, and the open ones' changes before it, summed:
+    ``_rows``' rule): this month with today's tally so far and the open ones' changes since
+    today's first moment (``_open_change``); a month not made of whole days as ``total``."""
+    months = [m for m in months_of(period) if m.start <= now][-36:]  # none yet to come
     if not months:
         return []
     today = now.astimezone(VN_TZ).date()
@@ -518,12 +524,13 @@ def trend(scope: Scope, period: Period, now: datetime) -> list[tuple[Period, Tal
     for month in months:
         as_of = month.as_of(now)
         start_day, end_day = (m.astimezone(VN_TZ).date() for m in (month.start, as_of))
-        if _midnight(start_day) != month.start or _midnight(end_day) != as_of:
+        so_far = _midnight(end_day) != as_of and as_of == now  # this month: today so far
+        if _midnight(start_day) != month.start or (_midnight(end_day) != as_of and not so_far):
             found.append((month, total(scope, month, now)))
             continue
         tally = Tally(**open_before)
         for row in by_day:
-            if start_day <= row["day"] < end_day:
+            if start_day <= row["day"] < end_day or (so_far and row["day"] == end_day):
                 tally.add(
                     Tally(
                         **{n: row[n] or 0 for n in DAY_COUNTS},
@@ -533,6 +540,9 @@ def trend(scope: Scope, period: Period, now: datetime) -> list[tuple[Period, Tal
             if row["day"] <= end_day:
                 tally.open_on_time += row["open_on_time"] or 0
                 tally.open_overdue += row["open_overdue"] or 0
+        if so_far:
+            for row in _open_change(scope, now, now, ()):
+                tally.add(_tally(row))
         found.append((month, tally))
     return found
 
