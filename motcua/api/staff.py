@@ -261,12 +261,13 @@ def _refused(exc: ValidationError) -> FieldErrors:
     """A refusal by the table, a guard or an action's rule: the reason as ``detail``, and
     per field of the body when the service named one."""
     errors = {}
-    if hasattr(exc, "error_dict"):
-        errors = {
-            field: " ".join(messages)
-            for field, messages in exc.message_dict.items()
-            if field in ActionIn.model_fields
-        }
+    by_field = exc.message_dict if hasattr(exc, "error_dict") else {}
+    for field, messages in by_field.items():
+        if field.split(".")[0] not in ActionIn.model_fields:
+            continue
+        if field.startswith("files."):  # a working file refused for its content
+            field += ".content_base64"
+        errors[field] = " ".join(messages)
     return FieldErrors(errors, detail=" ".join(exc.messages))
 
 

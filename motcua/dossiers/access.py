@@ -34,6 +34,7 @@ from motcua.actors import SYSTEM as SYSTEM
 from motcua.actors import SystemActor
 from motcua.agencies.models import Membership, Role
 from motcua.agencies.selectors import agency_subtree_ids, person_name
+from motcua.dossiers.codes import code_spellings
 from motcua.dossiers.models import (
     OPEN_STATUSES,
     Dossier,
@@ -225,7 +226,7 @@ def _by_ref(ref: str) -> Q:
     try:
         return Q(uid=uuid.UUID(hex=ref), code__isnull=True)
     except ValueError:
-        return Q(code=ref)
+        return Q(code__in=code_spellings(ref))
 
 
 def waiting_at_posts(actor: Actor) -> Q:

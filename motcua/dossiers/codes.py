@@ -22,6 +22,13 @@ NATIONAL = Agency.CodeFormat.NATIONAL
 BLOCK = 9999  # serials per two-letter block in the national format (AA0001…AA9999, AB0001…)
 
 
+def code_spellings(text: str) -> tuple[str, str]:
+    """The codes a typed one may name: as typed (trimmed) and in capitals — codes are written
+    in capitals (``000.01.31.H50-261123-0001``) and a phone's keyboard types ``h50``."""
+    text = text.strip()
+    return text, text.upper()
+
+
 def code_day(day: date) -> str:
     return f"{day:%y%m%d}"
 

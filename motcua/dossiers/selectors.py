@@ -29,6 +29,7 @@ from motcua.dossiers.access import (
     dossiers_visible,
     waiting_at_posts,
 )
+from motcua.dossiers.codes import code_spellings
 from motcua.dossiers.models import (
     DVCQG_STATUS,
     INBOX_STATUSES,
@@ -437,8 +438,8 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
     """
     from motcua.dossiers.transitions import public_label
 
-    where, value = _BY_CODE, code.strip()
-    params = [value, value.upper()]
+    params = list(code_spellings(code))
+    where, value = _BY_CODE, params[0]
     if token:
         try:
             signed = signing.Signer(salt=LOOKUP_SALT).unsign(token)

@@ -344,6 +344,31 @@ def test_a_rule_of_due_times_is_422_naming_the_field(client, world):
     assert state(dossier) == before
 
 
+def test_a_result_is_a_file_or_paper_never_both(client, world):
+    dossier = at_leader(world)
+    before = state(dossier)
+    body = {"action": "approve", "version": dossier.version, "paper_result": True,
+            "result_file": {"filename": "qd.pdf", "content_base64": PDF_BASE64}}  # fmt: skip
+    response = post_action(client, dossier.ref, world.token("linh"), body)
+    assert response.status_code == 422, response.json()
+    assert set(response.json()["errors"]) == {"paper_result"}
+    assert state(dossier) == before
+
+
+def test_a_working_file_refused_for_its_content_is_named_by_its_place(client, world):
+    dossier = at_specialist(world)
+    before = state(dossier)
+    script = base64.b64encode(b"MZ\x90\x00 not a document").decode()
+    body = {"action": "comment", "version": dossier.version, "note": "Dự thảo",
+            "files": [{"filename": "du-thao.pdf", "content_base64": PDF_BASE64},
+                      {"filename": "chay.exe", "content_base64": script}]}  # fmt: skip
+    response = post_action(client, dossier.ref, world.token("bob"), body)
+    assert response.status_code == 422, response.json()
+    assert set(response.json()["errors"]) == {"files.1.content_base64"}
+    assert response.json()["errors"]["files.1.content_base64"] in response.json()["detail"]
+    assert state(dossier) == before
+
+
 @pytest.mark.parametrize("action", ["dance", "receive", "submit", ""])
 def test_an_unknown_action_is_422_and_changes_nothing(client, world, action):
     dossier = received(world)
@@ -353,6 +378,20 @@ def test_an_unknown_action_is_422_and_changes_nothing(client, world, action):
     )
     assert response.status_code == 422 and "action" in response.json()["errors"]
     assert state(dossier) == before
+
+
+def test_a_code_typed_in_small_letters_names_the_dossier(client, world):
+    dossier = received(world)
+    typed = f" {dossier.code.lower()} "
+    assert typed.strip() != dossier.code  # the demo codes carry capitals (…H50…)
+    assert get(client, f"/dossiers/{typed.strip()}", world.token("alice")).json()["code"] == (
+        dossier.code
+    )
+    body = {"action": "forward", "version": dossier.version}
+    assert post_action(client, typed.strip(), world.token("alice"), body).status_code == 200
+    client.force_login(world.people["alice"])
+    assert client.get(f"/can-bo/ho-so/{typed.strip()}/").status_code == 200
+    assert access.dossier_get_visible(access.actor_for_user(world.people["alice"]), ref=typed)
 
 
 def test_an_outsider_gets_404_before_anything_else(client, world):

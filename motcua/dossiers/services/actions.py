@@ -388,6 +388,15 @@ def _finish(
     """The result is ready — only with a result: the signed decision or certificate as a PDF
     (kept with its SHA-256), or a result on paper. It waits at the desk step that returns it
     (lateness judged now, against the appointment in force, SPEC §6)."""
+    if result_file is not None and paper_result:
+        raise ValidationError(
+            {
+                "paper_result": _(
+                    "Kết quả là tệp PDF đính kèm hoặc bản giấy, không thể cả hai: bỏ tệp hoặc "
+                    "bỏ đánh dấu “bản giấy”."
+                )
+            }
+        )
     if result_file is None and not paper_result:
         raise ValidationError(
             {
