@@ -50,7 +50,7 @@ IdempotencyKey = column(ReceiptKey, "key")
 
 
 class ApplicantIn(Schema):
-    type: int = 1
+    type: int = Field(1, strict=True)
     name: column(Dossier, "applicant_name")
     id_number: column(Dossier, "applicant_id_number")
     phone: column(Dossier, "applicant_phone") = ""
@@ -68,7 +68,7 @@ class DossierIn(Schema):
     procedure: column(Procedure, "code")
     agency: column(Agency, "code")
     applicant: ApplicantIn
-    channel: int = 1
+    channel: int = Field(1, strict=True)
     received_at: CalendarMoment | None = None
     documents: list[DocumentIn] = []
 

@@ -148,7 +148,7 @@ class FileIn(Schema):
 
 class ActionIn(Schema):
     action: ActionName
-    version: int = Field(description="Phiên bản hồ sơ đã đọc (GET /dossiers/{code}).")
+    version: int = Field(strict=True, description="Phiên bản hồ sơ đã đọc (GET /dossiers/{code}).")
     note: text(NOTE_MAX_LENGTH) = Field(
         "", description="Ghi chú, lý do (bắt buộc với một số thao tác)."
     )
@@ -166,7 +166,9 @@ class ActionIn(Schema):
         "", description="Số vận đơn (trả kết quả qua bưu chính)."
     )
     paper_result: bool = Field(
-        False, description="Kết quả là bản giấy (phê duyệt, có kết quả, khi không đính kèm tệp)."
+        False,
+        strict=True,
+        description="Kết quả là bản giấy (phê duyệt, có kết quả, khi không đính kèm tệp).",
     )
     result_file: FileIn | None = Field(
         None, description="Kết quả đã ký, PDF (phê duyệt, có kết quả)."

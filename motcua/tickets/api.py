@@ -26,14 +26,14 @@ from motcua.workcalendar.calendar import VN_TZ
 router = Router(tags=["queue"])
 
 #: Ids are database integers.
-Id = Field(ge=1, le=2**31 - 1)
+Id = Field(ge=1, le=2**31 - 1, strict=True)  # in a JSON body: a number, never "1" or true
 CounterId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class QueueTicketIn(Schema):
     desk: int = Id
     service: int = Id
-    priority: bool = False
+    priority: bool = Field(False, strict=True)
     priority_reason: str = Field(
         "",
         max_length=20,
@@ -215,7 +215,7 @@ def queue_call_next(request: HttpRequest, counter_id: Path[CounterId]):
 
 
 class BoardQuery(Schema):
-    desk: int = Id
+    desk: int = Field(ge=1, le=2**31 - 1)  # a query's value is text
 
 
 def _desk(desk_id: int) -> Desk:

@@ -98,6 +98,13 @@ def test_validation_errors_are_422_per_field_and_store_nothing(client, key, comm
     bad = body(commune, applicant={"name": "", "id_number": "12"})
     errors = post(client, key, bad, idem="k2").json()["errors"]
     assert set(errors) >= {"applicant.name", "applicant.id_number"}
+    # Numbers are JSON numbers: "2", true or 1.0 are not a channel or an applicant type.
+    for loose in ("2", True, 1.0):
+        loose_body = body(commune, channel=loose)
+        loose_body["applicant"]["type"] = loose
+        errors = post(client, key, loose_body, idem="k2").json()["errors"]
+        assert set(errors) == {"channel", "applicant.type"}, loose
+    assert not Dossier.objects.exists()
     # After a refusal, the same key may carry the corrected request.
     assert post(client, key, body(commune), idem="k2").status_code == 201
 

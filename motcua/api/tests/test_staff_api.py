@@ -369,6 +369,31 @@ def test_a_working_file_refused_for_its_content_is_named_by_its_place(client, wo
     assert state(dossier) == before
 
 
+LOOSE = [
+    {"version": True},
+    {"version": "VERSION"},
+    {"version": "VERSION.0"},
+    {"paper_result": "yes"},
+    {"paper_result": 1},
+]
+
+
+@pytest.mark.parametrize("loose", LOOSE)
+def test_numbers_and_yes_no_are_json_numbers_and_booleans_only(client, world, loose):
+    dossier = at_leader(world)
+    before = state(dossier)
+    body = {"action": "approve", "version": dossier.version, "paper_result": True}
+    for name, value in loose.items():
+        if isinstance(value, str) and value.startswith("VERSION"):
+            value = value.replace("VERSION", str(dossier.version))
+            value = float(value) if "." in value else value
+        body[name] = value
+    response = post_action(client, dossier.ref, world.token("linh"), body)
+    assert response.status_code == 422, response.json()
+    assert set(response.json()["errors"]) == set(loose)
+    assert state(dossier) == before
+
+
 @pytest.mark.parametrize("action", ["dance", "receive", "submit", ""])
 def test_an_unknown_action_is_422_and_changes_nothing(client, world, action):
     dossier = received(world)

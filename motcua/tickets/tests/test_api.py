@@ -59,6 +59,9 @@ def test_wrong_tickets_are_refused_and_nothing_is_stored(client, floor, other_ag
     assert elsewhere.status_code == 422 and set(elsewhere.json()["errors"]) == {"service"}
     bad = post(client, "/api/v1/queue/tickets", {"desk": "x"})
     assert bad.status_code == 422 and set(bad.json()["errors"]) == {"desk", "service"}
+    loose = {"desk": str(floor.desk.pk), "service": True, "priority": "no"}
+    bad = post(client, "/api/v1/queue/tickets", loose)
+    assert bad.status_code == 422 and set(bad.json()["errors"]) == {"desk", "service", "priority"}
     assert not Ticket.objects.exists()
 
 
