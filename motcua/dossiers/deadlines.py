@@ -119,6 +119,36 @@ def extension_limit(
     return compute_due_at(due_at, version.processing_time, version.time_unit, calendar)
 
 
+def extension_lateness(
+    *, due_at: datetime | None, now: datetime, calendar: WorkCalendar, paused_at=None
+) -> str | None:
+    """Why form 04 can no longer be issued at ``now`` (SPEC §6: at the latest 1 working day
+    before the due time, on the deciding agency's ``calendar``; while the dossier waits, its
+    clock stopped when it began waiting); None while there is time. The transition table's
+    guard (the buttons and the API's ``allowed_actions``) and ``extension_errors`` both ask."""
+    if due_at is None:
+        return str(_("Hồ sơ chưa được tiếp nhận nên chưa có ngày hẹn trả để gia hạn."))
+    counted_from = min(paused_at or now, now)
+    if counted_from >= due_at:
+        return str(
+            _(
+                "Đã quá thời hạn giải quyết: không còn được xin lỗi và gia hạn. Phiếu mẫu 04 "
+                "phải lập chậm nhất 1 ngày làm việc trước thời hạn."
+            )
+        )
+    latest_notice = add_working_time(
+        counted_from, days=EXTENSION_NOTICE_WORKING_DAYS, calendar=calendar
+    )
+    if latest_notice > due_at:
+        return str(
+            _(
+                "Còn chưa đến 1 ngày làm việc trước thời hạn giải quyết: đã quá muộn để xin "
+                "lỗi và gia hạn (mẫu 04 phải lập chậm nhất 1 ngày làm việc trước hạn)."
+            )
+        )
+    return None
+
+
 def extension_errors(
     *,
     due_at: datetime,
@@ -132,24 +162,9 @@ def extension_errors(
     agency's ``calendar``; empty when it may be set. While the dossier waits for the
     applicant or for payment (``paused_at``) its clock is stopped: the time left is what was
     left when it stopped. Once valid, the new appointment is ``extended_due_at``."""
-    counted_from = min(paused_at or now, now)
-    if counted_from >= due_at:
-        return {
-            NON_FIELD_ERRORS: _(
-                "Đã quá thời hạn giải quyết: không còn được xin lỗi và gia hạn. Phiếu mẫu 04 "
-                "phải lập chậm nhất 1 ngày làm việc trước thời hạn."
-            )
-        }
-    latest_notice = add_working_time(
-        counted_from, days=EXTENSION_NOTICE_WORKING_DAYS, calendar=calendar
-    )
-    if latest_notice > due_at:
-        return {
-            NON_FIELD_ERRORS: _(
-                "Còn chưa đến 1 ngày làm việc trước thời hạn giải quyết: đã quá muộn để xin "
-                "lỗi và gia hạn (mẫu 04 phải lập chậm nhất 1 ngày làm việc trước hạn)."
-            )
-        }
+    late = extension_lateness(due_at=due_at, now=now, calendar=calendar, paused_at=paused_at)
+    if late is not None:
+        return {NON_FIELD_ERRORS: late}
     if new_due_at is None or new_due_at.tzinfo is None:
         return {"new_due_at": _("Chọn ngày giờ hẹn trả mới.")}
     if not in_calendar_range(new_due_at) or not is_working_instant(new_due_at, calendar):

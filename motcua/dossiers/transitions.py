@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers import process
+from motcua import clock
+from motcua.dossiers import deadlines, process
 from motcua.dossiers.models import OPEN_STATUSES, Status
 
 
@@ -76,7 +77,29 @@ class Guard:
 
     name: str
     holds: Callable[..., bool]
-    refusal: Promise
+    #: The message, or a function of the dossier that gives it.
+    refusal: Promise | Callable[..., str | None]
+    #: Guards that must all hold (``all_of``): the refusal is the first failing one's.
+    parts: tuple[Guard, ...] = ()
+
+    def refusal_for(self, dossier) -> str:
+        for part in self.parts:
+            if not part.holds(dossier):
+                return part.refusal_for(dossier)
+        return self.refusal(dossier) if callable(self.refusal) else self.refusal
+
+
+def all_of(name: str, *parts: Guard) -> Guard:
+    return Guard(name, lambda d: all(p.holds(d) for p in parts), "", parts)
+
+
+def _extension_lateness(dossier) -> str | None:
+    return deadlines.extension_lateness(
+        due_at=dossier.due_at,
+        now=clock.now(),
+        calendar=deadlines.calendar_of(dossier),
+        paused_at=dossier.paused_at,
+    )
 
 
 NOT_EXTENDED = Guard(
@@ -84,6 +107,11 @@ NOT_EXTENDED = Guard(
     lambda d: d.extended_at is None,
     _("Hồ sơ đã được gia hạn một lần; không được gia hạn lần nữa."),
 )
+#: SPEC §6: form 04 at the latest 1 working day before the due time (``deadlines``' rule).
+NOTICE_IN_TIME = Guard(
+    "notice_in_time", lambda d: _extension_lateness(d) is None, _extension_lateness
+)
+EXTENSION_OPEN = all_of("not_extended_and_in_time", NOT_EXTENDED, NOTICE_IN_TIME)
 BEFORE_DECISION = Guard(
     "before_decision_step",
     process.is_before_decision_step,
@@ -198,12 +226,12 @@ TABLE: dict[tuple[Action, Status], Rule] = {
     # holds the step proposes it, the agency's leader alone issues it.
     **{
         (Action.PROPOSE_EXTENSION, status): Rule(
-            status, _who(Relation.HOLDER, Relation.UNIT_HEAD), NOT_EXTENDED
+            status, _who(Relation.HOLDER, Relation.UNIT_HEAD), EXTENSION_OPEN
         )
         for status in OPEN_STATUSES
     },
     **{
-        (Action.EXTEND, status): Rule(status, _who(Relation.LEADER), NOT_EXTENDED)
+        (Action.EXTEND, status): Rule(status, _who(Relation.LEADER), EXTENSION_OPEN)
         for status in OPEN_STATUSES
     },
     # Endings before a result. The desk refuses a dossier that is not eligible before receipt
@@ -490,5 +518,5 @@ def transition_check(action: str, dossier) -> Rule:
             % {"action": str(SPECS[action].label).lower(), "status": status.label.lower()}
         )
     if rule.guard is not None and not rule.guard.holds(dossier):
-        raise TransitionRefused(rule.guard.refusal)
+        raise TransitionRefused(rule.guard.refusal_for(dossier))
     return rule

@@ -161,6 +161,36 @@ def test_extension_once_only(version, desk, desk_officer, specialist, leader, cl
     assert Notification.objects.filter(kind="extended").count() == 2
 
 
+def test_extension_offered_only_while_it_may_be_issued(
+    version, desk, desk_officer, specialist, leader, clock
+):
+    """SPEC §6: form 04 at the latest 1 working day before the due time. The buttons (and
+    the API's ``allowed_actions``) ask the same guard as the action: offered exactly while
+    the action would be taken."""
+    from motcua.dossiers import access
+
+    clock(vn(2026, 11, 9, 10))
+    dossier = act(receive(desk, version, at=vn(2026, 11, 9, 10)), "forward", desk_officer)
+    assert dossier.due_at == vn(2026, 11, 12, 10)
+    officers = {"extend": access.actor_for_user(leader),
+                "propose_extension": access.actor_for_user(specialist)}  # fmt: skip
+    for now, offered in (
+        (vn(2026, 11, 11, 10), True),  # one working day before: the last moment
+        (vn(2026, 11, 11, 10, 1), False),
+        (vn(2026, 11, 12, 10), False),  # due
+        (vn(2026, 11, 13, 9), False),  # overdue
+    ):
+        clock(now)
+        for action, officer in officers.items():
+            shown = action in access.allowed_actions(officer, Dossier.objects.get())
+            assert shown is offered, (now, action)
+            if not offered:
+                with pytest.raises(ValidationError, match="1 ngày làm việc"):
+                    act(dossier, action, officer.user, note="Xin gia hạn",
+                        new_due_at=vn(2026, 11, 16, 10))  # fmt: skip
+    assert Dossier.objects.get().due_at == vn(2026, 11, 12, 10)
+
+
 def test_extension_must_move_the_date_later(version, desk, desk_officer, leader, clock):
     clock(vn(2026, 11, 9, 10))
     dossier = act(receive(desk, version, at=vn(2026, 11, 9, 10)), "forward", desk_officer)
