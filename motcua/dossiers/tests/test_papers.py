@@ -122,6 +122,16 @@ def test_the_event_issues_its_paper_with_a_number_and_the_events_date(extended, 
     assert printed.context["issue"].issued_at == vn(2026, 11, 25, 11)
 
 
+def test_a_paper_renders_without_a_warning_from_weasyprint(extended, caplog):
+    """Every rule of the papers' stylesheet is one WeasyPrint takes (the screen's are apart)."""
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        for form in ("01", "04", "06"):
+            dossier_paper(extended, form).pdf()
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
 def test_printed_again_it_is_the_same_paper_same_number_date_and_qr(extended, clock):
     clock(vn(2026, 11, 26, 9))
     first = dossier_paper(extended, "04").pdf()
