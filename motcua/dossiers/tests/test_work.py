@@ -421,6 +421,27 @@ def test_a_paper_result_is_marked_as_such(at_specialist, specialist, leader):
     assert not dossier.attachments.filter(kind=Attachment.Kind.RESULT).exists()
 
 
+def test_a_result_is_a_file_or_paper_never_both(client, at_specialist, specialist, leader):
+    """Both at once would silently become an electronic result: refused, nothing changed,
+    and the page says why in Vietnamese."""
+    dossier = at_leader(at_specialist, specialist)
+    before = Dossier.objects.values().get(), DossierEvent.objects.count()
+    with pytest.raises(ValidationError, match="không thể cả hai"):
+        act(dossier, "approve", leader, result_file=incoming("qd.pdf", PDF), paper_result=True)
+    client.force_login(leader)
+    upload = io.BytesIO(PDF)
+    upload.name = "quyet-dinh.pdf"
+    response = client.post(
+        reverse("dossiers:act", args=[dossier.code]),
+        {"action": "approve", "version": dossier.version, "result_file": upload,
+         "paper_result": "1"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "Kết quả là tệp PDF đính kèm hoặc bản giấy, không thể cả hai" in response.text
+    assert (Dossier.objects.values().get(), DossierEvent.objects.count()) == before
+    assert not Attachment.objects.filter(kind=Attachment.Kind.RESULT).exists()
+
+
 def test_an_officers_decision_needs_a_result_too(desk, desk_officer):
     publish(
         procedure_record(
