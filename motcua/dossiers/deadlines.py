@@ -188,7 +188,8 @@ def extension_errors(
 
 
 def extended_due_at(new_due_at: datetime) -> datetime:
-    """The appointment an extension sets: the one asked for, to the whole minute."""
+    """The appointment an extension sets: the one asked for, to the whole minute (rounded up
+    like every due time) — judged by ``extension_errors`` as so set."""
     return whole_minute(new_due_at)
 
 

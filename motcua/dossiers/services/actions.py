@@ -492,6 +492,7 @@ def _propose_extension(
 ) -> dict:
     """The officer asks the leader for form 04; checked now by the same rules, so the leader
     is shown a proposal that can be issued."""
+    new_due_at = deadlines.extended_due_at(new_due_at) if new_due_at is not None else None
     _extension_check(dossier, now=now, new_due_at=new_due_at)
     dossier.extension_proposed_at = now  # in the leader's inbox until they issue it
     return {"new_due_at": new_due_at.isoformat(), "due_at": dossier.due_at.isoformat()}
@@ -500,9 +501,11 @@ def _propose_extension(
 def _extend(
     dossier: Dossier, *, now: datetime, note: str, new_due_at: datetime | None = None, **_other
 ) -> dict:
-    """Form 04: apology and a new appointment, issued by the agency's leader (SPEC §6)."""
+    """Form 04: apology and a new appointment, issued by the agency's leader (SPEC §6); the
+    time asked for is judged as it will be set and printed (to the whole minute)."""
+    new_due_at = deadlines.extended_due_at(new_due_at) if new_due_at is not None else None
     _extension_check(dossier, now=now, new_due_at=new_due_at)
-    previous, new_due_at = dossier.due_at, deadlines.extended_due_at(new_due_at)
+    previous = dossier.due_at
     dossier.due_at, dossier.extended_at, dossier.extension_reason = new_due_at, now, note
     dossier.extension_proposed_at = None  # the proposal, if any, is answered
     return {"previous_due_at": previous.isoformat(), "due_at": new_due_at.isoformat()}

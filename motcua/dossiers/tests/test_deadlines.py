@@ -3,6 +3,9 @@ whole minutes, and a procedure counted in calendar days never has a step due aft
 
 from datetime import timedelta
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from motcua.catalog.models import Procedure
 from motcua.catalog.tests.factories import procedure_record, publish
 from motcua.dossiers.models import Dossier
@@ -46,8 +49,14 @@ def test_a_wait_and_an_extension_give_whole_minutes(
     waited = act(dossier, "supplement_received", desk_officer)
     assert whole(waited.due_at) and whole(waited.step_due_at)
     assert waited.due_at > dossier.due_at
-    extended = act(waited, "extend", leader, note="Chậm", new_due_at=vn(2026, 12, 2, 16) + SECONDS)
-    assert extended.due_at == vn(2026, 12, 2, 16, 1)
+    # judged as it will be set and printed: 11:30:30 is 11:31, in the lunch break
+    with pytest.raises(ValidationError, match="giờ làm việc"):
+        act(waited, "extend", leader, note="Chậm",
+            new_due_at=vn(2026, 12, 2, 11, 30) + timedelta(seconds=30))  # fmt: skip
+    # 07:29:30, before the office opens, is set as 07:30, when it opens: taken
+    extended = act(waited, "extend", leader, note="Chậm",
+                   new_due_at=vn(2026, 12, 2, 7, 29) + timedelta(seconds=30))  # fmt: skip
+    assert extended.due_at == vn(2026, 12, 2, 7, 30)
 
 
 def calendar_day_procedure():
