@@ -24,6 +24,22 @@ class AgencyLevel(models.Model):
         return self.name
 
 
+#: How a people's committee is named, and the kinds of administrative unit (longest first).
+_COMMITTEE = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "ubnd ")
+_UNIT_KINDS = ("thành phố ", "thị trấn ", "thị xã ", "đặc khu ", "phường ", "huyện ", "quận ",
+               "tỉnh ", "xã ")  # fmt: skip
+
+
+def _committee_place(name: str) -> str:
+    text = " ".join(name.split())
+    for prefix in _COMMITTEE:
+        if text.lower().startswith(prefix):
+            rest = text[len(prefix) :]
+            kind = next((k for k in _UNIT_KINDS if rest.lower().startswith(k)), "")
+            return rest[len(kind) :]
+    return ""
+
+
 class Agency(models.Model):
     """A state agency (cơ quan): UBND tỉnh, a Sở, UBND xã… with its official code (the TT
     01/2018 art. 19 format, e.g. ``000.00.31.H12``) used in dossier codes (SPEC §5)."""
@@ -43,6 +59,15 @@ class Agency(models.Model):
         related_name="children",
     )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    place_name = models.CharField(
+        _("địa danh"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Viết trước ngày, tháng trên giấy tờ (Nghị định 30/2020/NĐ-CP), ví dụ “Khe Sanh”. "
+            "Để trống: lấy từ tên ủy ban nhân dân của cơ quan hoặc cấp trên gần nhất."
+        ),
+    )
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     website = models.URLField(_("trang thông tin"), blank=True)
@@ -63,6 +88,21 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+    def place(self) -> str:
+        """The place name (địa danh) a paper writes before its date — "Khe Sanh, ngày 23
+        tháng 11 năm 2026" (ND 30/2020: the administrative unit where the issuing agency
+        sits): ``place_name`` when set, else the name of the nearest people's committee, the
+        agency itself or one above it, without its kind ("Ủy ban nhân dân xã Khe Sanh" →
+        "Khe Sanh"; a Sở → its province's); empty when none is found."""
+        agency = self
+        while agency is not None:
+            if agency.place_name:
+                return agency.place_name
+            if place := _committee_place(agency.name):
+                return place
+            agency = agency.parent
+        return ""
 
     def clean(self):
         ancestor = self.parent

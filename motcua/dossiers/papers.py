@@ -117,10 +117,12 @@ class NoSuchPaper(Exception):
 
 @dataclass(frozen=True)
 class Issue:
-    """A paper's number ("" for forms 01 and 06, named by the dossier code) and issue time."""
+    """A paper's number ("" for forms 01 and 06, named by the dossier code), issue time, and
+    the agency that issued it (its place name heads the date line)."""
 
     number: str
     issued_at: datetime
+    agency: Agency
 
 
 def _next_serial(agency: Agency, form: str, year: int) -> int:
@@ -247,12 +249,13 @@ def dossier_issue(
     if form not in NUMBERED:  # 01 and 06: issued at receipt, named by the code
         if seq is not None:
             raise NoSuchPaper(form)
-        return Issue(number="", issued_at=dossier.received_at), None
+        return Issue("", dossier.received_at, dossier.receiving_agency), None
     event = source_event(dossier, form, seq)
     if event is None:  # a status set with no event behind it (an import): nothing to print
         raise NoSuchPaper(form)
-    paper = paper_issue(form=form, agency=_issuer(dossier, event), issued_at=event.at, event=event)
-    return Issue(number=paper.number, issued_at=paper.issued_at), event
+    agency = _issuer(dossier, event)
+    paper = paper_issue(form=form, agency=agency, issued_at=event.at, event=event)
+    return Issue(paper.number, paper.issued_at, agency), event
 
 
 # --- what the papers say --------------------------------------------------------------------
@@ -584,7 +587,7 @@ def notice_paper(notice: DeskNotice) -> Paper:
     issued = paper_issue(
         form=form, agency=notice.desk.agency, issued_at=notice.created_at, desk_notice=notice
     )
-    issue = Issue(number=issued.number, issued_at=issued.issued_at)
+    issue = Issue(issued.number, issued.issued_at, notice.desk.agency)
     context = {
         "notice": notice,
         "form_no": form,

@@ -132,6 +132,13 @@ def test_a_paper_renders_without_a_warning_from_weasyprint(extended, caplog):
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
 
 
+def test_the_date_line_starts_with_the_place_name(extended):
+    """ND 30/2020: "<Địa danh>, ngày … tháng … năm …" — the issuing commune's name."""
+    assert extended.deciding_agency.name == "UBND xã An Bình"
+    text = " ".join(pdf_text(dossier_paper(extended, "04").pdf())[0].split())
+    assert "An Bình, ngày 25 tháng 11 năm 2026" in text
+
+
 def test_printed_again_it_is_the_same_paper_same_number_date_and_qr(extended, clock):
     clock(vn(2026, 11, 26, 9))
     first = dossier_paper(extended, "04").pdf()
