@@ -339,27 +339,54 @@ def _open_change(scope: Scope, as_of: datetime, now: datetime, group):
             yield qs.aggregate(**changes)
 
 
+def _falling_due_tonight(scope: Scope, now: datetime, group):
+    """The open ones on time now that the tallies count overdue at the next day's first
+    moment (due between now and midnight, their clock running), as rows of ``open_*``
+    changes from that moment back to now: one small query of the inbox index. With the
+    tallies' open ones at the next day's first moment (every change up to that day), that
+    is the open ones now — nothing is received or finished after now."""
+    tonight = _midnight(now.astimezone(VN_TZ).date() + timedelta(days=1))
+    on_time_now = _conditions(Period(now, now), now)["open_on_time"]
+    overdue_tonight = _conditions(Period(tonight, tonight), tonight)["open_overdue"]
+    turning = Count("pk", filter=on_time_now & overdue_tonight)
+    qs = scope.dossiers().filter(
+        INBOX_CONDITION,
+        status__in=OPEN_STATUSES,
+        finished_at__isnull=True,
+        due_at__gte=now,
+        due_at__lt=tonight,
+    )
+    changes = {"open_on_time": turning, "open_overdue": -turning}
+    if group:
+        yield from qs.values(*group).annotate(**changes).order_by()
+    else:
+        yield qs.aggregate(**changes)
+
+
 def _rows(scope: Scope, period: Period, now: datetime, group: tuple[str, ...]):
-    """The counts per ``group`` (column names), as rows to be summed: whole days and the
-    dossiers open at the as-of day's first moment from the day tallies, and today's tally
-    too when the period runs to now (nothing is received or finished after now, so today's
-    row holds today so far); from the dossiers, a period's first day begun after midnight,
-    a past day ended mid-day, and how the open ones changed since today's first moment
-    (``_open_change``)."""
+    """The counts per ``group`` (column names), as rows to be summed, from the day tallies:
+    whole days, and the dossiers open at the as-of day's first moment. A period that runs to
+    now (nothing is received or finished after now) takes today's row too, and the open
+    ones at tonight's midnight less those falling due before it (``_falling_due_tonight``).
+    From the dossiers: a period's first day begun after midnight, and a past period ended
+    inside a day (``_live``, ``_open_change``)."""
     as_of = period.as_of(now)
     first, stop = _whole_days(period.start, as_of)
     as_of_day = as_of.astimezone(VN_TZ).date()
     begun = _midnight(as_of_day) != as_of
-    today_tallied = begun and as_of == now and period.start <= _midnight(as_of_day)
-    counted_to = as_of_day + timedelta(days=1) if today_tallied else stop
-    yield from _tallied(scope, first, counted_to, group, open_at=as_of_day)
+    to_now = begun and as_of == now and period.start <= _midnight(as_of_day)
+    if to_now:
+        tomorrow = as_of_day + timedelta(days=1)
+        yield from _tallied(scope, first, tomorrow, group, open_at=tomorrow)
+        yield from _falling_due_tonight(scope, now, group)
+    else:
+        yield from _tallied(scope, first, stop, group, open_at=as_of_day)
     if period.start < _midnight(first):  # a first day begun after midnight
         head = Period(period.start, min(_midnight(first), as_of))
         yield from _live(scope, head, now, group, names=DAY_COUNTS, open_counts=False)
-    if begun:  # the open ones since the day's first moment, and its counts if not tallied
-        if not today_tallied:
-            tail = Period(max(period.start, min(_midnight(stop), as_of)), period.end)
-            yield from _live(scope, tail, now, group, names=DAY_COUNTS, open_counts=False)
+    if begun and not to_now:  # a day ended mid-day: its counts, the open ones since 00:00
+        tail = Period(max(period.start, min(_midnight(stop), as_of)), period.end)
+        yield from _live(scope, tail, now, group, names=DAY_COUNTS, open_counts=False)
         yield from _open_change(scope, as_of, now, group)
 
 
@@ -502,8 +529,8 @@ def officers(scope: Scope, period: Period, now: datetime) -> list[OfficerRow]:
 def trend(scope: Scope, period: Period, now: datetime) -> list[tuple[Period, Tally]]:
     """The scope's totals month by month (at most 36, none yet to come), from two queries of
     the tallies (by day since the first month, and the open ones' changes before it, summed:
-    ``_rows``' rule): this month with today's tally so far and the open ones' changes since
-    today's first moment (``_open_change``); a month not made of whole days as ``total``."""
+    ``_rows``' rule): this month with today's tally so far and the open ones at tonight's
+    midnight less those falling due before it; a month not made of whole days as ``total``."""
     months = [m for m in months_of(period) if m.start <= now][-36:]  # none yet to come
     if not months:
         return []
@@ -512,7 +539,8 @@ def trend(scope: Scope, period: Period, now: datetime) -> list[tuple[Period, Tal
     sums |= {name: Sum(f"{name}_change") for name in OPEN_COUNTS}
     first = months[0].start.astimezone(VN_TZ).date()
     by_day = list(
-        _tally_rows(scope).filter(day__gte=first, day__lte=today).values("day")
+        _tally_rows(scope).filter(day__gte=first, day__lte=today + timedelta(days=1))
+        .values("day")
         .annotate(**sums).order_by()
     )  # fmt: skip
     open_before = (
@@ -537,11 +565,11 @@ def trend(scope: Scope, period: Period, now: datetime) -> list[tuple[Period, Tal
                         processing=timedelta(microseconds=row["processing_us"] or 0),
                     )
                 )
-            if row["day"] <= end_day:
+            if row["day"] <= end_day + timedelta(days=so_far):  # tonight's midnight
                 tally.open_on_time += row["open_on_time"] or 0
                 tally.open_overdue += row["open_overdue"] or 0
         if so_far:
-            for row in _open_change(scope, now, now, ()):
+            for row in _falling_due_tonight(scope, now, ()):
                 tally.add(_tally(row))
         found.append((month, tally))
     return found

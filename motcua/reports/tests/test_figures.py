@@ -161,9 +161,9 @@ def test_a_period_begun_and_ended_inside_a_day_counts_those_parts_from_the_dossi
 
 
 @pytest.mark.django_db
-def test_the_open_ones_now_are_those_of_midnight_and_what_changed_since(tree):
-    """Read from the tallies at today's first moment, then the day's changes from the
-    dossiers: each case that makes an older open dossier differ between midnight and now."""
+def test_the_open_ones_now_are_those_of_tonight_less_those_falling_due_before_it(tree):
+    """Read from the tallies at tonight's midnight, less the open ones due before it: each
+    case that makes a dossier differ between this morning's midnight, now and tonight's."""
     from motcua.dossiers.models import Dossier
     from motcua.dossiers.tallies import tallies_recount
 
