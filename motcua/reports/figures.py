@@ -22,10 +22,9 @@ more than once counts as late. Besides those:
 
 The counts are grouped by deciding agency and procedure version (the rest is rolled up in
 Python) and read (``_rows``, ADR 0023) from the day tallies for whole days, today so far and
-the dossiers open at a day's first moment; from the dossiers only how the open ones changed
-since today's first moment: those received or finished today (the activity index) and the
-older open ones falling due today (the inbox index). Three queries for a period that ends
-now, one for a past one, however many dossiers there are.
+the dossiers open at a day's first moment; from the dossiers only the open ones falling due
+between now and midnight (the inbox index). Two queries for a period that ends now, one for
+a past one, however many dossiers there are.
 """
 
 from __future__ import annotations
