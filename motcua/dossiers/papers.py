@@ -44,6 +44,7 @@ from motcua.dossiers.models import (
     Status,
 )
 from motcua.dossiers.selectors import lookup_token, notice_lookup_token
+from motcua.dossiers.templatetags.papers import paper_time
 from motcua.dossiers.transitions import INTERNAL_ACTIONS
 from motcua.workcalendar.calendar import VN_TZ, Outcome, deadline_outcome, to_local
 
@@ -333,10 +334,10 @@ def _note(event: DossierEvent, labels) -> str:
     action (an assignment, an opinion, and those added later)."""
     if event.action == "extend":
         new_due = _moment(event.data.get("due_at"))
-        text = "Gia hạn, hẹn trả mới " + (f"{new_due:%H:%M %d/%m/%Y}" if new_due else "")
+        text = "Gia hạn, hẹn trả mới " + paper_time(new_due)
     else:
         text = str(labels.get(event.action, event.action))
-    text += f" ({event.actor_name}, {event.at.astimezone(VN_TZ):%H:%M %d/%m/%Y})"
+    text += f" ({event.actor_name}, {paper_time(event.at)})"
     return f"{text}: {event.note}" if event.note else text
 
 
@@ -360,7 +361,7 @@ def _assignment(current: ControlRow, event: DossierEvent, names: dict[str, str])
         return
     before = names.get(event.data.get("previous_assignee"), "")
     text = f"Giao lại cho {name}" + (f" (trước đó {before})" if before else "")
-    text += f" ({event.actor_name}, {event.at.astimezone(VN_TZ):%H:%M %d/%m/%Y})"
+    text += f" ({event.actor_name}, {paper_time(event.at)})"
     current.notes.append(f"{text}: {event.note}" if event.note else text)
 
 

@@ -59,8 +59,8 @@ PNG = image_bytes("PNG")
 JPEG = image_bytes("JPEG")
 
 
-def vn(y, m, d, hh=0, mm=0):
-    return datetime(y, m, d, hh, mm, tzinfo=VN_TZ)
+def vn(y, m, d, hh=0, mm=0, ss=0):
+    return datetime(y, m, d, hh, mm, ss, tzinfo=VN_TZ)
 
 
 def four_step_procedure(code="1.001193", days="3"):

@@ -266,6 +266,45 @@ def test_a_refusal_without_an_address_prints_no_empty_address(version, desk, des
     assert "địa chỉ Thôn 1, xã An Bình." in text
 
 
+# --- times: cut to the minute, one way for every paper ------------------------------------
+
+
+def test_every_paper_prints_its_times_cut_to_the_minute_as_the_api_gives_them(version, desk, clock):
+    """Received at 05:54:25 (the API: 05:54:25+07:00): forms 01 and 06 print 05:54."""
+    clock(vn(2026, 11, 23, 5, 54, 25))
+    dossier = receive(desk, version, at=vn(2026, 11, 23, 5, 54, 25))
+    receipt = re.sub(r"\s+", " ", pdf_text(dossier_paper(dossier, "01").pdf())[0])
+    assert "4. Thời gian nhận hồ sơ: 05 giờ 54 phút, ngày 23/11/2026." in receipt
+    slip = re.sub(r"\s+", " ", pdf_text(dossier_paper(dossier, "06").pdf())[0])
+    assert "Thời gian nhận hồ sơ: 05:54 23/11/2026" in slip
+
+
+def test_the_paper_time_filters_cut_to_the_minute_in_vietnam_time():
+    from datetime import UTC, datetime
+
+    from motcua.dossiers.templatetags.papers import date_words, paper_time, time_words
+
+    late_in_the_minute = datetime(2026, 11, 22, 22, 54, 59, 999999, tzinfo=UTC)  # 05:54:59 VN
+    assert paper_time(late_in_the_minute) == "05:54 23/11/2026"
+    assert paper_time(late_in_the_minute, "time") == "05:54"
+    assert paper_time(late_in_the_minute, "date") == "23/11/2026"
+    assert time_words(late_in_the_minute) == "05 giờ 54 phút, ngày 23/11/2026"
+    midnight = datetime(2026, 12, 31, 16, 59, 59, tzinfo=UTC)  # 23:59:59 VN, not next year
+    assert paper_time(midnight) == "23:59 31/12/2026" and date_words(midnight).endswith("2026")
+
+
+def test_the_paper_templates_write_every_time_through_the_papers_filters():
+    """One helper for every paper (``paper_time``, ``time_words``, ``date_words``): no
+    template formats a time its own way with Django's ``date`` filter."""
+    folder = Path(settings.BASE_DIR) / "motcua" / "dossiers" / "templates" / "dossiers" / "forms"
+    templates = sorted(folder.glob("*.html"))
+    assert len(templates) == 8
+    for template in templates:
+        text = template.read_text()
+        assert not re.search(r"\|\s*(date|time)\s*:", text), template.name
+        assert "{% load" not in text or "papers" in text, template.name
+
+
 # --- form 01 --------------------------------------------------------------------------------
 
 
