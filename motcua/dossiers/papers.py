@@ -422,7 +422,9 @@ def control_rows(dossier: Dossier) -> list[ControlRow]:
             if current.kind == "step":
                 _assignment(current, event, names)
         elif _is_hand_over(event):
-            due = _moment(event.data.get("step_due_at"))
+            # the due time the step had, counted from when it actually started (SPEC §6,
+            # ``process.enter_step``) and moved by any wait; a wait has none
+            due = _moment(event.data.get("step_due_at")) if current.kind == "step" else None
             current.handed_at, current.due = event.at, due
             current.received_by = current.received_by or event.actor_name
             current.outcome = deadline_outcome(event.at, due) if due else None

@@ -452,6 +452,50 @@ def test_a_late_step_is_late(version, desk, desk_officer, specialist, clock):
     ]
 
 
+def test_every_row_states_the_due_time_its_step_had_from_when_it_actually_started(
+    version, desk, desk_officer, specialist, clock
+):
+    """SPEC §6: each step's budget runs from when the step starts. The desk forwards two days
+    late: the specialist's step is due 12 working hours after it actually reached them (Wed
+    14:00 → Fri 08:30), not after a plan counted from the receipt (Tue 14:00); the leader's
+    step, still held, likewise (Thu 09:00 + 4 h → 14:30, lunch excluded). Every row, handed
+    over or held."""
+    clock(vn(2026, 11, 23, 8))
+    dossier = receive(desk, version, actor=desk_officer, at=vn(2026, 11, 23, 8))
+    clock(vn(2026, 11, 25, 14))  # step 1 was due Mon 10:00
+    act(dossier, "forward", desk_officer)
+    clock(vn(2026, 11, 26, 9))
+    act(dossier, "forward", specialist)
+    rows = control_rows(fresh(dossier))
+    assert [(r.received_at, r.due, r.outcome) for r in rows] == [
+        (vn(2026, 11, 23, 8), vn(2026, 11, 23, 10), Outcome.LATE),
+        (vn(2026, 11, 25, 14), vn(2026, 11, 27, 8, 30), Outcome.EARLY),
+        (vn(2026, 11, 26, 9), vn(2026, 11, 26, 14, 30), None),
+    ]
+    pdf = dossier_paper(fresh(dossier), "06").pdf()
+    save_pages(pdf, "form-06-late-start")
+    text = re.sub(r"\s+", " ", "".join(pdf_text(pdf)))
+    assert "08:30 27/11/2026" in text and "14:30 26/11/2026" in text
+
+
+def test_a_wait_row_states_no_due_time_even_when_the_dossier_ends_during_the_wait(
+    version, desk, desk_officer, specialist, clock
+):
+    """Withdrawn while with the applicant: the wait is still no step of an officer, so its row
+    has no step due time and judges nobody."""
+    clock(vn(2026, 11, 23, 8))
+    dossier = receive(desk, version, actor=desk_officer, at=vn(2026, 11, 23, 8))
+    clock(vn(2026, 11, 23, 9))
+    act(dossier, "forward", desk_officer)
+    clock(vn(2026, 11, 23, 10))
+    act(dossier, "request_supplement", specialist, missing_documents=["Bản sao giấy khai sinh"])
+    clock(vn(2026, 12, 3, 10))  # long after the step's due time
+    act(dossier, "withdraw", desk_officer, note="Xin rút hồ sơ")
+    wait = control_rows(fresh(dossier))[-1]
+    assert wait.kind == "wait" and wait.handed_at == vn(2026, 12, 3, 10)
+    assert (wait.due, wait.outcome) == (None, None)
+
+
 def test_an_extension_and_any_other_event_are_notes_not_hand_overs(
     version, desk, desk_officer, leader, clock
 ):
