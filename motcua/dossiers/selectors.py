@@ -101,6 +101,20 @@ def inbox_counts(*, actor: Actor) -> dict[str, str]:
     return {box: capped_count(inbox_queryset(actor=actor, box=box)) for box in INBOXES}
 
 
+#: Roles whose day starts with the whole unit's or agency's box: they share work out.
+_LEADS = frozenset({Role.UNIT_HEAD, Role.AGENCY_LEADER})
+
+
+def inbox_first_box(*, actor: Actor, counts: dict[str, str]) -> str:
+    """The box the inbox opens on when none is chosen: "Của tôi" for a specialist who has
+    dossiers assigned to them; the unit's for a head of unit or a leader, who share the
+    work out, and for anyone with nothing of their own."""
+    roles = {grant.role for grant in getattr(actor, "grants", ())}
+    if Role.SPECIALIST in roles and not roles & _LEADS and counts.get("mine", "0") != "0":
+        return "mine"
+    return "unit"
+
+
 def inbox_page(*, actor: Actor, box: str, limit: int) -> list[Dossier]:
     """The first ``limit`` dossiers of one inbox, each marked ``due_soon`` as the "due soon"
     inbox counts it."""

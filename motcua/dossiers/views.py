@@ -30,6 +30,7 @@ from motcua.dossiers.selectors import (
     dossier_events,
     extension_proposal,
     inbox_counts,
+    inbox_first_box,
     inbox_search,
     register_page,
     register_queryset,
@@ -56,11 +57,11 @@ REGISTER_PAGE_SIZE = 200
 @login_required
 def inbox(request):
     actor = access.request_actor(request)
-    box = request.GET.get("hop", "unit")
+    counts = inbox_counts(actor=actor)
+    box = request.GET.get("hop") or inbox_first_box(actor=actor, counts=counts)
     if box not in INBOXES:
         box = "unit"
     query = request.GET.get("q", "").strip()[: search.QUERY_MAX_LENGTH]
-    counts = inbox_counts(actor=actor)
     found = inbox_search(actor=actor, box=box, query=query, limit=settings.INBOX_PAGE_SIZE)
     dossiers = found.rows
     context = {

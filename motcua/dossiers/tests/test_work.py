@@ -233,6 +233,26 @@ def test_the_inbox_page_shows_the_head_of_unit_the_load(client, at_specialist, u
     assert "Khối lượng theo cán bộ" in page.text and "Chưa phân công" in page.text
 
 
+def test_a_specialist_lands_on_their_own_box_a_head_of_unit_on_the_units(
+    client, at_specialist, specialist, unit_head, binh
+):
+    """With no box chosen, "Của tôi" opens for a specialist who has dossiers assigned to
+    them, the unit's box for one who has none and for the head of unit; a chosen box stays
+    (``?hop=``)."""
+
+    def opened(user, query="") -> str:
+        client.force_login(user)
+        page = client.get(reverse("dossiers:inbox") + query).text
+        return re.search(r'<a href="\?hop=(\w+)[^"]*" aria-current="page"', page).group(1)
+
+    assert opened(specialist) == "unit"  # nothing of their own yet
+    act(at_specialist, "assign", unit_head, assignee="bob")
+    assert opened(specialist) == "mine"
+    assert opened(specialist, "?hop=unit") == "unit"
+    assert opened(binh) == "unit"
+    assert opened(unit_head) == "unit"
+
+
 def test_the_head_of_unit_assigns_from_the_dossiers_page(
     client, at_specialist, specialist, unit_head
 ):
