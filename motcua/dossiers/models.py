@@ -336,6 +336,19 @@ class Dossier(models.Model):
 
         return self.is_open and self.due_at is not None and self.due_at < clock.now()
 
+    @property
+    def is_step_overdue(self) -> bool:
+        """Past the due time of the step it is at (its own budget, SPEC §6), while its clock
+        runs: waiting for the applicant or for payment stops it (the due time moves later)."""
+        from motcua import clock
+
+        return (
+            self.is_open
+            and self.paused_at is None
+            and self.step_due_at is not None
+            and self.step_due_at < clock.now()
+        )
+
 
 class DossierDocument(models.Model):
     """A line of the documents checklist ticked at reception (thành phần hồ sơ đã nhận)."""

@@ -162,6 +162,7 @@ def _inbox_rows(actor: Actor, qs: QuerySet[Dossier], limit: int) -> list[Dossier
             "status",
             "due_at",
             "step_due_at",
+            "paused_at",
             "extended_at",
             "extension_proposed_at",
             "channel",

@@ -253,6 +253,37 @@ def test_a_specialist_lands_on_their_own_box_a_head_of_unit_on_the_units(
     assert opened(unit_head) == "unit"
 
 
+def test_a_step_past_its_own_due_time_is_marked_in_words_in_the_inbox(
+    client, at_specialist, specialist, desk, desk_officer, version, clock
+):
+    """SPEC §6: each step has its own budget. Tư pháp's step (12 working hours from Mon 9/11
+    10:00) is past due on Wed 11/11 09:00 while the dossier (due Thu 12/11) is not: its row
+    (a card at 390 px: the same cell) says "Quá hạn bước" beside the step's due time; a step
+    in time, or a dossier waiting for the applicant (its clock stopped), says nothing."""
+    forwarded = act(receive(desk, version, at=vn(2026, 11, 9, 10)), "forward", desk_officer)
+    waiting = act(forwarded, "request_supplement", specialist, missing_documents=["Giấy khai sinh"])
+    client.force_login(specialist)
+
+    def step_cells(when) -> dict[str, str]:
+        clock(when)
+        page = client.get(reverse("dossiers:inbox") + "?hop=unit").text
+        rows = re.findall(r"<tr role=\"row\".*?</tr>", page, re.S)
+        return {
+            code: re.search(r'data-label="Hạn bước">(.*?)</td>', row, re.S).group(1)
+            for row in rows
+            for code in re.findall(r'class="code">([^<]+)<', row)
+        }
+
+    in_time = step_cells(vn(2026, 11, 10, 9))
+    assert "Quá hạn bước" not in in_time[at_specialist.code]
+    late = step_cells(vn(2026, 11, 11, 9))
+    assert re.search(r"\d\d/11/2026 <span class=\"badge late step-late\">Quá hạn bước</span>",
+                     late[at_specialist.code])  # fmt: skip
+    waiting = Dossier.objects.get(pk=waiting.pk)
+    assert waiting.step_due_at < vn(2026, 11, 11, 9) and not waiting.is_step_overdue
+    assert not Dossier.objects.get(pk=at_specialist.pk).is_overdue  # only the step is late
+
+
 def test_the_head_of_unit_assigns_from_the_dossiers_page(
     client, at_specialist, specialist, unit_head
 ):
