@@ -166,7 +166,10 @@ class PublicStep(Schema):
         "của cán bộ); các việc nội bộ (phân công, ý kiến, đề xuất) không có ở đây."
     )
     status: str
-    unit: str
+    unit: str = Field(
+        description="Đơn vị đang giữ hồ sơ sau sự kiện (bước vừa tới); rỗng khi bước không "
+        "thuộc đơn vị nào (bộ phận một cửa, lãnh đạo cơ quan)."
+    )
 
 
 class PublicFee(Schema):

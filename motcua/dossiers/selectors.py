@@ -410,7 +410,8 @@ def _public_sql() -> str:
     waits for them (the latest form 02's list, also before an online dossier is accepted),
     and its events but the internal ones (assignment, opinions, proposals:
     ``transitions.INTERNAL_ACTIONS``), each with the role holding the step it reached (to
-    name a hand-over in the applicant's words)."""
+    name a hand-over in the applicant's words); and the unit holding the dossier now (the
+    last event's unit, ``_units_reached``)."""
     from motcua.dossiers.transitions import INTERNAL_ACTIONS
 
     internal = ", ".join(f"'{action.value}'" for action in sorted(INTERNAL_ACTIONS))
@@ -422,10 +423,11 @@ def _public_sql() -> str:
         "(SELECT n.items FROM dossiers_desknotice n WHERE n.dossier_id = d.id "
         "ORDER BY n.id DESC LIMIT 1) END, "
         "d.id, d.uid, d.original_due_at, d.finished_at, d.extension_reason, "
-        "d.current_role, d.fee_amount, "
+        "d.current_role, d.fee_amount, cu.name, "
         "e.at, e.action, e.status_after, e.unit_name, s.role "
         "FROM dossiers_dossier d "
         "JOIN catalog_procedureversion v ON v.id = d.procedure_version_id "
+        "LEFT JOIN agencies_unit cu ON cu.id = d.current_unit_id "
         "LEFT JOIN dossiers_dossierevent e "
         f"ON e.dossier_id = d.id AND e.action NOT IN ({internal}) "
         "LEFT JOIN catalog_processstep s "
@@ -435,7 +437,19 @@ def _public_sql() -> str:
 
 
 #: Columns of the dossier in ``_public_sql``'s rows, before the event's.
-_DOSSIER_COLUMNS = 17
+_DOSSIER_COLUMNS = 18
+
+
+def _units_reached(events: list, current_unit: str | None) -> list[str]:
+    """The unit holding the dossier after each event, as the applicant reads a timeline line
+    ("Đang trình lãnh đạo ký duyệt" is where it is, not who sent it there). An event records
+    the unit that held the step when it happened (``unit_name``): the unit after one event is
+    the one the next event found (the events left out in between — an assignment, an
+    opinion — change no step), and after the last one the dossier's current unit. The desk's
+    and the leader's steps belong to no unit: none is named."""
+    units = [event[3] for event in events[1:]]
+    return [*units, current_unit or ""] if events else []
+
 
 #: A code as typed, or in capitals: people type "h50" for the "H50" printed on the receipt.
 _BY_CODE = "d.code IN (%s, %s)"
@@ -477,8 +491,9 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
     code, status, received, due, extended, returned, phone, id_number, name, missing = rows[0][:10]
     if not token and not _verify_matches(phone, id_number, verify):
         return None
-    pk, uid, original_due, finished, extension_reason, role, fee = rows[0][10:17]
+    pk, uid, original_due, finished, extension_reason, role, fee, unit_now = rows[0][10:18]
     events = [row[_DOSSIER_COLUMNS:] for row in rows if row[_DOSSIER_COLUMNS + 1] is not None]
+    units = _units_reached(events, unit_now)  # none once finished: no step, no unit
     convert = connection.ops.convert_datetimefield_value if connection.vendor == "sqlite" else None
 
     def moment(value):
@@ -519,6 +534,8 @@ def dossier_public_status(*, code: str = "", verify: str = "", token: str = "") 
                 "status": after,
                 "unit": unit,
             }
-            for at, action, after, unit, step_role in events
+            for (at, action, after, _unit_before, step_role), unit in zip(
+                events, units, strict=True
+            )
         ],
     }

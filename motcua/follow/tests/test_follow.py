@@ -57,6 +57,27 @@ def test_a_hand_over_is_named_by_the_step_it_reaches(client, returned):
         assert "Chuyển bước tiếp theo" not in text and "Phê duyệt, ký kết quả" not in text
 
 
+def test_a_line_of_the_timeline_names_the_unit_holding_the_step_it_reached(
+    client, at_specialist, specialist
+):
+    """ "Đang thẩm định — Tư pháp": Tư pháp holds it. Forwarded to the leader, the new line is
+    not "— Tư pháp" (the unit that sent it, read as the one holding it): the leader's step
+    belongs to no unit, so no unit is named; the same on the page, the API and the kiosk."""
+    at_leader = act(at_specialist, "forward", specialist)
+    steps = dossier_public_status(code=at_leader.code, verify=RIGHT)["steps"]
+    assert [(s["label"], s["unit"]) for s in steps] == [
+        ("Đã tiếp nhận hồ sơ", ""),
+        ("Đang thẩm định", "Tư pháp"),
+        ("Đang trình lãnh đạo ký duyệt", ""),
+    ]
+    shown = kiosk(client, stage="verify", code=at_leader.code, verify=RIGHT, go="lookup").text
+    for text in (page(client, at_leader).text, shown):
+        assert "Đang thẩm định</span> — Tư pháp" in text or "Đang thẩm định — Tư pháp" in text
+        assert "Đang trình lãnh đạo ký duyệt</span> — " not in text
+        assert "Đang trình lãnh đạo ký duyệt — " not in text
+    assert [s["unit"] for s in api(client, at_leader).json()["steps"]] == ["", "Tư pháp", ""]
+
+
 def test_the_headline_says_who_holds_it_now(client, received, at_specialist, specialist):
     assert api(client, at_specialist).json()["headline"] == "Đang thẩm định"
     at_leader = act(at_specialist, "forward", specialist)
