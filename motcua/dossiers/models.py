@@ -406,6 +406,14 @@ class Attachment(models.Model):
     def __str__(self):
         return self.original_name
 
+    @property
+    def served_name(self) -> str:
+        """The name the file is downloaded under: its extension that of the type found in
+        its content (``files.download_name``), "to-khai.bat" holding a PDF → "to-khai.pdf"."""
+        from motcua.dossiers.files import download_name
+
+        return download_name(self.original_name, self.content_type)
+
 
 class AppendOnlyError(Exception):
     pass

@@ -22,7 +22,7 @@ from motcua.agencies.selectors import deciding_agencies_for
 from motcua.catalog.models import Field
 from motcua.catalog.selectors import procedure_get_published, procedure_search
 from motcua.dossiers import access, deadlines, papers, search
-from motcua.dossiers.files import IncomingFile, download_name, served_type
+from motcua.dossiers.files import IncomingFile, served_type
 from motcua.dossiers.forms import ActionForm, ReceiveForm, RegisterFilterForm
 from motcua.dossiers.models import Attachment, DeskNotice, Dossier
 from motcua.dossiers.selectors import (
@@ -385,7 +385,7 @@ def attachment(request, ref, pk):
     response = FileResponse(  # always a download, named and typed by its content
         item.file.open("rb"),
         as_attachment=True,
-        filename=download_name(item.original_name, item.content_type),
+        filename=item.served_name,
         content_type=served_type(item.content_type),
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -112,6 +112,20 @@ def test_a_row_of_a_type_we_do_not_serve_is_served_as_a_plain_download(
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_the_dossier_page_names_a_file_as_it_is_served_and_says_how_it_came(
+    client, desk_officer, version, desk
+):
+    dossier = receive(desk, version, actor=desk_officer,
+                      files=[("to-khai.bat", PDF), ("giay.pdf", PDF)])  # fmt: skip
+    client.force_login(desk_officer)
+    page = client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
+    bat, pdf = dossier.attachments.all()
+    assert f'{bat.pk}/">to-khai.pdf</a>' in page and "gửi lên với tên “to-khai.bat”" in page
+    assert f'{pdf.pk}/">giay.pdf</a>' in page and "“giay.pdf”" not in page  # same name: no note
+    download = client.get(reverse("dossiers:attachment", args=[dossier.code, bat.pk]))
+    assert download["Content-Disposition"] == 'attachment; filename="to-khai.pdf"'
+
+
 def test_every_kind_is_stored_with_its_own_extension(version, desk):
     xlsx = docx_bytes(parts={"xl/workbook.xml": "<workbook/>"})
     files = [("a", PDF), ("b", JPEG), ("c", PNG), ("d", docx_bytes())]
