@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from motcua.agencies.models import Agency
 from motcua.agencies.selectors import intake_desk
 from motcua.api.auth import ApiKeyAuth, StaffAuth
-from motcua.api.errors import FieldErrors, RateLimited, error_responses
+from motcua.api.errors import FieldErrors, FileTooLarge, RateLimited, error_responses
 from motcua.api.inputs import CalendarMoment, column, text
 from motcua.api.models import ApiKey
 from motcua.catalog.models import Procedure
@@ -236,6 +236,9 @@ def _decode_documents(documents: list[DocumentIn], submission) -> list[IncomingF
             files.append(IncomingFile.from_base64(doc.filename or doc.name, doc.content_base64))
         except (binascii.Error, ValueError):
             errors[f"documents.{i}.content_base64"] = "Nội dung tệp phải mã hóa base64 hợp lệ."
+            continue
+        if files[-1].too_large:  # the same answer as a body over the API's own limit
+            raise FileTooLarge
     if errors:
         _refuse(errors, submission)
     return files

@@ -56,6 +56,24 @@ def error_responses(*statuses: int) -> dict[int, type[Schema]]:
     return {status: ErrorOut for status in statuses}
 
 
+def too_large_message() -> str:
+    """One answer for a file over the per-file limit, whether the body holding it is over the
+    API's own limit (Django stops reading) or under it (the file is cut off as decoded)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20
+    return (
+        f"Tệp quá lớn: mỗi tệp tối đa {settings.ATTACHMENT_MAX_MB} MB, cả yêu cầu tối đa "
+        f"{limit:.1f} MB sau khi mã hóa base64. Hãy giảm dung lượng tệp (quét với độ phân "
+        "giải thấp hơn hoặc nén lại)."
+    )
+
+
+class FileTooLarge(HttpError):
+    """413: a file of the body is over ``ATTACHMENT_MAX_MB``."""
+
+    def __init__(self):
+        super().__init__(413, too_large_message())
+
+
 class FieldErrors(Exception):
     """A 422 answer with one Vietnamese message per field (``errors`` may be empty when the
     refusal names no field, ``detail`` then says it all); nothing was stored."""
@@ -112,13 +130,7 @@ def install_error_handlers(api) -> None:
         return error_response(api, request, 404, "Không tìm thấy.")
 
     def too_big(request, exc: RequestDataTooBig):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20
-        message = (
-            f"Yêu cầu quá lớn: tối đa {limit:.1f} MB, đủ cho một tệp "
-            f"{settings.ATTACHMENT_MAX_MB} MB đã mã hóa base64. Hãy giảm dung lượng tệp (quét "
-            "với độ phân giải thấp hơn hoặc nén lại)."
-        )
-        return error_response(api, request, 413, message)
+        return error_response(api, request, 413, too_large_message())
 
     def rate_limited(request, exc: RateLimited):
         response = error_response(api, request, 429, exc.message)

@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 
 from motcua.api.auth import StaffAuth
 from motcua.api.dossiers import DossierCode, vn_time
-from motcua.api.errors import FieldErrors, error_responses
+from motcua.api.errors import FieldErrors, FileTooLarge, error_responses
 from motcua.api.inputs import CalendarMoment, column, text
 from motcua.dossiers import access, papers, selectors
 from motcua.dossiers.files import IncomingFile
@@ -192,9 +192,13 @@ def _files(payload: ActionIn) -> dict:
 
     def decode(field: str, item: FileIn):
         try:
-            return IncomingFile.from_base64(item.filename, item.content_base64)
+            incoming = IncomingFile.from_base64(item.filename, item.content_base64)
         except ValueError:
             errors[f"{field}.content_base64"] = "Nội dung tệp phải mã hóa base64 hợp lệ."
+            return None
+        if incoming.too_large:  # the same answer as a body over the API's own limit
+            raise FileTooLarge
+        return incoming
 
     if payload.result_file is not None:
         found["result_file"] = decode("result_file", payload.result_file)

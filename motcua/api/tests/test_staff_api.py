@@ -355,6 +355,19 @@ def test_a_result_is_a_file_or_paper_never_both(client, world):
     assert state(dossier) == before
 
 
+def test_a_file_over_the_limit_is_413_and_changes_nothing(client, world, settings):
+    settings.ATTACHMENT_MAX_MB = 1
+    dossier = at_leader(world)
+    before = state(dossier)
+    big = base64.b64encode(PDF + b"\0" * 1024 * 1024).decode()
+    body = {"action": "approve", "version": dossier.version,
+            "result_file": {"filename": "qd.pdf", "content_base64": big}}  # fmt: skip
+    response = post_action(client, dossier.ref, world.token("linh"), body)
+    assert response.status_code == 413
+    assert response.json()["detail"].startswith("Tệp quá lớn: mỗi tệp tối đa 1 MB")
+    assert state(dossier) == before
+
+
 def test_a_working_file_refused_for_its_content_is_named_by_its_place(client, world):
     dossier = at_specialist(world)
     before = state(dossier)
