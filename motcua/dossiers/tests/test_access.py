@@ -3,6 +3,8 @@ and every action of a dossier, at each point of its life. The expectations are w
 here by hand, from SPEC §3 and the transition table's "who" column, so that a rule dropped or
 widened in ``access`` or ``transitions`` makes this test fail."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -22,6 +24,7 @@ from motcua.dossiers.tests.factories import (
     vn,
 )
 from motcua.dossiers.transitions import Action
+from motcua.workcalendar.calendar import VN_TZ
 
 OFFICERS = ["alice", "bob", "hung", "linh", "quantri", "root", "dan", "charlie"]
 
@@ -324,6 +327,50 @@ def test_a_superusers_reads_of_personal_data_are_recorded(client, desk, version,
     client.force_login(people["alice"])  # handlers' reads are their work, not recorded
     client.get(reverse("dossiers:detail", args=[dossier.code]))
     assert PersonalDataRead.objects.count() == 2
+
+
+def test_the_record_of_reads_is_read_only_in_the_admin_each_administrator_their_own(
+    client, desk, version, people, commune_admin, other_commune_admin
+):
+    dossier = dossier_in("at_specialist", desk, version, people)
+    client.force_login(people["root"])
+    client.get(reverse("dossiers:detail", args=[dossier.code]))
+    url = "/quan-tri/dossiers/personaldataread/"
+    assert dossier.code in client.get(url).text  # the superuser: every row
+    read = PersonalDataRead.objects.get()
+    for who in (people["root"], commune_admin):
+        client.force_login(who)
+        assert dossier.code in client.get(url).text, who
+        assert client.get(f"{url}add/").status_code == 403
+        assert client.post(f"{url}{read.pk}/delete/", {"post": "yes"}).status_code == 403
+        client.post(f"{url}{read.pk}/change/", {"what": "sửa"})
+    client.force_login(other_commune_admin)  # another commune's dossiers are not theirs
+    assert dossier.code not in client.get(url).text
+    assert PersonalDataRead.objects.get().what == "page"
+
+
+def test_the_record_of_reads_exports_a_period_as_safe_csv(desk, version, people, tmp_path):
+    import csv
+
+    from django.core.management import call_command
+
+    from motcua.dossiers.access import actor_for_user, personal_data_read
+
+    dossier = dossier_in("at_specialist", desk, version, people)
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_name='=HYPERLINK("x")')
+    personal_data_read(actor_for_user(people["root"]), Dossier.objects.get(), what="page")
+    day = PersonalDataRead.objects.get().at.astimezone(VN_TZ).date()
+    out = tmp_path / "reads.csv"
+    call_command("export_personal_data_reads", "--from", str(day), "--to", str(day),
+                 "--out", str(out))  # fmt: skip
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    assert rows[0][:4] == ["Thời điểm", "Tài khoản", "Họ tên", "Mã hồ sơ"]
+    assert [r[1] for r in rows[1:]] == ["root"] and rows[1][3] == dossier.code
+    assert rows[1][4] == '\'=HYPERLINK("x")'  # read as text, never as a formula
+    later = day + timedelta(days=1)
+    call_command("export_personal_data_reads", "--from", str(later), "--to", str(later),
+                 "--out", str(out))  # fmt: skip
+    assert len(list(csv.reader(out.open(encoding="utf-8-sig")))) == 1  # the header alone
 
 
 def test_a_superusers_read_of_the_register_is_recorded_row_by_row(client, desk, version, people):
