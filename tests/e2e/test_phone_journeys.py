@@ -85,7 +85,7 @@ def test_officer_finds_and_forwards_a_dossier_on_a_phone(live_server, demo, phon
     # A card, not a squeezed table: one column of labelled facts, as wide as the screen.
     first = cards.first.bounding_box()
     assert first["width"] > 300 and first["height"] > 120, first
-    expect(cards.first.locator("td").nth(2)).to_have_css("display", "block")
+    expect(cards.first.locator("td").nth(2)).to_have_css("display", "flow-root")
     thumb_sized(phone.locator(".tabs .tab"))
     no_sideways_scroll(phone)
     shot(phone, "20-phone-inbox")
@@ -157,3 +157,35 @@ def test_the_inbox_stays_a_table_on_a_wide_screen(live_server, demo, page, shot)
     expect(rows.first).to_contain_text("Nguyễn Văn An")
     expect(page.locator("table.inbox .badge.soon")).to_have_count(1)  # due within a day
     shot(page, "27-inbox-wide-search")
+
+
+def test_a_leader_confirms_a_role_on_a_phone(live_server, demo, phone, shot):
+    """The roles waiting for a leader's confirmation are cards on a phone: every fact
+    labelled, the buttons on the screen and big enough for a thumb."""
+    from django.contrib.auth import get_user_model
+
+    from motcua.agencies.models import Agency, Role
+    from motcua.agencies.services import account_create, membership_grant
+
+    User = get_user_model()
+    commune = Agency.objects.get(code="000.01.31.H50")
+    admin = User.objects.get(username="quantri.khesanh")
+    newcomer = User(username="chuyenvien.moi", first_name="Mới", last_name="Lê Văn")
+    newcomer.set_unusable_password()
+    account_create(actor=admin, user=newcomer, home=commune)
+    membership_grant(actor=admin, user=newcomer, agency=commune, role=Role.SPECIALIST,
+                     unit=commune.units.first())  # fmt: skip
+    base = live_server.url
+    log_in(phone, base, "lanhdao.khesanh")
+    phone.goto(f"{base}/can-bo/xac-nhan-phan-cong/")
+    card = phone.locator("#pending-roles tbody tr").first
+    expect(card).to_contain_text("chuyenvien.moi")
+    expect(card.locator("td").first).to_have_css("display", "flow-root")
+    buttons = card.get_by_role("button")
+    thumb_sized(buttons)
+    for box in (b.bounding_box() for b in buttons.all()):
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    no_sideways_scroll(phone)
+    shot(phone, "35-phone-confirm-role")
+    card.get_by_role("button", name="Xác nhận", exact=True).tap()
+    expect(phone.locator(".messages")).to_contain_text("Đã xác nhận phân công")
