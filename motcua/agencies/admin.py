@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from motcua.agencies.admin_scope import AgencyScopedAdmin, AgencyScopeMixin
+from motcua.agencies.admin_scope import AgencyScopedAdmin, AgencyScopeMixin, ReadOnlyAdminMixin
 from motcua.agencies.models import (
     AccountEvent,
     AccountHome,
@@ -425,7 +425,7 @@ class MembershipRequestAdmin(AgencyScopedAdmin):
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(AgencyScopedAdmin):
+class AccountEventAdmin(ReadOnlyAdminMixin, AgencyScopedAdmin):
     """The account and role log, read-only for everyone: superusers read all of it, an
     agency's administrator the rows of their agencies."""
 
@@ -438,12 +438,3 @@ class AccountEventAdmin(AgencyScopedAdmin):
 
     def get_queryset(self, request):
         return account_events_visible_to(user=request.user).select_related("agency")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -60,3 +60,17 @@ class AgencyScopeMixin:
 
 class AgencyScopedAdmin(AgencyScopeMixin, admin.ModelAdmin):
     pass
+
+
+class ReadOnlyAdminMixin:
+    """Before a ModelAdmin: rows written by their services only (a log, a record), never
+    added, changed or deleted from the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,12 +5,12 @@ agency's administrator the reads of the dossiers their agencies decide. Exported
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from motcua.agencies.admin_scope import AgencyScopedAdmin
+from motcua.agencies.admin_scope import AgencyScopedAdmin, ReadOnlyAdminMixin
 from motcua.dossiers.models import PersonalDataRead
 
 
 @admin.register(PersonalDataRead)
-class PersonalDataReadAdmin(AgencyScopedAdmin):
+class PersonalDataReadAdmin(ReadOnlyAdminMixin, AgencyScopedAdmin):
     agency_lookup = "dossier__deciding_agency"
     list_display = ["at", "user", "dossier_code", "what"]
     list_filter = ["what"]
@@ -21,12 +21,3 @@ class PersonalDataReadAdmin(AgencyScopedAdmin):
     @admin.display(description=_("mã hồ sơ"), ordering="dossier__code")
     def dossier_code(self, obj):
         return obj.dossier.code or obj.dossier.uid.hex
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

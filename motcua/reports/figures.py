@@ -255,6 +255,14 @@ def _whole_days(start: datetime, end: datetime) -> tuple[date, date]:
     return first, max(first, end.astimezone(VN_TZ).date())
 
 
+def _counted(qs, group, aggregates: dict):
+    """The aggregates per ``group`` (rows), or of the whole queryset (one row)."""
+    if group:
+        yield from qs.values(*group).annotate(**aggregates).order_by()
+    else:
+        yield qs.aggregate(**aggregates)
+
+
 def _live(scope: Scope, period: Period, now: datetime, group, *, names, open_counts: bool):
     """Counted from the dossiers (``names`` over the period; with ``open_counts`` the open
     ones at its as-of moment too), in two aggregate queries: dossiers active since the start
@@ -274,11 +282,7 @@ def _live(scope: Scope, period: Period, now: datetime, group, *, names, open_cou
         )
         parts.append((_day_annotations(older), OPEN_COUNTS))
     for qs, counted in parts:
-        aggregates = _aggregates(period, now, names=counted)
-        if group:
-            yield from qs.values(*group).annotate(**aggregates).order_by()
-        else:
-            yield qs.aggregate(**aggregates)
+        yield from _counted(qs, group, _aggregates(period, now, names=counted))
 
 
 def _tally_rows(scope: Scope):
@@ -332,10 +336,7 @@ def _open_change(scope: Scope, as_of: datetime, now: datetime, group):
         due_at__lt=as_of,
     )
     for qs in (recent, falling_due):
-        if group:
-            yield from qs.values(*group).annotate(**changes).order_by()
-        else:
-            yield qs.aggregate(**changes)
+        yield from _counted(qs, group, changes)
 
 
 def _falling_due_tonight(scope: Scope, now: datetime, group):
@@ -355,11 +356,7 @@ def _falling_due_tonight(scope: Scope, now: datetime, group):
         due_at__gte=now,
         due_at__lt=tonight,
     )
-    changes = {"open_on_time": turning, "open_overdue": -turning}
-    if group:
-        yield from qs.values(*group).annotate(**changes).order_by()
-    else:
-        yield qs.aggregate(**changes)
+    yield from _counted(qs, group, {"open_on_time": turning, "open_overdue": -turning})
 
 
 def _rows(scope: Scope, period: Period, now: datetime, group: tuple[str, ...]):

@@ -3,24 +3,16 @@ written by their services; an agency's administrator manages settings, not work.
 
 from django.contrib import admin
 
+from motcua.agencies.admin_scope import ReadOnlyAdminMixin
 from motcua.tasks.models import Task, TaskAssignee, TaskEvent, TaskExtension
 
 
-class ReadOnlyForSuperusers(admin.ModelAdmin):
+class ReadOnlyForSuperusers(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AssigneeInline(admin.TabularInline):
