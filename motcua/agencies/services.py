@@ -82,9 +82,10 @@ def membership_check(
                 "role": _(
                     "Quản trị viên không được tự giao cho mình vai trò xem hồ sơ (cán bộ một "
                     "cửa, chuyên viên, lãnh đạo phòng, lãnh đạo cơ quan). Một quản trị viên "
-                    "khác của cơ quan hoặc cấp trên có thể giao; việc giao chỉ có hiệu lực "
-                    "khi lãnh đạo cơ quan xác nhận ở trang “Xác nhận phân công” "
-                    "(/can-bo/xac-nhan-phan-cong/)."
+                    "khác của cơ quan hoặc cấp trên có thể giao; việc giao có hiệu lực khi "
+                    "lãnh đạo cơ quan (không phải người giao) hoặc quản trị viên toàn hệ thống "
+                    "xác nhận ở trang “Xác nhận phân công” (/can-bo/xac-nhan-phan-cong/); quản "
+                    "trị viên toàn hệ thống cũng giao được ngay."
                 )
             }
         )
